@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from "commander";
+import { commands } from "./commands/index.js";
+import { EXIT_BAD_INPUT, EXIT_OK, reportError } from "./exit.js";
+import { VERSION } from "./version.js";
+
+/** Builds the program with every command registered. */
+export function buildProgram(): Command {
+  const program = new Command("oomkit")
+    .description(
+      "The Linux 2.6.20 out-of-memory killer, exact: scores, victims, signals, log lines.",
+    )
+    .version(VERSION, "-V, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  for (const register of commands) register(program);
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return process.exitCode === undefined ? EXIT_OK : Number(process.exitCode);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version exit through here with code 0; usage errors were already printed.
+      return err.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
+    }
+    return reportError(err);
+  }
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.exitCode = reportError(err);
+  },
+);
