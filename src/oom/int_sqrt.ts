@@ -1,0 +1,34 @@
+/**
+ * `int_sqrt()` of lib/int_sqrt.c (spec §5.2): the digit-by-digit integer square root,
+ * starting from bit BITS-2. It returns floor(sqrt(x)) for every unsigned long.
+ */
+
+import type { Bits } from "../snapshot/types.js";
+
+/** The kernel's algorithm, step for step, on exact values. */
+export function intSqrt(x: bigint, bits: Bits): bigint {
+  let op = x;
+  let res = 0n;
+  let one = 1n << BigInt(bits - 2);
+  while (one > op) one >>= 2n;
+  while (one !== 0n) {
+    if (op >= res + one) {
+      op -= res + one;
+      res += 2n * one;
+    }
+    res >>= 1n;
+    one >>= 2n;
+  }
+  return res;
+}
+
+/**
+ * floor(sqrt(x)) for an integer 0 <= x <= 2^53 - 1. Math.sqrt is correctly rounded, so
+ * the estimate is off by at most one; the two corrections make it exact.
+ */
+export function intSqrtNumber(x: number): number {
+  let r = Math.floor(Math.sqrt(x));
+  if (r * r > x) r -= 1;
+  else if ((r + 1) * (r + 1) <= x) r += 1;
+  return r;
+}

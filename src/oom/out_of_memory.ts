@@ -1,0 +1,111 @@
+/**
+ * `out_of_memory(zonelist, gfp_mask, order)` of mm/oom_kill.c (spec §7): one call, from
+ * the notifier chain to the one-jiffy sleep, on a frozen kernel state.
+ */
+
+import {
+  MSG_CPUSET,
+  MSG_MPOL_BIND,
+  MSG_OUT_OF_MEMORY,
+  PANIC_NO_KILLABLE,
+  PANIC_ON_OOM,
+} from "../kernel/constants.js";
+import type { Snapshot } from "../snapshot/types.js";
+import { constrainedAlloc } from "./constrained_alloc.js";
+import { OomEffects } from "./effects.js";
+import { oomKillProcess } from "./oom_kill.js";
+import type { ConstraintName, OomResult, Outcome } from "./result.js";
+import { type BadnessObserver, selectBadProcess } from "./select_bad_process.js";
+import { compileState, type OomState } from "./state.js";
+
+export interface OutOfMemoryOptions {
+  /** Receives every `badness()` call of the selection; the result then lists none. */
+  onBadness?: BadnessObserver;
+}
+
+/**
+ * Runs one `out_of_memory()` on the state (whose TIF_MEMDIE bits it updates) and says
+ * what it did.
+ */
+export function outOfMemory(s: OomState, options: OutOfMemoryOptions = {}): OomResult {
+  const fx = new OomEffects(s);
+  const t = s.tasks;
+  const badnessCalls: { pid: number; points: bigint }[] = [];
+  const onBadness: BadnessObserver =
+    options.onBadness ??
+    ((i, points) => badnessCalls.push({ pid: t.pid[i]!, points: BigInt(points) }));
+  const finish = (
+    outcome: Outcome,
+    constraint: ConstraintName | null,
+    extra: Partial<Pick<OomResult, "panic" | "selected">> = {},
+  ): OomResult => {
+    // Step 8 (spec §7.6): sleep a jiffy unless current now has TIF_MEMDIE.
+    const sleeps = outcome === "killed" || outcome === "aborted";
+    return {
+      outcome,
+      constraint,
+      panic: extra.panic ?? null,
+      selected: extra.selected ?? null,
+      badness: badnessCalls,
+      log: fx.log,
+      sigkill: fx.sigkill,
+      memdie: fx.memdie,
+      time_slice: fx.timeSlice,
+      sleep: sleeps && t.memdie[s.current] === 0,
+    };
+  };
+  const panic = (text: string, constraint: ConstraintName, selected?: OomResult["selected"]) => {
+    fx.printk("KERN_EMERG", `Kernel panic - not syncing: ${text}`);
+    fx.printk("default", "");
+    return finish("panic", constraint, { panic: text, selected: selected ?? null });
+  };
+
+  // Step 1 (spec §7.1): the notifier chain; pages freed end the call at once.
+  if (s.notifierFreed > 0n) return finish("notifier", null);
+
+  // Step 2 (spec §7.2): the rate-limited report.
+  if (s.printkRatelimit) {
+    if (s.printkSuppressed > 0) {
+      fx.printk("KERN_WARNING", `printk: ${s.printkSuppressed} messages suppressed.`);
+    }
+    const comm = t.comm[s.current];
+    const adj = t.oomkilladj[s.current];
+    fx.printk(
+      "KERN_WARNING",
+      `${comm} invoked oom-killer: gfp_mask=0x${s.gfpMask.toString(16)}, order=${s.order}, oomkilladj=${adj}`,
+    );
+    fx.printk("placeholder", "dump_stack()");
+    fx.printk("placeholder", "show_mem()");
+  }
+
+  // Steps 3 and 4 (spec §7.3, §7.4): cpuset_lock(), tasklist lock, then the constraint.
+  const constraint = constrainedAlloc(s);
+  if (constraint === "deadlock") return finish("deadlock", null);
+
+  // Step 5 (spec §7.5).
+  if (constraint === "memory_policy" || constraint === "cpuset") {
+    const message = constraint === "cpuset" ? MSG_CPUSET : MSG_MPOL_BIND;
+    // KERNEL-QUIRK: Q8 (spec §13): current itself, score 0, no selection.
+    oomKillProcess(s, fx, s.current, 0, message);
+    return finish("killed", constraint, { selected: { pid: t.pid[s.current]!, points: 0n } });
+  }
+  // KERNEL-QUIRK: Q6 (spec §13): panic_on_oom is read only here.
+  if (s.panicOnOom !== 0) return panic(PANIC_ON_OOM, "none");
+  // The kernel's `goto retry` after a kill that did nothing. A frozen state cannot
+  // reach it (snapshot-format §4); the bound keeps a changed model from spinning.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const selection = selectBadProcess(s, onBadness);
+    if (selection.kind === "abort") return finish("aborted", "none");
+    if (selection.kind === "none") return panic(PANIC_NO_KILLABLE, "none");
+    const selected = { pid: t.pid[selection.index]!, points: BigInt(selection.points) };
+    if (oomKillProcess(s, fx, selection.index, selection.points, MSG_OUT_OF_MEMORY) === 0) {
+      return finish("killed", "none", { selected });
+    }
+  }
+  throw new Error("oom_kill_process() failed twice on the same state");
+}
+
+/** One `out_of_memory()` call on a validated snapshot. */
+export function runOutOfMemory(snapshot: Snapshot, options: OutOfMemoryOptions = {}): OomResult {
+  return outOfMemory(compileState(snapshot), options);
+}

@@ -1,0 +1,247 @@
+/**
+ * The kernel state one `out_of_memory()` call reads, compiled from a validated snapshot
+ * into flat typed arrays (one slot per task, in do_each_thread order, spec §3.5).
+ *
+ * Unsigned longs are stored as float64 when they are at most 2^53 - 1, which is exact.
+ * A larger value is stored as NaN with its exact bigint in a side table; the badness fast
+ * path sees the NaN, fails its range test and defers to the exact bigint path.
+ */
+
+import { CAPABILITIES, PF_EXITING, PF_FLAGS, shiftHz } from "../kernel/constants.js";
+import type { Bits, Snapshot } from "../snapshot/types.js";
+
+export interface TaskTable {
+  readonly count: number;
+  readonly pid: Int32Array;
+  readonly tgid: Int32Array;
+  /** Index into the mm table, -1 for a null mm. */
+  readonly mm: Int32Array;
+  readonly utime: Float64Array;
+  readonly stime: Float64Array;
+  readonly startTime: Float64Array;
+  readonly nice: Int8Array;
+  readonly uid: Uint32Array;
+  readonly euid: Uint32Array;
+  /** Effective capability mask (bits 0..30). */
+  readonly caps: Uint32Array;
+  readonly oomkilladj: Int8Array;
+  /** `task->flags`. */
+  readonly flags: Uint32Array;
+  /** 1 when the task has TIF_MEMDIE. */
+  readonly memdie: Uint8Array;
+  /** Index into the cpuset table. */
+  readonly cpuset: Int32Array;
+  /** Children list of task i: childList[childStart[i] .. childStart[i + 1]), as task indices. */
+  readonly childStart: Int32Array;
+  readonly childList: Int32Array;
+  readonly comm: string[];
+  /** Exact values of the ulongs stored as NaN above, keyed by task index. */
+  readonly bigUtime: Map<number, bigint>;
+  readonly bigStime: Map<number, bigint>;
+  readonly bigStartTime: Map<number, bigint>;
+}
+
+export interface MmTable {
+  readonly count: number;
+  readonly totalVm: Float64Array;
+  readonly bigTotalVm: Map<number, bigint>;
+}
+
+export interface OomState {
+  readonly bits: Bits;
+  readonly hz: number;
+  readonly shiftHz: number;
+  /** Whole seconds of the monotonic clock (`uptime.tv_sec`). */
+  readonly uptime: bigint;
+  readonly panicOnOom: number;
+  readonly numa: boolean;
+  readonly cpusetsEnabled: boolean;
+  /** Bit n set when online node n has memory. */
+  readonly nodesWithMemory: bigint;
+  readonly numberOfCpusets: number;
+  /** Per cpuset: the mems of its nearest mem-exclusive ancestor (itself included). */
+  readonly cpusetExclusiveMems: bigint[];
+  readonly tasks: TaskTable;
+  readonly mms: MmTable;
+  /** Index of `current` in the task table. */
+  readonly current: number;
+  /** `current->mems_allowed` as a node mask. */
+  readonly currentMemsAllowed: bigint;
+  readonly gfpMask: number;
+  readonly order: number;
+  /** The node of each zonelist entry, in order. */
+  readonly zonelistNodes: number[];
+  readonly notifierFreed: bigint;
+  readonly printkRatelimit: boolean;
+  readonly printkSuppressed: number;
+  readonly uninitNodemask: bigint;
+}
+
+export function nodeMask(ids: readonly number[]): bigint {
+  let mask = 0n;
+  for (const id of ids) mask |= 1n << BigInt(id);
+  return mask;
+}
+
+function storeUlong(arr: Float64Array, big: Map<number, bigint>, i: number, v: bigint): void {
+  if (v <= BigInt(Number.MAX_SAFE_INTEGER)) arr[i] = Number(v);
+  else {
+    arr[i] = Number.NaN;
+    big.set(i, v);
+  }
+}
+
+/** The exact value of a ulong slot. */
+export function ulongAt(arr: Float64Array, big: Map<number, bigint>, i: number): bigint {
+  const v = arr[i];
+  return Number.isNaN(v) ? big.get(i)! : BigInt(v);
+}
+
+function flagMask(names: readonly string[], table: Readonly<Record<string, number>>): number {
+  let mask = 0;
+  for (const name of names) mask |= table[name]!;
+  return mask >>> 0;
+}
+
+function capMask(names: readonly string[]): number {
+  let mask = 0;
+  for (const name of names) mask |= 1 << CAPABILITIES[name]!;
+  return mask >>> 0;
+}
+
+function compileCpusets(snapshot: Snapshot): { index: Map<string, number>; exclusive: bigint[] } {
+  const index = new Map<string, number>();
+  snapshot.cpusets.forEach((c, i) => {
+    index.set(c.path, i);
+  });
+  const parentPath = (path: string): string | null => {
+    if (path === "/") return null;
+    const cut = path.lastIndexOf("/");
+    return cut === 0 ? "/" : path.slice(0, cut);
+  };
+  // nearest_exclusive_ancestor(): walk up while not mem_exclusive and a parent exists.
+  const exclusive = snapshot.cpusets.map((c) => {
+    let cs = c;
+    for (;;) {
+      const up = parentPath(cs.path);
+      if (cs.mem_exclusive || up === null) break;
+      cs = snapshot.cpusets[index.get(up)!]!;
+    }
+    return nodeMask(cs.mems);
+  });
+  return { index, exclusive };
+}
+
+function compileMms(snapshot: Snapshot): { table: MmTable; index: Map<string, number> } {
+  const count = snapshot.mms.length;
+  const table: MmTable = {
+    count,
+    totalVm: new Float64Array(count),
+    bigTotalVm: new Map(),
+  };
+  const index = new Map<string, number>();
+  snapshot.mms.forEach((mm, i) => {
+    index.set(mm.id, i);
+    storeUlong(table.totalVm, table.bigTotalVm, i, mm.total_vm);
+  });
+  return { table, index };
+}
+
+function compileTasks(
+  snapshot: Snapshot,
+  mmIndex: Map<string, number>,
+  cpusetIndex: Map<string, number>,
+): { table: TaskTable; pidIndex: Map<number, number> } {
+  const list = snapshot.tasks;
+  const n = list.length;
+  const pidIndex = new Map<number, number>();
+  let childTotal = 0;
+  for (let i = 0; i < n; i++) {
+    pidIndex.set(list[i]!.pid, i);
+    childTotal += list[i]!.children.length;
+  }
+  const t: TaskTable = {
+    count: n,
+    pid: new Int32Array(n),
+    tgid: new Int32Array(n),
+    mm: new Int32Array(n),
+    utime: new Float64Array(n),
+    stime: new Float64Array(n),
+    startTime: new Float64Array(n),
+    nice: new Int8Array(n),
+    uid: new Uint32Array(n),
+    euid: new Uint32Array(n),
+    caps: new Uint32Array(n),
+    oomkilladj: new Int8Array(n),
+    flags: new Uint32Array(n),
+    memdie: new Uint8Array(n),
+    cpuset: new Int32Array(n),
+    childStart: new Int32Array(n + 1),
+    childList: new Int32Array(childTotal),
+    comm: new Array<string>(n),
+    bigUtime: new Map(),
+    bigStime: new Map(),
+    bigStartTime: new Map(),
+  };
+  let next = 0;
+  for (let i = 0; i < n; i++) {
+    const task = list[i]!;
+    t.pid[i] = task.pid;
+    t.tgid[i] = task.tgid;
+    t.mm[i] = task.mm === null ? -1 : mmIndex.get(task.mm)!;
+    storeUlong(t.utime, t.bigUtime, i, task.utime);
+    storeUlong(t.stime, t.bigStime, i, task.stime);
+    storeUlong(t.startTime, t.bigStartTime, i, task.start_time);
+    t.nice[i] = task.nice;
+    t.uid[i] = task.uid;
+    t.euid[i] = task.euid;
+    t.caps[i] = capMask(task.caps);
+    t.oomkilladj[i] = task.oomkilladj;
+    t.flags[i] = flagMask(task.flags, PF_FLAGS);
+    t.memdie[i] = task.tif.includes("TIF_MEMDIE") ? 1 : 0;
+    t.cpuset[i] = cpusetIndex.get(task.cpuset)!;
+    t.comm[i] = task.comm;
+    t.childStart[i] = next;
+    for (const child of task.children) t.childList[next++] = pidIndex.get(child)!;
+  }
+  t.childStart[n] = next;
+  return { table: t, pidIndex };
+}
+
+/** Compiles a validated snapshot; the snapshot itself is not kept. */
+export function compileState(snapshot: Snapshot): OomState {
+  const k = snapshot.kernel;
+  const cpusets = compileCpusets(snapshot);
+  const mms = compileMms(snapshot);
+  const { table: tasks, pidIndex } = compileTasks(snapshot, mms.index, cpusets.index);
+  const current = pidIndex.get(snapshot.current)!;
+  const currentTask = snapshot.tasks[current]!;
+  return {
+    bits: k.bits,
+    hz: k.hz,
+    shiftHz: shiftHz(k.hz),
+    uptime: k.uptime,
+    panicOnOom: k.panic_on_oom,
+    numa: k.CONFIG_NUMA,
+    cpusetsEnabled: k.CONFIG_CPUSETS,
+    nodesWithMemory: nodeMask(k.nodes.filter((n) => n.memory).map((n) => n.id)),
+    numberOfCpusets: snapshot.cpusets.length,
+    cpusetExclusiveMems: cpusets.exclusive,
+    tasks,
+    mms: mms.table,
+    current,
+    currentMemsAllowed: nodeMask(currentTask.mems_allowed),
+    gfpMask: snapshot.request.gfp_mask,
+    order: snapshot.request.order,
+    zonelistNodes: snapshot.request.zonelist.map((z) => z.node),
+    notifierFreed: snapshot.env.notifier_freed,
+    printkRatelimit: snapshot.env.printk_ratelimit,
+    printkSuppressed: snapshot.env.printk_suppressed,
+    uninitNodemask: nodeMask(snapshot.env.uninit_nodemask),
+  };
+}
+
+/** Whether task i has PF_EXITING. */
+export function isExiting(s: OomState, i: number): boolean {
+  return (s.tasks.flags[i]! & PF_EXITING) !== 0;
+}
