@@ -5,9 +5,11 @@ import {
   type KernelVersion,
   type ModernTask,
   modernRules,
+  oomAdjFromScoreAdj,
   oomBadness,
   parseKernelVersion,
   procOomScore,
+  scoreAdjFromOomAdj,
   selectVictim,
 } from "./modern.js";
 
@@ -218,5 +220,32 @@ describe("explainModern", () => {
     const rows = explainModern(task({ isKthread: true }), 1000n);
     expect(rows[0]).toMatchObject({ term: "eligible", value: "no", note: "kernel thread" });
     expect(rows.at(-1)?.value).toBe("0");
+  });
+});
+
+describe("spec modern-oom §3 oom_adj <-> oom_score_adj", () => {
+  it("reads back as documented", () => {
+    expect(oomAdjFromScoreAdj(1000)).toBe(15);
+    expect(oomAdjFromScoreAdj(-1000)).toBe(-17);
+    expect(oomAdjFromScoreAdj(58)).toBe(0);
+    expect(oomAdjFromScoreAdj(59)).toBe(1);
+    expect(oomAdjFromScoreAdj(999)).toBe(15);
+    expect(oomAdjFromScoreAdj(942)).toBe(15);
+    expect(oomAdjFromScoreAdj(-999)).toBe(-16);
+    expect(oomAdjFromScoreAdj(-59)).toBe(-1);
+  });
+  it("writes as documented; write 1 stores 58 and reads back 0", () => {
+    expect(scoreAdjFromOomAdj(15)).toBe(1000);
+    expect(scoreAdjFromOomAdj(-17)).toBe(-1000);
+    expect(scoreAdjFromOomAdj(1)).toBe(58);
+    expect(oomAdjFromScoreAdj(scoreAdjFromOomAdj(1))).toBe(0);
+  });
+  it("fast-check: every oom_score_adj maps into the 2.6.20 range -17..15", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -1000, max: 1000 }), (adj) => {
+        const o = oomAdjFromScoreAdj(adj);
+        return Number.isInteger(o) && o >= -17 && o <= 15 && (o === -17) === (adj === -1000);
+      }),
+    );
   });
 });

@@ -279,3 +279,20 @@ export function explainModern(
   out.push({ term: "oom_score", value: String(score), note: formula });
   return out;
 }
+
+/**
+ * Reading `/proc/PID/oom_adj` (modern-oom §3): 1000 -> 15, -1000 -> -17, otherwise
+ * `oom_score_adj * 17 / 1000` truncated toward zero and capped at 15.
+ */
+export function oomAdjFromScoreAdj(oomScoreAdj: number): number {
+  if (oomScoreAdj === OOM_SCORE_ADJ_MAX) return 15;
+  if (oomScoreAdj === OOM_SCORE_ADJ_MIN) return -17;
+  return Math.min(15, Math.trunc((oomScoreAdj * 17) / 1000));
+}
+
+/** Writing `/proc/PID/oom_adj` (modern-oom §3): 15 -> 1000, -17 -> -1000, else adj * 1000 / 17. */
+export function scoreAdjFromOomAdj(oomAdj: number): number {
+  if (oomAdj === 15) return OOM_SCORE_ADJ_MAX;
+  if (oomAdj === -17) return OOM_SCORE_ADJ_MIN;
+  return Math.trunc((oomAdj * 1000) / 17);
+}
