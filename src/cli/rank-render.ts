@@ -1,0 +1,173 @@
+/**
+ * Renderings of a ranking: the aligned table (victims on top) and the JSON document.
+ */
+import type { RankReport, RankRow, RankSort } from "../live/rank-model.js";
+import { sortRows } from "../live/rank-model.js";
+
+export interface RankMeta {
+  source: "live" | "snapshot";
+  /** The /proc root or the snapshot file. */
+  origin: string;
+  kernelVersion: string | null;
+  hz: number;
+  pageSizeBytes: number | null;
+  totalPages: bigint | null;
+  current: number;
+  currentPolicy: string;
+  assumptions: string[];
+}
+
+export interface RankViewOptions {
+  sort: RankSort;
+  /** Rows to show; null = all. */
+  limit: number | null;
+}
+
+/** Bytes in a short human form: 812K, 45.3M, 2.1G. */
+export function humanBytes(bytes: bigint): string {
+  const units = ["K", "M", "G", "T", "P"];
+  let v = Number(bytes) / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v >= 100 || i === 0 ? Math.round(v) : v.toFixed(1)}${units[i]}`;
+}
+
+/** Names for a terminal: control characters shown as "?", at most 20 columns. */
+function printable(name: string): string {
+  const clean = name.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
+  return clean.length > 20 ? `${clean.slice(0, 19)}…` : clean;
+}
+
+function victimMark(row: RankRow, report: RankReport): string {
+  const old = report.victim2620.selected?.pid === row.pid;
+  const mod = report.victimModern?.pid === row.pid;
+  return old && mod ? "both" : old ? "2.6.20" : mod ? "modern" : "";
+}
+
+/** Sorted rows with the predicted victims moved to the top (2.6.20's first). */
+export function orderedRows(report: RankReport, opts: RankViewOptions): RankRow[] {
+  const sorted = sortRows(report.rows, opts.sort);
+  const top = [report.victim2620.selected?.pid, report.victimModern?.pid].filter(
+    (p): p is number => p !== undefined,
+  );
+  const head = top
+    .filter((p, i) => top.indexOf(p) === i)
+    .map((p) => sorted.find((r) => r.pid === p))
+    .filter((r): r is RankRow => r !== undefined);
+  return [...head, ...sorted.filter((r) => !head.includes(r))];
+}
+
+function victimLines(report: RankReport, meta: RankMeta): string[] {
+  const v = report.victim2620;
+  let old = `2.6.20 (HZ ${meta.hz}): outcome ${v.outcome}`;
+  if (v.selected !== null) {
+    old += `; selects ${v.selected.pid} (${printable(v.selected.comm)}) score ${v.selected.points}`;
+  }
+  if (v.killed !== null) old += `; kills ${v.killed.pid} (${printable(v.killed.comm)})`;
+  const m = report.victimModern;
+  const ver = meta.kernelVersion ?? "modern";
+  const modern =
+    meta.source === "snapshot"
+      ? `${ver}: not computed (a snapshot has no RSS)`
+      : m === null
+        ? `${ver}: no eligible process`
+        : `${ver}: kills ${m.pid} (${printable(m.comm)}) points ${m.points} oom_score ${m.oomScore}`;
+  return [`victim ${old}`, `victim ${modern}`];
+}
+
+export function renderRankTable(report: RankReport, meta: RankMeta, opts: RankViewOptions): string {
+  const rows = orderedRows(report, opts);
+  const shown = opts.limit === null ? rows : rows.slice(0, opts.limit);
+  const header = ["PID", "COMM", "RSS", "BADNESS_2.6.20", "OOM_SCORE", "KERNEL", "ADJ", "VICTIM"];
+  const page = BigInt(meta.pageSizeBytes ?? 4096);
+  const cells = shown.map((r) => [
+    String(r.pid),
+    printable(r.comm),
+    r.rssPages === null ? "-" : humanBytes(r.rssPages * page),
+    r.badness2620 === null ? (r.skip2620 ?? "-") : String(r.badness2620),
+    r.oomScore === null ? "-" : String(r.oomScore),
+    r.kernelOomScore === null ? "-" : String(r.kernelOomScore),
+    r.oomScoreAdj === null ? String(r.oomkilladj) : String(r.oomScoreAdj),
+    victimMark(r, report),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const leftAligned = new Set([1, 7]);
+  const line = (c: string[]) =>
+    c
+      .map((v, i) => (leftAligned.has(i) ? v.padEnd(widths[i]!) : v.padStart(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  const out = [
+    `source ${meta.source} ${meta.origin}; current ${meta.current} (${meta.currentPolicy})`,
+    ...victimLines(report, meta),
+    "",
+    line(header),
+    ...cells.map(line),
+  ];
+  if (shown.length < rows.length) {
+    out.push(`(${rows.length - shown.length} more; --limit 0 shows all)`);
+  }
+  out.push(
+    "",
+    "BADNESS_2.6.20: the best-scoring thread's badness(); OOM_SCORE: the modern policy's " +
+      "prediction of /proc/PID/oom_score; KERNEL: the value read; ADJ: oom_score_adj " +
+      "(oomkilladj for a snapshot).",
+  );
+  return `${out.join("\n")}\n`;
+}
+
+function str(v: bigint | null): string | null {
+  return v === null ? null : v.toString();
+}
+
+export function rankJson(report: RankReport, meta: RankMeta, opts: RankViewOptions) {
+  const rows = sortRows(report.rows, opts.sort);
+  const shown = opts.limit === null ? rows : rows.slice(0, opts.limit);
+  const page = meta.pageSizeBytes === null ? null : BigInt(meta.pageSizeBytes);
+  const v = report.victim2620;
+  const m = report.victimModern;
+  return {
+    format: "oomkit.rank/1",
+    source: meta.source,
+    origin: meta.origin,
+    kernel_version: meta.kernelVersion,
+    hz: meta.hz,
+    page_size: meta.pageSizeBytes,
+    total_pages: str(meta.totalPages),
+    current: { pid: meta.current, policy: meta.currentPolicy },
+    victims: {
+      linux_2_6_20: {
+        outcome: v.outcome,
+        selected:
+          v.selected === null
+            ? null
+            : { pid: v.selected.pid, comm: v.selected.comm, points: v.selected.points.toString() },
+        killed: v.killed,
+      },
+      modern:
+        m === null
+          ? null
+          : { pid: m.pid, comm: m.comm, points: m.points.toString(), oom_score: m.oomScore },
+    },
+    processes: shown.map((r) => ({
+      pid: r.pid,
+      comm: r.comm,
+      rss_pages: str(r.rssPages),
+      rss_kb: r.rssPages === null || page === null ? null : str((r.rssPages * page) / 1024n),
+      badness_2620: str(r.badness2620),
+      badness_2620_tid: r.badness2620Tid,
+      skip_2620: r.skip2620,
+      modern_points: str(r.modernPoints),
+      oom_score: r.oomScore,
+      kernel_oom_score: r.kernelOomScore,
+      oom_score_adj: r.oomScoreAdj,
+      oomkilladj: r.oomkilladj,
+      victim_2620: v.selected?.pid === r.pid,
+      victim_modern: m?.pid === r.pid,
+    })),
+    assumptions: meta.assumptions,
+  };
+}

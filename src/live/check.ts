@@ -1,0 +1,110 @@
+/**
+ * `rank --check` (modern-oom §4.2): recompute every process's /proc/PID/oom_score with the
+ * modern policy and compare. The kernel's value is read before and after the inputs; a
+ * process whose value moved, or whose prediction missed while it may have been moving, is
+ * read again a few times. Only processes whose value held still are counted.
+ */
+import { type KernelVersion, type ModernTask, procOomScore } from "../policy/modern.js";
+import { parseIntFile } from "./parse-misc.js";
+import { MODERN_PF_FORKNOEXEC, parseStat } from "./parse-stat.js";
+import { displayName, type ProcFs } from "./procfs.js";
+import { type LiveMachine, readMachine } from "./read-machine.js";
+import { type LiveProcess, readProcess } from "./read-process.js";
+import { toModernTask } from "./to-modern.js";
+
+export interface CheckMismatch {
+  pid: number;
+  comm: string;
+  kernel: number;
+  predicted: number;
+  inputs: ModernTask;
+}
+
+export interface CheckReport {
+  /** Processes whose oom_score held still across the read. */
+  checked: number;
+  agreed: number;
+  mismatches: CheckMismatch[];
+  /** Still moving after every retry. */
+  unstable: number[];
+  /** Gone before they could be read, or unreadable. */
+  vanished: number;
+  totalPages: bigint;
+  version: KernelVersion;
+  pageSizeBytes: number;
+}
+
+const VFORK_WCHANS = new Set(["kernel_clone", "_do_fork", "do_fork"]);
+
+async function readScore(fs: ProcFs, pid: number): Promise<number | null> {
+  const t = await fs.readText(`${pid}/oom_score`);
+  return t === null ? null : parseIntFile(t);
+}
+
+/** The vfork heuristic for one process, reading its parent now (modern-oom §4.1). */
+async function vforkNow(fs: ProcFs, p: LiveProcess): Promise<boolean> {
+  if ((p.stat.flags & MODERN_PF_FORKNOEXEC) === 0 || p.mm === null) return false;
+  const text = await fs.readText(`${p.stat.ppid}/stat`);
+  const parent = text === null ? null : parseStat(text);
+  if (parent === null || parent.state !== "D") return false;
+  if (parent.vsizeBytes !== p.mm.vsizeBytes || parent.rssPages !== p.mm.rssPages) return false;
+  const wchan = (await fs.readText(`${p.stat.ppid}/wchan`))?.trim() ?? "";
+  return VFORK_WCHANS.has(wchan);
+}
+
+type Attempt =
+  | { kind: "gone" }
+  | { kind: "moving" }
+  | { kind: "done"; kernel: number; predicted: number; task: ModernTask; comm: string };
+
+async function attempt(fs: ProcFs, pid: number, machine: LiveMachine): Promise<Attempt> {
+  const before = await readScore(fs, pid);
+  if (before === null) return { kind: "gone" };
+  const r = await readProcess(fs, pid, { oomScore: false, children: false });
+  if (r.kind !== "ok") return { kind: "gone" };
+  r.process.isVforkChild = await vforkNow(fs, r.process);
+  const after = await readScore(fs, pid);
+  if (after === null) return { kind: "gone" };
+  if (after !== before) return { kind: "moving" };
+  const task = toModernTask(r.process, machine);
+  const predicted = procOomScore(task, machine.totalPages, machine.kernelVersion);
+  return { kind: "done", kernel: after, predicted, task, comm: displayName(r.process.stat.comm) };
+}
+
+export async function checkOomScores(fs: ProcFs, retries = 5): Promise<CheckReport> {
+  const machine = await readMachine(fs, { oomScore: false, children: false });
+  const report: CheckReport = {
+    checked: 0,
+    agreed: 0,
+    mismatches: [],
+    unstable: [],
+    vanished: 0,
+    totalPages: machine.totalPages,
+    version: machine.kernelVersion,
+    pageSizeBytes: machine.pageSizeBytes,
+  };
+  for (const p of machine.processes) {
+    let last: Attempt = { kind: "moving" };
+    for (let i = 0; i < retries; i++) {
+      last = await attempt(fs, p.pid, machine);
+      if (last.kind === "gone") break;
+      if (last.kind === "done" && last.kernel === last.predicted) break;
+    }
+    if (last.kind === "gone") report.vanished += 1;
+    else if (last.kind === "moving") report.unstable.push(p.pid);
+    else {
+      report.checked += 1;
+      if (last.kernel === last.predicted) report.agreed += 1;
+      else {
+        report.mismatches.push({
+          pid: p.pid,
+          comm: last.comm,
+          kernel: last.kernel,
+          predicted: last.predicted,
+          inputs: last.task,
+        });
+      }
+    }
+  }
+  return report;
+}

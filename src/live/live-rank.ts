@@ -1,0 +1,100 @@
+/**
+ * Glue for `oomkit rank` and `oomkit snapshot`: read a machine (or take a snapshot file)
+ * and produce the snapshot, the per-process extras and the ranking.
+ */
+import { ProcError } from "../errors.js";
+import type { KernelVersion } from "../policy/modern.js";
+import type { Snapshot } from "../snapshot/types.js";
+import { parseIntFile } from "./parse-misc.js";
+import { displayName, type ProcFs } from "./procfs.js";
+import {
+  type ModernContext,
+  type RankProcessInfo,
+  type RankReport,
+  rankMachine,
+} from "./rank-model.js";
+import { type LiveMachine, readMachine } from "./read-machine.js";
+import { toModernTask } from "./to-modern.js";
+import { liveToSnapshot } from "./to-snapshot.js";
+
+export interface LiveReadOptions {
+  hz: number;
+  current?: number;
+  oomScore?: boolean;
+}
+
+export interface LiveView {
+  machine: LiveMachine;
+  snapshot: Snapshot;
+  infos: RankProcessInfo[];
+  modern: ModernContext;
+  currentPolicy: string;
+  assumptions: string[];
+}
+
+/** 64 on 64-bit builds of Node (x64, arm64, ppc64, s390x, riscv64, loong64), else 32. */
+export function hostBits(arch: string): 32 | 64 {
+  return /64|s390x/.test(arch) ? 64 : 32;
+}
+
+export async function readLiveView(
+  fs: ProcFs,
+  opts: LiveReadOptions,
+  arch: string,
+): Promise<LiveView> {
+  const names = await fs.list("");
+  if (names === null) {
+    throw new ProcError({ path: fs.root, code: "ENOENT", message: `${fs.root}: cannot list` });
+  }
+  const machine = await readMachine(fs, { oomScore: opts.oomScore ?? true });
+  const panicText = await fs.readText("sys/vm/panic_on_oom");
+  const panicOnOom = panicText === null ? 0 : (parseIntFile(panicText) ?? 0);
+  const live = liveToSnapshot(machine, {
+    hz: opts.hz,
+    current: opts.current,
+    bits: hostBits(arch),
+    panicOnOom,
+  });
+  const listed = new Set(live.snapshot.tasks.map((t) => t.tgid));
+  const infos: RankProcessInfo[] = machine.processes
+    .filter((p) => listed.has(p.pid))
+    .map((p) => ({
+      pid: p.pid,
+      comm: displayName(p.stat.comm),
+      rssPages: p.mm?.rssPages ?? null,
+      oomScoreAdj: p.oomScoreAdj,
+      kernelOomScore: p.kernelOomScore,
+      modern: toModernTask(p, machine),
+    }));
+  const version: KernelVersion = machine.kernelVersion;
+  return {
+    machine,
+    snapshot: live.snapshot,
+    infos,
+    modern: { totalPages: machine.totalPages, version },
+    currentPolicy: live.currentPolicy,
+    assumptions: [...machine.assumptions, ...live.assumptions],
+  };
+}
+
+/** Extras for a snapshot file: names only; the modern policy needs RSS, which it lacks. */
+export function snapshotInfos(snapshot: Snapshot): RankProcessInfo[] {
+  return snapshot.tasks
+    .filter((t) => t.pid === t.tgid)
+    .map((t) => ({
+      pid: t.pid,
+      comm: t.comm,
+      rssPages: null,
+      oomScoreAdj: null,
+      kernelOomScore: null,
+      modern: null,
+    }));
+}
+
+export const SNAPSHOT_ASSUMPTIONS: readonly string[] = [
+  "a snapshot holds no RSS, swap, page-table or memory-size figures: the modern columns are empty",
+];
+
+export function rankLive(view: LiveView): RankReport {
+  return rankMachine(view.snapshot, view.infos, view.modern);
+}

@@ -1,0 +1,108 @@
+/**
+ * `/proc/PID/status` (proc(5)): "Key:\tvalue" lines. Pure; never throws; every field is
+ * null when its line is absent or malformed (older kernels lack some, e.g. `Kthread:`).
+ */
+
+export interface ProcStatus {
+  tgid: number | null;
+  pid: number | null;
+  ppid: number | null;
+  /** Real, effective, saved, filesystem uid. */
+  uids: number[] | null;
+  /** Namespace pids, outermost first; one entry in the initial PID namespace. */
+  nspid: number[] | null;
+  /** `Kthread:` 1/0 (recent kernels only). */
+  kthread: boolean | null;
+  threads: number | null;
+  vmSizeKb: bigint | null;
+  vmRssKb: bigint | null;
+  rssAnonKb: bigint | null;
+  rssFileKb: bigint | null;
+  rssShmemKb: bigint | null;
+  vmPteKb: bigint | null;
+  vmSwapKb: bigint | null;
+  /** Effective capabilities (hex in the file). */
+  capEff: bigint | null;
+  memsAllowedList: number[] | null;
+  /** The task has an mm: the Vm* lines are printed only then. */
+  hasMm: boolean;
+}
+
+function splitLines(text: string): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const line of text.split("\n")) {
+    const colon = line.indexOf(":");
+    if (colon <= 0) continue;
+    const key = line.slice(0, colon);
+    if (!map.has(key)) map.set(key, line.slice(colon + 1).trim());
+  }
+  return map;
+}
+
+function intOf(v: string | undefined): number | null {
+  if (v === undefined || !/^-?\d{1,15}$/.test(v)) return null;
+  return Number(v);
+}
+
+function intsOf(v: string | undefined): number[] | null {
+  if (v === undefined) return null;
+  const parts = v.split(/\s+/).filter((p) => p !== "");
+  if (parts.length === 0 || !parts.every((p) => /^\d{1,15}$/.test(p))) return null;
+  return parts.map(Number);
+}
+
+/** "1234 kB" -> 1234n. */
+function kbOf(v: string | undefined): bigint | null {
+  if (v === undefined) return null;
+  const m = /^(\d{1,20})(?:\s*kB)?$/.exec(v);
+  return m ? BigInt(m[1]!) : null;
+}
+
+function hexOf(v: string | undefined): bigint | null {
+  if (v === undefined || !/^[0-9a-fA-F]{1,32}$/.test(v)) return null;
+  return BigInt(`0x${v}`);
+}
+
+/** "0-2,4,7-8" -> [0,1,2,4,7,8]; null when malformed. Ranges are capped for safety. */
+export function parseNodeList(text: string): number[] | null {
+  if (typeof text !== "string") return null;
+  const t = text.trim();
+  if (t === "") return [];
+  const out: number[] = [];
+  for (const part of t.split(",")) {
+    const m = /^(\d{1,6})(?:-(\d{1,6}))?$/.exec(part.trim());
+    if (!m) return null;
+    const lo = Number(m[1]);
+    const hi = m[2] === undefined ? lo : Number(m[2]);
+    if (hi < lo || hi - lo > 4096) return null;
+    for (let i = lo; i <= hi; i++) out.push(i);
+  }
+  return out;
+}
+
+export function parseStatus(text: string): ProcStatus {
+  const map = typeof text === "string" ? splitLines(text) : new Map<string, string>();
+  const uids = intsOf(map.get("Uid"));
+  const kthread = map.get("Kthread");
+  const mems = map.get("Mems_allowed_list");
+  const vmSizeKb = kbOf(map.get("VmSize"));
+  return {
+    tgid: intOf(map.get("Tgid")),
+    pid: intOf(map.get("Pid")),
+    ppid: intOf(map.get("PPid")),
+    uids: uids !== null && uids.length >= 2 ? uids : null,
+    nspid: intsOf(map.get("NSpid")),
+    kthread: kthread === "1" ? true : kthread === "0" ? false : null,
+    threads: intOf(map.get("Threads")),
+    vmSizeKb,
+    vmRssKb: kbOf(map.get("VmRSS")),
+    rssAnonKb: kbOf(map.get("RssAnon")),
+    rssFileKb: kbOf(map.get("RssFile")),
+    rssShmemKb: kbOf(map.get("RssShmem")),
+    vmPteKb: kbOf(map.get("VmPTE")),
+    vmSwapKb: kbOf(map.get("VmSwap")),
+    capEff: hexOf(map.get("CapEff")),
+    memsAllowedList: mems === undefined ? null : parseNodeList(mems),
+    hasMm: vmSizeKb !== null || map.has("RssAnon"),
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * The capability through which everything in src/live reads the machine: a /proc tree
+ * (and optionally a /sys tree) under an injectable root, so tests point it at a fake tree.
+ *
+ * Files are decoded as latin1, one character per byte: /proc files are ASCII apart from
+ * task names, and latin1 keeps a name's raw bytes (invalid UTF-8 included) recoverable.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** What a read produced: text, "the process went away", "not allowed", or another error. */
+export type ReadOutcome =
+  | { kind: "ok"; text: string }
+  | { kind: "vanished" }
+  | { kind: "denied"; code: string }
+  | { kind: "error"; code: string };
+
+export interface ProcFs {
+  /** Where the /proc tree is ("/proc" on a live machine). */
+  readonly root: string;
+  /** Reads a file below the root, e.g. "1234/stat". */
+  read(path: string): Promise<ReadOutcome>;
+  /** Like read, but any failure is null. */
+  readText(path: string): Promise<string | null>;
+  /** Names in a directory below the root ("" = the root itself); null if unreadable. */
+  list(path: string): Promise<string[] | null>;
+  /** Reads a file below the /sys root, or null (no /sys for this tree, or unreadable). */
+  readSys(path: string): Promise<string | null>;
+}
+
+/** ENOENT and ESRCH: the process (or the file) is gone; not an error for a live reader. */
+const VANISHED = new Set(["ENOENT", "ESRCH", "ENOTDIR"]);
+const DENIED = new Set(["EACCES", "EPERM"]);
+
+function errorCode(err: unknown): string {
+  if (typeof err === "object" && err !== null && "code" in err) return String(err.code);
+  return "EUNKNOWN";
+}
+
+export function classifyError(err: unknown): ReadOutcome {
+  const code = errorCode(err);
+  if (VANISHED.has(code)) return { kind: "vanished" };
+  if (DENIED.has(code)) return { kind: "denied", code };
+  return { kind: "error", code };
+}
+
+export interface NodeProcFsOptions {
+  /** The /proc root; default "/proc". */
+  root?: string;
+  /** The /sys root; default "/sys" when root is "/proc", otherwise none. */
+  sysRoot?: string | null;
+}
+
+/**
+ * The real file system. Reads are synchronous underneath: /proc files are generated in
+ * memory and never block on a disk, and this keeps a scan of 10,000 processes fast.
+ */
+export function nodeProcFs(opts: NodeProcFsOptions = {}): ProcFs {
+  const root = opts.root ?? "/proc";
+  const sysRoot = opts.sysRoot === undefined ? (root === "/proc" ? "/sys" : null) : opts.sysRoot;
+  const readSync = (path: string): ReadOutcome => {
+    try {
+      return { kind: "ok", text: readFileSync(join(root, path), "latin1") };
+    } catch (err) {
+      return classifyError(err);
+    }
+  };
+  return {
+    root,
+    read: async (path) => readSync(path),
+    readText: async (path) => {
+      const r = readSync(path);
+      return r.kind === "ok" ? r.text : null;
+    },
+    list: async (path) => {
+      try {
+        return readdirSync(join(root, path));
+      } catch {
+        return null;
+      }
+    },
+    readSys: async (path) => {
+      if (sysRoot === null) return null;
+      try {
+        return readFileSync(join(sysRoot, path), "latin1");
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+/** Decodes a latin1-read name back to its bytes and then as UTF-8 (invalid bytes become U+FFFD). */
+export function displayName(latin1: string): string {
+  return Buffer.from(latin1, "latin1").toString("utf8");
+}
