@@ -1,0 +1,111 @@
+/**
+ * `oomkit replay FILE`: find every OOM report in a kernel log (dmesg, dmesg -T, journalctl -k,
+ * syslog, /dev/kmsg; `-` reads stdin), recompute each listed task's score under the rules of
+ * the report's kernel, and say whether the predicted victim is the one the kernel chose.
+ */
+import { readFile } from "node:fs/promises";
+import { InputError, UsageError } from "../../errors.js";
+import { type KernelVersion, parseKernelVersion } from "../../policy/modern.js";
+import { parseOomReports, type ReplayOptions, replayEvent } from "../../replay/index.js";
+import { replayJsonLines } from "../../report/replay-json.js";
+import { replaysToText } from "../../report/replay-text.js";
+import type { Register } from "./index.js";
+
+interface ReplayCliOpts {
+  json?: boolean;
+  kernelVersion?: string;
+  pageSize: string;
+  totalSwapKb?: string;
+}
+
+async function readInput(file: string): Promise<string> {
+  if (file === "-") {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString("utf8");
+  }
+  try {
+    return await readFile(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "read error";
+    throw new InputError({ file, path: "$", expected: `a readable log file (${code})` });
+  }
+}
+
+function replayOptions(opts: ReplayCliOpts): ReplayOptions {
+  let kernelVersion: KernelVersion | undefined;
+  if (opts.kernelVersion !== undefined) {
+    const v = /^\d+\.\d+(\.\d+)?/.test(opts.kernelVersion)
+      ? parseKernelVersion(opts.kernelVersion)
+      : null;
+    if (v === null) {
+      throw new UsageError(
+        `--kernel-version: expected a version like 5.15.0, got "${opts.kernelVersion}"`,
+      );
+    }
+    kernelVersion = v;
+  }
+  const pageSizeBytes = Number(opts.pageSize);
+  if (!/^\d{4,7}$/.test(opts.pageSize) || (pageSizeBytes & (pageSizeBytes - 1)) !== 0) {
+    throw new UsageError(
+      `--page-size: expected a power of two in bytes (4096, 16384, 65536), got "${opts.pageSize}"`,
+    );
+  }
+  let totalSwapKb: bigint | undefined;
+  if (opts.totalSwapKb !== undefined) {
+    if (!/^\d{1,20}$/.test(opts.totalSwapKb)) {
+      throw new UsageError(
+        `--total-swap-kb: expected a whole number of kB, got "${opts.totalSwapKb}"`,
+      );
+    }
+    totalSwapKb = BigInt(opts.totalSwapKb);
+  }
+  return { kernelVersion, pageSizeBytes, totalSwapKb };
+}
+
+export const registerReplay: Register = (program) => {
+  program
+    .command("replay")
+    .description(
+      "replay real kernel OOM reports: parse them, recompute the scores, check the victim",
+    )
+    .argument(
+      "<file>",
+      "kernel log text (dmesg, dmesg -T, journalctl -k, syslog, /dev/kmsg); - for stdin",
+    )
+    .option("--json", "JSON lines: one object per OOM event, in log order")
+    .option(
+      "--kernel-version <x.y.z>",
+      "score with this kernel's rules instead of inferring the version",
+    )
+    .option("--page-size <bytes>", "page size of the machine that wrote the log", "4096")
+    .option("--total-swap-kb <kB>", "SwapTotal of that machine, when the report does not print it")
+    .addHelpText(
+      "after",
+      `
+Every OOM event found is shown with its task table, the modern score of each task, what 2.6.20's
+badness() would rank (with the assumptions it needs), the kernel's victim (the selected task of
+the 'Kill process .. score' line before 5.1, else the 'Killed process' line) and whether the
+predicted victim matches it. The kernel version is the release printed in the report when the
+formats agree with it, else inferred from the formats; --kernel-version overrides both.
+
+--json prints JSON lines: one object per event with at least "actual" ({pid, comm} or null),
+"predicted" ({pid, comm} or null without a task table), "complete" (boolean), "match",
+"tasks", "kernel", "constraint", "totalpages", "assumptions" and "notes".
+
+Exit status: 0 when at least one OOM report was found; 1 when none was ("no OOM report found"
+on stderr); 2 for an unreadable file or bad options.`,
+    )
+    .action(async (file: string, opts: ReplayCliOpts) => {
+      const options = replayOptions(opts);
+      const text = await readInput(file);
+      const events = parseOomReports(text);
+      if (events.length === 0) {
+        process.stderr.write(`oomkit: no OOM report found in ${file === "-" ? "<stdin>" : file}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const replays = events.map((e) => replayEvent(e, options));
+      process.stdout.write(opts.json ? replayJsonLines(replays) : replaysToText(replays));
+    });
+};

@@ -1,0 +1,309 @@
+/**
+ * Replays one parsed report: recomputes every listed task's score under the rules of the
+ * report's kernel (src/policy/modern.ts), predicts the victim, compares it with the task the
+ * kernel selected, and ranks the same table by 2.6.20's `badness()` as far as a report allows.
+ */
+import {
+  type KernelVersion,
+  type ModernTask,
+  modernRules,
+  oomAdjFromScoreAdj,
+  oomBadness,
+  procOomScore,
+  scoreAdjFromOomAdj,
+  selectVictim,
+} from "../policy/modern.js";
+import {
+  BADNESS_2620_ASSUMPTIONS,
+  type Badness2620Input,
+  badness2620,
+  selectBadProcess2620,
+} from "./badness2620.js";
+import { formatVersion, inferKernelVersion, type KernelInference } from "./era.js";
+import { type TotalPages, totalPagesOf } from "./totalpages.js";
+import type { OomEvent, TaskRow } from "./types.js";
+
+export interface TaskRef {
+  pid: number;
+  comm: string;
+}
+
+export interface ScoredTask {
+  pid: number;
+  comm: string;
+  uid: bigint | null;
+  totalVmPages: bigint | null;
+  rssPages: bigint;
+  swapPages: bigint;
+  pgtablesPages: bigint;
+  oomScoreAdj: number;
+  /** Modern points; null when the task is not a candidate (adj -1000, pid 1). */
+  points: bigint | null;
+  /** `/proc/PID/oom_score` that version would show, measured against this report's totalpages. */
+  oomScore: number;
+  oomkilladj: number;
+  /** 2.6.20 badness; null when 2.6.20 would skip the task (pid 1, OOM_DISABLE) or total_vm is unknown. */
+  badness2620: bigint | null;
+}
+
+export interface ReplayOptions {
+  kernelVersion?: KernelVersion;
+  pageSizeBytes?: number;
+  totalSwapKb?: bigint;
+}
+
+export interface Replay {
+  event: OomEvent;
+  kernel: KernelInference;
+  total: TotalPages;
+  /** totalpages used for scoring (the report's, or an estimate when it has none). */
+  scoringTotalPages: bigint;
+  tasks: ScoredTask[];
+  actual: TaskRef | null;
+  /** Which line `actual` comes from. */
+  actualFrom: string | null;
+  /** The task the kernel killed when it differs from the selected one (a sacrificed child). */
+  killedInstead: TaskRef | null;
+  predicted: TaskRef | null;
+  predictedBy: "modern" | "badness-2.6.20" | "oom_kill_allocating_task" | null;
+  match: boolean | null;
+  ranking2620: { victim: TaskRef | null; adjFrom: string; assumptions: readonly string[] };
+  assumptions: string[];
+  notes: string[];
+}
+
+function column(row: TaskRow, ...names: string[]): bigint | null {
+  for (const name of names) {
+    const v = row.values[name];
+    if (v !== undefined) return v;
+  }
+  return null;
+}
+
+function clampInt(v: bigint | null, lo: number, hi: number): number | null {
+  if (v === null) return null;
+  return v < BigInt(lo) ? lo : v > BigInt(hi) ? hi : Number(v);
+}
+
+function modernTaskOf(row: TaskRow, pageSize: bigint): ModernTask {
+  const adj =
+    clampInt(column(row, "oom_score_adj"), -1000, 1000) ??
+    scoreAdjFromOomAdj(clampInt(column(row, "oom_adj"), -17, 15) ?? 0);
+  const bytes = column(row, "pgtables_bytes");
+  const pgtables =
+    bytes !== null
+      ? bytes / pageSize
+      : (column(row, "nr_ptes") ?? 0n) + (column(row, "nr_pmds") ?? 0n);
+  const uid = column(row, "uid");
+  return {
+    pid: row.pid,
+    comm: row.comm,
+    rssPages: column(row, "rss") ?? 0n,
+    swapPages: column(row, "swapents") ?? 0n,
+    pgtablesPages: pgtables,
+    oomScoreAdj: adj,
+    isInit: row.pid === 1,
+    isKthread: false,
+    hasMm: true,
+    isVforkChild: false,
+    hasCapSysAdmin: uid === 0n,
+  };
+}
+
+function tableAssumptions(e: OomEvent, kernel: KernelInference): string[] {
+  const out: string[] = [];
+  const cols = e.table?.columns ?? [];
+  const rules = modernRules(kernel.version);
+  if (!cols.includes("swapents")) out.push("swap entries: no swapents column; 0 assumed");
+  if (rules.countsPgtables && !cols.some((c) => c === "pgtables_bytes" || c === "nr_ptes")) {
+    out.push("page tables: no column; 0 assumed");
+  }
+  if (rules.rootBonus !== "none" && e.table?.rows.some((r) => r.values.uid === 0n)) {
+    out.push("uid 0 taken as CAP_SYS_ADMIN for the root bonus of that kernel");
+  }
+  if (rules.skipsVforkChild) out.push("no task assumed to be a vfork child or already reaped");
+  return out;
+}
+
+function refOf(t: { pid: number; comm: string }): TaskRef {
+  return { pid: t.pid, comm: t.comm };
+}
+
+function actualOf(e: OomEvent): [TaskRef | null, string | null, TaskRef | null] {
+  const commFor = (pid: number, comm: string | null): string =>
+    comm ??
+    e.table?.rows.find((r) => r.pid === pid)?.comm ??
+    (e.summary?.pid === pid ? e.summary.task : null) ??
+    "?";
+  const killed = e.killed[0];
+  if (e.select) {
+    const sel = { pid: e.select.pid, comm: e.select.comm };
+    const instead =
+      killed && killed.pid !== sel.pid
+        ? { pid: killed.pid, comm: commFor(killed.pid, killed.comm) }
+        : null;
+    return [sel, `line ${e.select.line}: 'Kill process .. score' (the selected task)`, instead];
+  }
+  if (killed) {
+    return [
+      { pid: killed.pid, comm: commFor(killed.pid, killed.comm) },
+      `line ${killed.line}: 'Killed process'`,
+      null,
+    ];
+  }
+  if (e.summary?.pid != null) {
+    return [
+      { pid: e.summary.pid, comm: e.summary.task ?? "?" },
+      `line ${e.summary.line}: oom-kill: summary (task=, pid=)`,
+      null,
+    ];
+  }
+  return [null, null, null];
+}
+
+/** Replays one event. Pure; never throws for any parsed event. */
+export function replayEvent(e: OomEvent, opts: ReplayOptions = {}): Replay {
+  const pageSizeBytes = opts.pageSizeBytes ?? 4096;
+  const pageSize = BigInt(pageSizeBytes);
+  const kernel = inferKernelVersion(e, opts.kernelVersion);
+  const total = totalPagesOf(e, { pageSizeBytes, totalSwapKb: opts.totalSwapKb });
+  const rows = e.table?.rows ?? [];
+  const modern = rows.map((r) => modernTaskOf(r, pageSize));
+  const assumptions = [...total.assumptions];
+  const notes = [...kernel.notes];
+  if (pageSizeBytes === 4096 && opts.pageSizeBytes === undefined)
+    assumptions.push("page size 4096 bytes");
+
+  let scoringTotalPages = total.totalPages;
+  if (scoringTotalPages === null) {
+    const sum = modern.reduce((s, t) => s + t.rssPages + t.swapPages, 0n);
+    scoringTotalPages = sum > 0n ? sum : 1n;
+    assumptions.push(
+      `totalpages unknown (${total.how}); the oom_score_adj term uses the listed tasks' rss + swap, ${scoringTotalPages} pages`,
+    );
+  }
+  if (rows.length > 0) assumptions.push(...tableAssumptions(e, kernel));
+
+  const hasOomAdj = e.table?.columns.includes("oom_adj") ?? false;
+  const inputs2620: Badness2620Input[] = rows.map((r, i) => ({
+    pid: r.pid,
+    totalVmPages: column(r, "total_vm") ?? 0n,
+    root: column(r, "uid") === 0n,
+    oomkilladj: hasOomAdj
+      ? (clampInt(column(r, "oom_adj"), -17, 15) ?? 0)
+      : oomAdjFromScoreAdj(modern[i].oomScoreAdj),
+  }));
+  const tasks: ScoredTask[] = rows.map((r, i) => {
+    const t = modern[i];
+    const in2620 = inputs2620[i];
+    const skipped2620 = r.pid === 1 || in2620.oomkilladj === -17 || column(r, "total_vm") === null;
+    return {
+      pid: r.pid,
+      comm: r.comm,
+      uid: column(r, "uid"),
+      totalVmPages: column(r, "total_vm"),
+      rssPages: t.rssPages,
+      swapPages: t.swapPages,
+      pgtablesPages: t.pgtablesPages,
+      oomScoreAdj: t.oomScoreAdj,
+      points: oomBadness(t, scoringTotalPages, kernel.version),
+      oomScore: procOomScore(t, scoringTotalPages, kernel.version),
+      oomkilladj: in2620.oomkilladj,
+      badness2620: skipped2620 ? null : badness2620(in2620),
+    };
+  });
+  const chosen2620 = selectBadProcess2620(inputs2620);
+  const ranking2620 = {
+    victim: chosen2620 ? refOf(rows[chosen2620.index]) : null,
+    adjFrom: hasOomAdj
+      ? "oomkilladj: the table's oom_adj column"
+      : "oomkilladj: oom_score_adj read as oom_adj (modern-oom §3)",
+    assumptions: BADNESS_2620_ASSUMPTIONS,
+  };
+
+  const [actual, actualFrom, killedInstead] = actualOf(e);
+  let predicted: TaskRef | null = null;
+  let predictedBy: Replay["predictedBy"] = null;
+  const allocatingOnly = (e.select?.message ?? e.killed[0]?.message ?? "").includes(
+    "oom_kill_allocating_task",
+  );
+  if (allocatingOnly && (e.allocating || e.header)) {
+    predicted = e.allocating ? refOf(e.allocating) : null;
+    predictedBy = predicted ? "oom_kill_allocating_task" : null;
+    notes.push(
+      "vm.oom_kill_allocating_task: the kernel kills the allocating task, not the highest score",
+    );
+  } else if (rows.length > 0 && modernRules(kernel.version).beforeRewrite) {
+    predicted = ranking2620.victim;
+    predictedBy = predicted ? "badness-2.6.20" : null;
+    notes.push(
+      `kernel ${formatVersion(kernel.version)} used the total_vm heuristic: predicted with the 2.6.20 badness and its assumptions`,
+    );
+  } else if (rows.length > 0) {
+    const victim = selectVictim(modern, scoringTotalPages, kernel.version);
+    predicted = victim ? refOf(victim) : null;
+    predictedBy = predicted ? "modern" : null;
+    const lo = kernel.range.lo;
+    if (kernel.source === "formats" && !modernRules(lo).beforeRewrite) {
+      const other = selectVictim(modern, scoringTotalPages, lo);
+      if (other && victim && other.pid !== victim.pid) {
+        notes.push(
+          `under ${formatVersion(lo)} rules the victim would be ${other.pid} (${other.comm})`,
+        );
+      }
+    }
+  }
+  const match = predicted && actual ? predicted.pid === actual.pid : null;
+  if (match === false) notes.push(...mismatchNotes(e, tasks, actual!, predicted!));
+  const scoreNote = checkPrintedScore(e, tasks, kernel, scoringTotalPages);
+  if (scoreNote) notes.push(scoreNote);
+  return {
+    event: e,
+    kernel,
+    total,
+    scoringTotalPages,
+    tasks,
+    actual,
+    actualFrom,
+    killedInstead,
+    predicted,
+    predictedBy,
+    match,
+    ranking2620,
+    assumptions,
+    notes,
+  };
+}
+
+function mismatchNotes(
+  e: OomEvent,
+  tasks: ScoredTask[],
+  actual: TaskRef,
+  predicted: TaskRef,
+): string[] {
+  const a = tasks.find((t) => t.pid === actual.pid);
+  const p = tasks.find((t) => t.pid === predicted.pid);
+  if (!a) return [`the kernel's victim ${actual.pid} is not in the task table`];
+  const notes = [
+    `recomputed points: victim ${a.points ?? "ineligible"}, predicted ${p?.points ?? "?"}`,
+  ];
+  if (!e.complete) notes.push("the report is incomplete; missing rows may explain the difference");
+  return notes;
+}
+
+/** Pre-4.19 kill lines print the selected task's score: a check of the totalpages used. */
+function checkPrintedScore(
+  e: OomEvent,
+  tasks: ScoredTask[],
+  kernel: KernelInference,
+  totalPages: bigint,
+): string | null {
+  if (!e.select || modernRules(kernel.version).beforeRewrite) return null;
+  const t = tasks.find((x) => x.pid === e.select!.pid);
+  if (!t || t.points === null) return null;
+  const rules = modernRules(kernel.version);
+  const recomputed = rules.era === "proportional" ? t.points : (t.points * 1000n) / totalPages;
+  return recomputed === e.select.score
+    ? null
+    : `the kernel printed score ${e.select.score} for ${t.pid}; recomputed ${recomputed} (totalpages may differ)`;
+}

@@ -1,0 +1,12 @@
+/** Replay of real kernel OOM reports: parse (pure, any text) and recompute the victim. */
+export {
+  type Replay,
+  type ReplayOptions,
+  replayEvent,
+  type ScoredTask,
+  type TaskRef,
+} from "./analyse.js";
+export { badness2620, selectBadProcess2620 } from "./badness2620.js";
+export { formatVersion, inferKernelVersion, type KernelInference } from "./era.js";
+export { parseOomReports } from "./segment.js";
+export type { OomEvent } from "./types.js";

@@ -1,0 +1,155 @@
+/**
+ * `oomkit replay` as text: per OOM event its place in the log, the header, the kernel version
+ * and constraint, the task table with modern points, oom_score and 2.6.20 badness, the
+ * kernel's victim against the predicted one, and every assumption made.
+ */
+import type { Replay, TaskRef } from "../replay/analyse.js";
+import { formatVersion } from "../replay/era.js";
+
+function ref(t: TaskRef | null): string {
+  return t === null ? "none" : `${t.pid} (${t.comm})`;
+}
+
+function pad(cells: string[], widths: number[], right: boolean[]): string {
+  return cells
+    .map((c, i) =>
+      i === cells.length - 1 ? c : right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]),
+    )
+    .join("  ")
+    .trimEnd();
+}
+
+function taskTable(r: Replay): string[] {
+  const head = [
+    "",
+    "pid",
+    "uid",
+    "total_vm",
+    "rss",
+    "swap",
+    "pgtbl",
+    "adj",
+    "points",
+    "oom_score",
+    "2.6.20",
+    "name",
+  ];
+  const right = [false, true, true, true, true, true, true, true, true, true, true, false];
+  const rows = r.tasks.map((t) => {
+    const mark =
+      (r.actual?.pid === t.pid ? "K" : " ") +
+      (r.predicted?.pid === t.pid ? "P" : " ") +
+      (r.ranking2620.victim?.pid === t.pid ? "2" : " ");
+    return [
+      mark,
+      String(t.pid),
+      t.uid === null ? "-" : String(t.uid),
+      t.totalVmPages === null ? "-" : String(t.totalVmPages),
+      String(t.rssPages),
+      String(t.swapPages),
+      String(t.pgtablesPages),
+      String(t.oomScoreAdj),
+      t.points === null ? "skip" : String(t.points),
+      String(t.oomScore),
+      t.badness2620 === null ? "skip" : String(t.badness2620),
+      t.comm,
+    ];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  return [pad(head, widths, right), ...rows.map((row) => pad(row, widths, right))];
+}
+
+export function replayToText(r: Replay): string {
+  const e = r.event;
+  const out: string[] = [];
+  const when = [e.time, e.uptime === null ? null : `[${e.uptime}]`]
+    .filter((x) => x !== null)
+    .join(" ");
+  out.push(
+    `OOM event ${e.index + 1} (lines ${e.firstLine}-${e.lastLine}${e.host ? `, host ${e.host}` : ""})${when ? ` at ${when}` : ""}`,
+  );
+  out.push(
+    e.complete
+      ? "  report: complete"
+      : `  report: INCOMPLETE${e.missing.length ? `, missing ${e.missing.join(", ")}` : ""}`,
+  );
+  for (const p of e.problems.slice(0, 10)) out.push(`    damage: ${p}`);
+  if (e.problems.length > 10) out.push(`    damage: ... ${e.problems.length - 10} more`);
+  if (e.header) {
+    const h = e.header;
+    const adj =
+      h.oomkilladj !== null
+        ? `oomkilladj=${h.oomkilladj}`
+        : [
+            h.oomAdj !== null ? `oom_adj=${h.oomAdj}` : null,
+            h.oomScoreAdj !== null ? `oom_score_adj=${h.oomScoreAdj}` : null,
+          ]
+            .filter((x) => x !== null)
+            .join(", ");
+    out.push(
+      `  header: ${h.comm} invoked the OOM killer: gfp_mask=${h.gfpMask ?? "?"}${h.gfpFlags !== null ? `(${h.gfpFlags})` : ""}, order=${h.order ?? "?"}${adj ? `, ${adj}` : ""}`,
+    );
+  }
+  if (e.allocating) out.push(`  allocating task: ${ref(e.allocating)}`);
+  const k = r.kernel;
+  const from =
+    k.source === "option"
+      ? "as given"
+      : k.source === "report"
+        ? `release ${k.release} printed in the report`
+        : k.source === "formats"
+          ? "inferred from the formats"
+          : "assumed";
+  out.push(`  kernel: ${formatVersion(k.version)} (${from})`);
+  for (const h of k.hints) out.push(`    format: ${h}`);
+  out.push(`  constraint: ${r.total.constraint} (${r.total.constraintFrom})`);
+  const cg = e.summary?.oomMemcg ?? e.memcg?.oomCgroup;
+  if (cg)
+    out.push(`  memcg: ${cg}${e.memcg?.memory ? `, limit ${e.memcg.memory.limitKb} kB` : ""}`);
+  out.push(
+    `  totalpages: ${r.total.totalPages === null ? `unknown (${r.total.how}); scored with ${r.scoringTotalPages}` : `${r.total.totalPages} (${r.total.how})`}`,
+  );
+  if (r.tasks.length > 0) {
+    out.push("  tasks (K = the kernel's victim, P = predicted, 2 = 2.6.20's choice):");
+    for (const line of taskTable(r)) out.push(`    ${line}`);
+  } else {
+    out.push("  tasks: no task table in the report");
+  }
+  out.push(`  kernel's victim: ${ref(r.actual)}${r.actualFrom ? ` from ${r.actualFrom}` : ""}`);
+  if (r.killedInstead)
+    out.push(`  actually killed: ${ref(r.killedInstead)} (a child of the selected task)`);
+  const verdict =
+    r.match === null ? "" : r.match ? " - MATCHES the kernel" : " - DIFFERS from the kernel";
+  const by =
+    r.predictedBy === "modern"
+      ? ` under the rules of ${formatVersion(k.version)}`
+      : r.predictedBy
+        ? ` by ${r.predictedBy}`
+        : "";
+  out.push(`  predicted victim: ${ref(r.predicted)}${by}${verdict}`);
+  out.push(`  2.6.20 badness would kill: ${ref(r.ranking2620.victim)}`);
+  if (r.tasks.length > 0) out.push(`    (${r.ranking2620.adjFrom}; other assumptions at the end)`);
+  if (r.assumptions.length > 0) {
+    out.push("  assumptions:");
+    for (const a of r.assumptions) out.push(`    - ${a}`);
+  }
+  for (const n of r.notes) out.push(`  note: ${n}`);
+  return `${out.join("\n")}\n`;
+}
+
+/** All events, then one summary line. */
+export function replaysToText(replays: readonly Replay[]): string {
+  const parts = replays.map(replayToText);
+  const complete = replays.filter((r) => r.event.complete).length;
+  const compared = replays.filter((r) => r.match !== null);
+  const matched = compared.filter((r) => r.match).length;
+  const with2620 = replays.find((r) => r.tasks.length > 0);
+  if (with2620) {
+    const lines = with2620.ranking2620.assumptions.map((a) => `  - ${a}`);
+    parts.push(`2.6.20 badness assumptions:\n${lines.join("\n")}\n`);
+  }
+  parts.push(
+    `${replays.length} OOM event${replays.length === 1 ? "" : "s"}: ${complete} complete; predicted victim matches the kernel's in ${matched} of ${compared.length} compared\n`,
+  );
+  return parts.join("\n");
+}
