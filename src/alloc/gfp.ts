@@ -29,6 +29,8 @@ export const GFP_NOFS = __GFP_WAIT | __GFP_IO;
 export const GFP_KERNEL = __GFP_WAIT | __GFP_IO | __GFP_FS;
 export const GFP_USER = GFP_KERNEL | __GFP_HARDWALL;
 export const GFP_HIGHUSER = GFP_USER | __GFP_HIGHMEM;
+export const GFP_DMA = __GFP_DMA;
+export const GFP_DMA32 = __GFP_DMA32;
 /** A fresh anonymous page of a write fault (spec §4.1). */
 export const GFP_HIGHUSER_ZERO = GFP_HIGHUSER | __GFP_ZERO;
 /** The three bits whose conjunction is `GFP_THISNODE` on a NUMA build (spec §4.1). */

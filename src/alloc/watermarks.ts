@@ -4,7 +4,7 @@
  */
 
 import { ALLOC_HARDER, ALLOC_HIGH, GFP_USER, gfpZone, SWAP_CLUSTER_MAX } from "./gfp.js";
-import { type MemoryModel, nrFree, type PgData, type Zone } from "./zone.js";
+import { canonicalNrFree, type MemoryModel, type PgData, type Zone } from "./zone.js";
 
 /** floor(sqrt(x)) for an integer 0 <= x < 2^53 (Math.sqrt is off by at most one). */
 export function intSqrt(x: number): number {
@@ -104,15 +104,34 @@ export function zoneWatermarkOk(
   classzoneIdx: number,
   allocFlags: number,
 ): boolean {
+  return watermarkOk(z.freePages, z.lowmemReserve[classzoneIdx], null, order, mark, allocFlags);
+}
+
+/**
+ * The arithmetic of `zone_watermark_ok` on explicit values: `freeArea[o]` is
+ * `free_area[o].nr_free`, or null for the canonical layout of `freePages` (zone.ts).
+ *
+ * With the canonical layout the per-order loop never fails once step 3 has passed (the
+ * blocks below `order` add up to less than 2^order); the loop is kept for other layouts.
+ */
+export function watermarkOk(
+  freePages: number,
+  lowmemReserve: number,
+  freeArea: ArrayLike<number> | null,
+  order: number,
+  mark: number,
+  allocFlags: number,
+): boolean {
   let min = mark;
-  let free = z.freePages - 2 ** order + 1;
+  let free = freePages - 2 ** order + 1;
   if (allocFlags & ALLOC_HIGH) min -= Math.floor(min / 2);
   if (allocFlags & ALLOC_HARDER) min -= Math.floor(min / 4);
   // The kernel compares unsigned here; for a negative `free` (order >= 1) the loop below
   // fails it anyway, so the signed comparison gives the same answer (spec §4.2 step 3).
-  if (free <= min + z.lowmemReserve[classzoneIdx]) return false;
+  if (free <= min + lowmemReserve) return false;
   for (let o = 0; o < order; o++) {
-    free -= nrFree(z, o) * 2 ** o;
+    const blocks = freeArea === null ? canonicalNrFree(freePages, o) : freeArea[o];
+    free -= blocks * 2 ** o;
     min = Math.floor(min / 2);
     if (free <= min) return false;
   }

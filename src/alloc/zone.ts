@@ -108,7 +108,12 @@ export function usedPages(zone: Zone): number {
 
 /** `free_area[order].nr_free` of the canonical free layout (see the file comment). */
 export function nrFree(zone: Zone, order: number): number {
-  const blocks = Math.floor(zone.freePages / 2 ** order);
+  return canonicalNrFree(zone.freePages, order);
+}
+
+/** Blocks of `order` in the canonical layout of `freePages` free pages. */
+export function canonicalNrFree(freePages: number, order: number): number {
+  const blocks = Math.floor(freePages / 2 ** order);
   return order >= 10 ? blocks : blocks % 2;
 }
 
