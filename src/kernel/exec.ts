@@ -73,7 +73,7 @@ export function execMm(
   const old = t.mm;
   if (old !== null) {
     t.mm = k.newMm(totalVmPages, zoneCount);
-    mmput(k, old);
+    mmput(k, old, t);
   }
   t.comm = commFromPath(path);
   t.flags &= ~PF_FORKNOEXEC;

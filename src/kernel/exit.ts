@@ -20,11 +20,11 @@ import {
 export type ExitResult = { panic: null } | { panic: "Attempted to kill init!" };
 
 /** `mmput`: drops one user; the last one runs exit_mmap, which frees the pages. */
-export function mmput(k: KernelState, mm: Mm): boolean {
+export function mmput(k: KernelState, mm: Mm, by: Task): boolean {
   mm.users -= 1;
   if (mm.users > 0) return false;
   mm.freed = true;
-  k.hooks.mmFreed(mm);
+  k.hooks.mmFreed(mm, by);
   return true;
 }
 
@@ -33,7 +33,7 @@ export function exitMm(k: KernelState, t: Task): void {
   const mm = t.mm;
   if (mm === null) return;
   t.mm = null;
-  mmput(k, mm);
+  mmput(k, mm, t);
 }
 
 /** `do_exit(code)` for task `t`, run within the step in which `t` takes its signal. */
@@ -81,7 +81,7 @@ function forgetOriginalParent(k: KernelState, t: Task): void {
 
 /** Whether the parent releases the zombie at once (SIGCHLD ignored, or init's reaping). */
 function parentReapsAtOnce(t: Task): boolean {
-  return t.group.autoReap || t.parent === null || t.parent.pid === 1;
+  return t.parent === null || t.parent.pid === 1 || t.parent.group.autoReap;
 }
 
 /** `do_notify_parent` for a zombie leader whose group is empty. */

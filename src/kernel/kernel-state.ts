@@ -9,8 +9,8 @@ import type { Cpuset, Mm, Task } from "./task.js";
 
 /** What the process model tells the rest of the simulation. */
 export interface KernelHooks {
-  /** exit_mmap ran for `mm`: its pages go back to their zones. */
-  mmFreed(mm: Mm): void;
+  /** exit_mmap ran for `mm` (its last user was `by`): its pages go back to their zones. */
+  mmFreed(mm: Mm, by: Task): void;
   /** A signal was sent (force_sig or the group exit). */
   signalled(target: Task, reason: "oom" | "group_exit" | "exec" | "scenario"): void;
   /** The task passed exit_notify (zombie, or released at once). */

@@ -60,7 +60,7 @@ export interface ThreadGroup {
   groupExit: boolean;
   /** `signal->live`: threads that have not yet passed do_exit step 3. */
   live: number;
-  /** The parent ignores SIGCHLD for this process: it is released at once when it exits. */
+  /** The process ignores SIGCHLD: its zombie children are released at once. */
   autoReap: boolean;
 }
 

@@ -1,0 +1,153 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { UsageError } from "../../errors.js";
+import { toResultJson } from "../../oom/result.js";
+import { simJsonLine } from "../../report/sim-json.js";
+import { simLogLines } from "../../report/sim-log.js";
+import { renderSummary, SummaryCollector } from "../../report/sim-summary.js";
+import { DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME } from "../../sim/default-scenario.js";
+import type { SimEvent } from "../../sim/events.js";
+import type { OomCallRecord } from "../../sim/oom-call.js";
+import { runScenarioText } from "../../sim/run.js";
+import { TIME_RE } from "../../sim/scenario-schema.js";
+import { snapshotToJson } from "../../snapshot/serialize.js";
+import { readInputText } from "../input.js";
+import type { Register } from "./index.js";
+
+interface SimOptions {
+  until?: string;
+  json?: boolean;
+  summary?: boolean;
+  quiet?: boolean;
+  seed?: string;
+  dumpOom?: string;
+  example?: boolean;
+}
+
+function parseUntil(v: string): number | string {
+  if (/^\d+(\.\d+)?$/.test(v)) return Number(v);
+  if (TIME_RE.test(v)) return v;
+  throw new UsageError(
+    `--until: expected a time such as 30, "2.5s", "300ms" or "250j", got "${v}"`,
+  );
+}
+
+function parseSeed(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) > 2 ** 32 - 1) {
+    throw new UsageError(`--seed: expected an integer from 0 to 4294967295, got "${v}"`);
+  }
+  return Number(v);
+}
+
+/** Buffered stdout: one write per 64 KiB instead of one per line. */
+class Out {
+  private parts: string[] = [];
+  private size = 0;
+  line(s: string): void {
+    this.parts.push(s, "\n");
+    this.size += s.length + 1;
+    if (this.size > 65536) this.flush();
+  }
+  flush(): void {
+    if (this.parts.length > 0) process.stdout.write(this.parts.join(""));
+    this.parts = [];
+    this.size = 0;
+  }
+}
+
+function dumpOomCall(dir: string, r: OomCallRecord): void {
+  const n = String(r.n).padStart(4, "0");
+  writeFileSync(
+    join(dir, `oom-${n}.snapshot.json`),
+    `${JSON.stringify(snapshotToJson(r.snapshot), null, 2)}\n`,
+  );
+  writeFileSync(
+    join(dir, `oom-${n}.result.json`),
+    `${JSON.stringify(toResultJson(r.result), null, 2)}\n`,
+  );
+}
+
+export const registerSim: Register = (program) => {
+  program
+    .command("sim")
+    .summary("simulate a 2.6.20 machine running out of memory, from a scenario")
+    .description(
+      "Runs a scenario (YAML or JSON): a machine, its processes and a timeline of what they do.\n" +
+        "The simulated kernel allocates pages, reclaims, wakes kswapd and calls the 2.6.20 OOM\n" +
+        "killer when an allocation cannot be satisfied; killed tasks exit and give their memory\n" +
+        "back. Prints the kernel log (with [seconds.micro] times when the machine has\n" +
+        "printk_time), or every event as JSON lines with --json. Without SCENARIO, or with\n" +
+        "--example, runs the embedded default story.",
+    )
+    .argument("[SCENARIO]", "scenario file ('-' reads standard input)")
+    .option("--example", "run the embedded default scenario")
+    .option("--until <T>", 'stop after T of simulated time (seconds, or "2.5s", "300ms", "250j")')
+    .option("-j, --json", "print every event as a JSON line")
+    .option("--summary", "print an end-of-run summary (as a last JSON line with --json)")
+    .option("-q, --quiet", "print neither log nor events, only the summary")
+    .option("--seed <N>", "override the scenario's seed")
+    .option(
+      "--dump-oom <DIR>",
+      "write DIR/oom-NNNN.snapshot.json and .result.json for every out_of_memory() call",
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  oomkit sim\n  oomkit sim examples/child-first.yaml --summary\n  oomkit sim examples/gfp-nofs-loop.yaml --until 20 --json\n  oomkit sim my.yaml --dump-oom out/ && oomkit oom --json out/oom-0001.snapshot.json",
+    )
+    .action(async (file: string | undefined, opts: SimOptions) => {
+      if (opts.example && file !== undefined)
+        throw new UsageError("--example takes no SCENARIO argument");
+      const until = opts.until === undefined ? undefined : parseUntil(opts.until);
+      const seed = opts.seed === undefined ? undefined : parseSeed(opts.seed);
+      const input =
+        file === undefined
+          ? { name: DEFAULT_SCENARIO_NAME, text: DEFAULT_SCENARIO }
+          : await readInputText(file);
+      const out = new Out();
+      const collector = new SummaryCollector();
+      let hz = 250;
+      let printkTime = false;
+      const showEvents = !opts.quiet;
+      const tty = process.stderr.isTTY === true;
+      let lastProgress = 0;
+      const dumpDir = opts.dumpOom;
+      const sink = (e: SimEvent) => {
+        if (e.type === "sim.start") {
+          hz = e.hz;
+          if (dumpDir !== undefined) mkdirSync(dumpDir, { recursive: true });
+        }
+        collector.add(e);
+        if (!showEvents) return;
+        if (opts.json) out.line(simJsonLine(e, hz));
+        else for (const l of simLogLines(e, { hz, printkTime })) out.line(l);
+      };
+      const result = runScenarioText(input.text, sink, {
+        file: input.name,
+        until,
+        seed,
+        onOomCall: dumpDir === undefined ? undefined : (r) => dumpOomCall(dumpDir, r),
+        onProgress: tty
+          ? (tick) => {
+              const now = Date.now();
+              if (now - lastProgress < 200) return;
+              lastProgress = now;
+              process.stderr.write(`\roomkit sim: ${(tick / hz).toFixed(1)} s of uptime`);
+            }
+          : undefined,
+        onSetup: (sim) => {
+          printkTime = sim.printkTime;
+        },
+      });
+      if (tty && lastProgress > 0) process.stderr.write("\r\x1b[K");
+      if (opts.summary || opts.quiet) {
+        const s = collector.summary();
+        if (opts.json) out.line(JSON.stringify({ type: "summary", ...s }));
+        else {
+          if (showEvents) out.line("");
+          for (const l of renderSummary(s)) out.line(l);
+        }
+      }
+      out.flush();
+      void result;
+    });
+};

@@ -1,0 +1,183 @@
+/**
+ * The end-of-run summary of a simulation: who died, when and why; the OOM killer's
+ * calls; memory returned; time spent stalled in the allocator; failed allocations;
+ * panics. Built incrementally from the event stream.
+ */
+
+import { monotonicAt } from "../kernel/clock.js";
+import type { SimEvent } from "../sim/events.js";
+
+const CAUSES: Record<string, string> = {
+  oom: "killed by the OOM killer",
+  group_exit: "died with its thread group",
+  exec: "killed by a sibling thread's exec",
+  scenario: "killed by SIGKILL from the scenario",
+  vm_fault_oom: "killed by the page-fault handler (VM_FAULT_OOM)",
+  exit: "exited",
+};
+
+export interface SimSummary {
+  seed: number;
+  bits: number;
+  hz: number;
+  start: string;
+  end: string;
+  endReason: string;
+  oomCalls: { n: number; time: string; pid: number; comm: string; outcome: string }[];
+  kills: {
+    n: number;
+    time: string;
+    selected: number;
+    points: string;
+    victim: number;
+    comm: string;
+    constraint: string;
+  }[];
+  deaths: { time: string; pid: number; comm: string; cause: string }[];
+  pagesFreed: number;
+  mmsFreed: number;
+  pressureSeconds: string;
+  failedAllocations: { time: string; pid: number; gfpMask: string; order: number }[];
+  panics: { time: string; message: string }[];
+}
+
+export class SummaryCollector {
+  private hz = 250;
+  private s: SimSummary = {
+    seed: 0,
+    bits: 64,
+    hz: 250,
+    start: "0.000000",
+    end: "0.000000",
+    endReason: "",
+    oomCalls: [],
+    kills: [],
+    deaths: [],
+    pagesFreed: 0,
+    mmsFreed: 0,
+    pressureSeconds: "0.000000",
+    failedAllocations: [],
+    panics: [],
+  };
+  private pendingOom = new Map<number, { n: number; time: string; pid: number; comm: string }>();
+  private intervals: [number, number][] = [];
+
+  private time(tick: number): string {
+    const { seconds, micros } = monotonicAt(tick, this.hz);
+    return `${seconds}.${String(micros).padStart(6, "0")}`;
+  }
+
+  add(e: SimEvent): void {
+    const s = this.s;
+    switch (e.type) {
+      case "sim.start":
+        this.hz = e.hz;
+        s.seed = e.seed;
+        s.bits = e.bits;
+        s.hz = e.hz;
+        s.start = this.time(e.tick);
+        break;
+      case "sim.end":
+        s.end = this.time(e.tick);
+        s.endReason = e.reason;
+        break;
+      case "oom.invoked":
+        this.pendingOom.set(e.n, { n: e.n, time: this.time(e.tick), pid: e.pid, comm: e.comm });
+        break;
+      case "oom.result": {
+        const p = this.pendingOom.get(e.n);
+        if (p !== undefined) s.oomCalls.push({ ...p, outcome: e.outcome });
+        this.pendingOom.delete(e.n);
+        break;
+      }
+      case "oom.kill":
+        s.kills.push({
+          n: e.n,
+          time: this.time(e.tick),
+          selected: e.selected,
+          points: e.points,
+          victim: e.victim,
+          comm: e.comm,
+          constraint: e.constraint,
+        });
+        break;
+      case "task.exit":
+        s.deaths.push({ time: this.time(e.tick), pid: e.pid, comm: e.comm, cause: e.cause });
+        break;
+      case "mm.free":
+        s.pagesFreed += e.pages;
+        s.mmsFreed += 1;
+        break;
+      case "alloc.done":
+        if (e.stallTicks > 0) this.intervals.push([e.tick - e.stallTicks, e.tick]);
+        break;
+      case "alloc.fail":
+        s.failedAllocations.push({
+          time: this.time(e.tick),
+          pid: e.pid,
+          gfpMask: `0x${e.gfpMask.toString(16)}`,
+          order: e.order,
+        });
+        break;
+      case "panic":
+        s.panics.push({ time: this.time(e.tick), message: e.message });
+        break;
+      default:
+        break;
+    }
+  }
+
+  summary(): SimSummary {
+    const sorted = [...this.intervals].sort((a, b) => a[0] - b[0]);
+    let total = 0;
+    let curStart = -1;
+    let curEnd = -1;
+    for (const [a, b] of sorted) {
+      if (a > curEnd) {
+        total += curEnd - curStart;
+        curStart = a;
+        curEnd = b;
+      } else if (b > curEnd) curEnd = b;
+    }
+    total += curEnd - curStart;
+    return { ...this.s, pressureSeconds: this.time(total) };
+  }
+}
+
+/** The summary as text, one fact per line. */
+export function renderSummary(s: SimSummary): string[] {
+  const out: string[] = [];
+  out.push(`Simulation summary (seed ${s.seed}, ${s.bits}-bit, HZ=${s.hz})`);
+  const why =
+    s.endReason === "idle"
+      ? "nothing left to do"
+      : s.endReason === "until"
+        ? "time limit reached"
+        : "kernel panic";
+  out.push(`  ran from ${s.start} s to ${s.end} s of uptime; ended: ${why}`);
+  const byOutcome = new Map<string, number>();
+  for (const c of s.oomCalls) byOutcome.set(c.outcome, (byOutcome.get(c.outcome) ?? 0) + 1);
+  const outcomes = [...byOutcome].map(([k, v]) => `${v} ${k}`).join(", ");
+  out.push(`  OOM killer calls: ${s.oomCalls.length}${outcomes === "" ? "" : ` (${outcomes})`}`);
+  for (const k of s.kills) {
+    const how = k.selected === k.victim ? "" : ` as a child of ${k.selected}`;
+    out.push(
+      `    [${k.time}] call ${k.n}: killed ${k.victim} (${k.comm})${how}, score ${k.points}, constraint ${k.constraint}`,
+    );
+  }
+  out.push(`  Deaths: ${s.deaths.length === 0 ? "none" : ""}`);
+  for (const d of s.deaths)
+    out.push(`    [${d.time}] ${d.pid} (${d.comm}): ${CAUSES[d.cause] ?? d.cause}`);
+  out.push(
+    `  Memory returned: ${s.pagesFreed} pages (${s.pagesFreed * 4} kB) from ${s.mmsFreed} address spaces`,
+  );
+  out.push(`  Time stalled in the allocator's slow path: ${s.pressureSeconds} s`);
+  out.push(
+    `  Failed allocations: ${s.failedAllocations.length === 0 ? "none" : s.failedAllocations.length}`,
+  );
+  for (const f of s.failedAllocations)
+    out.push(`    [${f.time}] pid ${f.pid} gfp_mask=${f.gfpMask} order=${f.order}`);
+  out.push(`  Panics: ${s.panics.length === 0 ? "none" : ""}`);
+  for (const p of s.panics) out.push(`    [${p.time}] ${p.message}`);
+  return out;
+}

@@ -1,0 +1,217 @@
+/**
+ * The event loop: a tick at a time, timeline actions first, then expired timers, then
+ * kswapd if it was woken, then one runnable task (round-robin). Idle stretches are
+ * skipped. Everything that happens goes to the event sink, stamped with its tick.
+ */
+
+import type { KernelState } from "../kernel/kernel-state.js";
+import { Scheduler } from "../kernel/scheduler.js";
+import { forceSigKill } from "../kernel/signal.js";
+import type { Task } from "../kernel/task.js";
+import type { EventBody, SimEvent } from "./events.js";
+import type { MemoryPort } from "./memory-port.js";
+import type { OomCallRecord, OomMachine } from "./oom-call.js";
+import { type SimContext, workOf } from "./sim-context.js";
+import { runStep } from "./step.js";
+import type { WorkItem } from "./work.js";
+
+/** A timeline action at a tick, with its target resolved when it fires. */
+export interface ScheduledAction {
+  tick: number;
+  entry: number;
+  target: number | string;
+  action:
+    | WorkItem
+    | { kind: "kill"; entry: number }
+    | { kind: "oom_adj"; value: number; entry: number };
+}
+
+export interface EngineOptions {
+  machine: OomMachine;
+  seed: number;
+  /** Last tick to simulate. */
+  untilTick: number;
+  /** Check page conservation after every step (tests). */
+  checkInvariants?: boolean;
+  onOomCall?: (record: OomCallRecord) => void;
+  /** Called now and then with the current tick (progress display). */
+  onProgress?: (tick: number) => void;
+  /** Picks among several candidates for "@random" targets. */
+  random?: () => number;
+}
+
+export type EndReason = "idle" | "until" | "panic";
+
+export class Engine {
+  readonly ctx: SimContext;
+  private readonly actions: ScheduledAction[];
+  private nextAction = 0;
+
+  constructor(
+    k: KernelState,
+    port: MemoryPort,
+    actions: ScheduledAction[],
+    labels: Map<string, Task>,
+    kswapds: Map<number, Task>,
+    sink: (e: SimEvent) => void,
+    private readonly opts: EngineOptions,
+  ) {
+    this.actions = [...actions].sort((a, b) => a.tick - b.tick || a.entry - b.entry);
+    const sched = new Scheduler(k.hz);
+    const emit = (e: EventBody) => sink({ ...e, tick: k.ticks } as SimEvent);
+    const ctx: SimContext = {
+      k,
+      sched,
+      port,
+      oom: { k, port, machine: opts.machine, emit, cpusetLockHeld: false, calls: 0 },
+      work: new Map(),
+      labels,
+      kswapds,
+      zoneCount: port.zoneCount,
+      panicked: false,
+      kernelMode: false,
+      emit,
+      onOomCall: opts.onOomCall,
+      sink,
+    };
+    this.ctx = ctx;
+    k.hooks = {
+      mmFreed(mm, by) {
+        const byZone = [...mm.pagesByZone];
+        for (let z = 0; z < byZone.length; z++)
+          if (byZone[z]! > 0) port.free(z, "anon", byZone[z]!);
+        const pages = mm.rssPages;
+        mm.rssPages = 0;
+        mm.pagesByZone.fill(0);
+        emit({ type: "mm.free", mm: mm.id, pid: by.pid, comm: by.comm, pages, byZone });
+      },
+      signalled(target, reason) {
+        const w = workOf(ctx, target);
+        w.killedBy ??= reason;
+        emit({ type: "task.signal", pid: target.pid, comm: target.comm, signal: 9, reason });
+      },
+      exited(task, code) {
+        emit({
+          type: "task.exit",
+          pid: task.pid,
+          tgid: task.tgid,
+          comm: task.comm,
+          code,
+          zombie: task.exitState === 16,
+          cause: workOf(ctx, task).killedBy ?? "exit",
+        });
+      },
+      released(task, by) {
+        emit({ type: "task.reap", pid: task.pid, comm: task.comm, by });
+        ctx.work.delete(task);
+      },
+      reparented(task, to) {
+        emit({ type: "task.reparent", pid: task.pid, to: to === null ? 0 : to.pid });
+      },
+      woken(task) {
+        sched.wake(task);
+      },
+    };
+  }
+
+  private resolve(target: number | string): Task | undefined {
+    const { k, labels } = this.ctx;
+    if (typeof target === "number") return k.tasks.get(target);
+    if (target === "@random") {
+      const leaders = [...k.processList.values()].filter((t) => t.mm !== null && t.pid !== 1);
+      if (leaders.length === 0 || this.opts.random === undefined) return undefined;
+      return leaders[Math.floor(this.opts.random() * leaders.length)];
+    }
+    const t = labels.get(target);
+    return t !== undefined && t.sched !== "dead" ? t : undefined;
+  }
+
+  private fire(a: ScheduledAction): void {
+    const ctx = this.ctx;
+    const t = this.resolve(a.target);
+    if (t === undefined || t.sched === "dead" || t.exitState !== 0) {
+      ctx.emit({
+        type: "sim.skip",
+        pid: typeof a.target === "number" ? a.target : null,
+        action: a.action.kind,
+        why: "no such live task",
+        entry: a.entry,
+      });
+      return;
+    }
+    const act = a.action;
+    if (act.kind === "kill") {
+      forceSigKill(ctx.k, t, "scenario");
+      return;
+    }
+    if (act.kind === "oom_adj") {
+      t.oomkilladj = act.value;
+      ctx.emit({ type: "task.oom_adj", pid: t.pid, value: act.value });
+      return;
+    }
+    const w = workOf(ctx, t);
+    w.queue.push(act);
+    if (t.sched === "idle") ctx.sched.wake(t);
+  }
+
+  private startKswapds(): void {
+    const { port, kswapds, sched } = this.ctx;
+    for (const node of port.wokenKswapds()) {
+      const t = kswapds.get(node);
+      if (t === undefined) continue;
+      workOf(this.ctx, t).activity = { kind: "kswapd", node, gen: port.kswapd(node) };
+      sched.wakeFirst(t);
+    }
+  }
+
+  private checkInvariants(): void {
+    const bad = this.ctx.port.conservation();
+    if (bad !== null)
+      throw new Error(`page conservation broken at tick ${this.ctx.k.ticks}: ${bad}`);
+  }
+
+  /** Runs until nothing is left to do, the until tick, or a panic. */
+  run(): EndReason {
+    const ctx = this.ctx;
+    const { k, sched } = ctx;
+    const until = this.opts.untilTick;
+    let progressAt = k.ticks;
+    for (;;) {
+      while (
+        this.nextAction < this.actions.length &&
+        this.actions[this.nextAction]!.tick <= k.ticks
+      ) {
+        this.fire(this.actions[this.nextAction]!);
+        this.nextAction += 1;
+      }
+      sched.expireTimers(k.ticks);
+      this.startKswapds();
+      const t = sched.pickNext();
+      if (t === null) {
+        const nextA =
+          this.nextAction < this.actions.length ? this.actions[this.nextAction]!.tick : null;
+        const nextT = sched.nextTimer();
+        const next = nextA === null ? nextT : nextT === null ? nextA : Math.min(nextA, nextT);
+        if (next === null) return "idle";
+        if (next > until) {
+          k.ticks = until;
+          return "until";
+        }
+        k.ticks = Math.max(next, k.ticks + 1);
+        continue;
+      }
+      runStep(ctx, t);
+      if (this.opts.checkInvariants) this.checkInvariants();
+      if (ctx.panicked) return "panic";
+      if (t.sched !== "dead") sched.chargeTick(t, ctx.kernelMode);
+      sched.requeue(t);
+      this.startKswapds();
+      if (k.ticks >= until) return "until";
+      k.ticks += 1;
+      if (this.opts.onProgress !== undefined && k.ticks - progressAt >= 1000) {
+        progressAt = k.ticks;
+        this.opts.onProgress(k.ticks);
+      }
+    }
+  }
+}

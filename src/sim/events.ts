@@ -1,0 +1,141 @@
+/**
+ * The one event stream of a simulation: everything that happens, as data, stamped with
+ * the tick (jiffies since boot) at which it happened. The kernel log, the JSON lines and
+ * the summary are renderings of it (src/report); nothing here is prose except the
+ * kernel's own log lines.
+ */
+
+import type { AllocEvent } from "../alloc/events.js";
+import type { LogLevel } from "../oom/result.js";
+
+/** Zone state for show_mem(), captured at the moment of the report. */
+export interface ZoneInfo {
+  node: number;
+  name: string;
+  freePages: number;
+  minPages: number;
+  lowPages: number;
+  highPages: number;
+  activePages: number;
+  inactivePages: number;
+  presentPages: number;
+  pagesScanned: number;
+  allUnreclaimable: boolean;
+  lowmemReserve: number[];
+  freeArea: number[];
+}
+
+export interface MemInfo {
+  numa: boolean;
+  zones: ZoneInfo[];
+  active: number;
+  inactive: number;
+  dirty: number;
+  free: number;
+  slab: number;
+  mapped: number;
+  swapFreePages: number;
+  swapTotalPages: number;
+  totalPages: number;
+}
+
+/** A kernel log line; a show_mem() placeholder carries the zone state of its moment. */
+export interface LogEvent {
+  type: "log";
+  level: LogLevel;
+  text: string;
+  mem?: MemInfo;
+}
+
+export type OomStepName =
+  | "notifier"
+  | "ratelimit"
+  | "lock"
+  | "constraint"
+  | "panic_on_oom"
+  | "select"
+  | "kill"
+  | "unlock"
+  | "sleep";
+
+export type KernelEvent =
+  | {
+      type: "sim.start";
+      seed: number;
+      bits: number;
+      hz: number;
+      tasks: number;
+      presentPages: number;
+    }
+  | { type: "sim.end"; reason: "idle" | "until" | "panic"; tasks: number; freePages: number }
+  | { type: "sim.skip"; pid: number | null; action: string; why: string; entry: number }
+  | {
+      type: "task.fork";
+      pid: number;
+      parent: number;
+      comm: string;
+      thread: boolean;
+      sharedMm: boolean;
+    }
+  | { type: "task.exec"; pid: number; oldPid: number; comm: string }
+  | { type: "task.oom_adj"; pid: number; value: number }
+  | { type: "task.map"; pid: number; pages: number; totalVm: number }
+  | {
+      type: "task.signal";
+      pid: number;
+      comm: string;
+      signal: 9;
+      reason: "oom" | "group_exit" | "exec" | "scenario";
+    }
+  | {
+      type: "task.exit";
+      pid: number;
+      tgid: number;
+      comm: string;
+      code: number;
+      zombie: boolean;
+      /** What made it exit: "exit", or the first SIGKILL's reason ("oom", "group_exit", ...). */
+      cause: string;
+    }
+  | { type: "task.reap"; pid: number; comm: string; by: "self" | "parent" | "exec" }
+  | { type: "task.reparent"; pid: number; to: number }
+  | { type: "mm.free"; mm: string; pid: number; comm: string; pages: number; byZone: number[] }
+  | { type: "mm.put"; mm: string; pid: number; users: number }
+  | { type: "oom.invoked"; n: number; pid: number; comm: string; gfpMask: number; order: number }
+  | { type: "oom.step"; n: number; step: OomStepName; detail: Record<string, unknown> }
+  | { type: "oom.badness"; n: number; rows: { pid: number; comm: string; points: string }[] }
+  | {
+      type: "oom.kill";
+      n: number;
+      selected: number;
+      points: string;
+      victim: number;
+      comm: string;
+      constraint: string;
+    }
+  | { type: "oom.result"; n: number; outcome: string; sleep: boolean }
+  | { type: "oom.blocked"; pid: number; comm: string }
+  | {
+      type: "alloc.request";
+      pid: number;
+      gfpMask: number;
+      order: number;
+      pages: number;
+      use: string;
+    }
+  | {
+      type: "alloc.done";
+      pid: number;
+      gfpMask: number;
+      order: number;
+      ok: boolean;
+      stallTicks: number;
+    }
+  | { type: "panic"; message: string };
+
+export type EventBody = KernelEvent | AllocEvent | LogEvent;
+
+/** An event of the stream: its body plus the tick (jiffies since boot) it happened at. */
+export type SimEvent = EventBody & { tick: number };
+
+export type EventSink = (e: SimEvent) => void;

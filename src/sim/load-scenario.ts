@@ -1,0 +1,133 @@
+/**
+ * Reading a scenario: YAML (JSON is YAML too) with positions, validated against the
+ * strict schema; the first problem becomes one InputError naming `file:line:col`, the
+ * JSON path and what was expected.
+ */
+
+import { isMap, isNode, isScalar, LineCounter, parseDocument } from "yaml";
+import type { z } from "zod";
+import { InputError } from "../errors.js";
+import { type Scenario, scenarioSchema } from "./scenario-schema.js";
+
+/** `timeline[3].fault.pages` from a path of keys and indices. */
+export function jsonPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return "$";
+  let out = "";
+  for (const p of path) {
+    if (typeof p === "number") out += `[${p}]`;
+    else out += out === "" ? String(p) : `.${String(p)}`;
+  }
+  return out.startsWith("[") ? `$${out}` : out;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+    case "invalid_type":
+      return issue.input === undefined
+        ? `required: expected ${issue.expected}`
+        : `expected ${issue.expected}`;
+    case "too_small":
+      return `must be at least ${String(issue.minimum)}`;
+    case "too_big":
+      return `must be at most ${String(issue.maximum)}`;
+    case "invalid_union": {
+      const msgs = issue.errors.flat().map((e) => e.message);
+      const specific = msgs.find((m) => m.startsWith("a ") || m.startsWith("an "));
+      return specific ?? "no accepted form matches this value";
+    }
+    case "invalid_format":
+      return issue.message;
+    case "invalid_value":
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    default:
+      return issue.message;
+  }
+}
+
+/** Finds the position of a path in the document (the deepest node that exists). */
+function positionOf(
+  doc: ReturnType<typeof parseDocument>,
+  lc: LineCounter,
+  path: readonly PropertyKey[],
+  wantKey: boolean,
+): { line: number; col: number } | undefined {
+  if (wantKey && path.length > 0) {
+    const parent = doc.getIn(path.slice(0, -1) as (string | number)[], true);
+    const key = path[path.length - 1];
+    if (isMap(parent)) {
+      for (const pair of parent.items) {
+        if (isScalar(pair.key) && pair.key.value === key && pair.key.range) {
+          return lc.linePos(pair.key.range[0]);
+        }
+      }
+    }
+  }
+  for (let n = path.length; n >= 0; n--) {
+    const node = doc.getIn(path.slice(0, n) as (string | number)[], true);
+    if (isNode(node) && node.range) return lc.linePos(node.range[0]);
+  }
+  return undefined;
+}
+
+export interface ParsedScenario {
+  scenario: Scenario;
+  /** Source positions of timeline entries, for later errors. */
+  linePositions: { line: number; col: number }[];
+}
+
+/** Parses and validates a scenario text. `file` names it in errors. */
+export function parseScenario(text: string, file: string): ParsedScenario {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const pos = lc.linePos(e.pos[0]);
+    throw new InputError({
+      file,
+      path: "$",
+      expected: `valid YAML or JSON (${e.message.split("\n")[0]})`,
+      line: pos.line,
+      column: pos.col,
+    });
+  }
+  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  const parsed = scenarioSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    let path = issue.path as PropertyKey[];
+    if (issue.code === "unrecognized_keys") path = [...path, issue.keys[0]!];
+    const pos = positionOf(doc, lc, path, issue.code === "unrecognized_keys");
+    throw new InputError({
+      file,
+      path: jsonPath(path),
+      expected: describeIssue(issue),
+      line: pos?.line,
+      column: pos?.col,
+    });
+  }
+  const linePositions = parsed.data.timeline.map((_, i) => {
+    return positionOf(doc, lc, ["timeline", i], false) ?? { line: 0, col: 0 };
+  });
+  return { scenario: parsed.data, linePositions };
+}
+
+/** Positions of any path, for semantic errors found after the schema passed. */
+export function scenarioError(
+  text: string,
+  file: string,
+  path: readonly PropertyKey[],
+  expected: string,
+): InputError {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc });
+  const pos = positionOf(doc, lc, path, false);
+  return new InputError({
+    file,
+    path: jsonPath(path),
+    expected,
+    line: pos?.line,
+    column: pos?.col,
+  });
+}

@@ -1,0 +1,125 @@
+/**
+ * The kernel state at the instant of an `out_of_memory()` call, as the snapshot the OOM
+ * core reads (snapshot-format §2): tasks in do_each_thread order with their exact
+ * children lists, the mms they use, the cpusets, current, the request and what the other
+ * subsystems answer (the notifier chain, the shared printk rate limit).
+ */
+
+import { CAPABILITIES, PF_FLAGS } from "../kernel/constants.js";
+import type { KernelState } from "../kernel/kernel-state.js";
+import type { Task } from "../kernel/task.js";
+import type { Snapshot, SnapshotMm, SnapshotTask, ZonelistEntry } from "../snapshot/types.js";
+
+const PF_ENTRIES = Object.entries(PF_FLAGS);
+const CAP_ENTRIES = Object.entries(CAPABILITIES);
+
+/** Names of the set bits, in table order; cached per distinct mask. */
+function namesOf(mask: number, table: [string, number][], cache: Map<number, string[]>): string[] {
+  let names = cache.get(mask);
+  if (names === undefined) {
+    names = [];
+    for (const [name, bit] of table)
+      if ((mask & bit) >>> 0 === bit >>> 0 && bit !== 0) names.push(name);
+    cache.set(mask, names);
+  }
+  return names;
+}
+
+const pfCache = new Map<number, string[]>();
+const capCache = new Map<number, string[]>();
+const CAP_BITS: [string, number][] = CAP_ENTRIES.map(([n, b]) => [n, 2 ** b]);
+
+function capNames(caps: number): string[] {
+  let names = capCache.get(caps);
+  if (names === undefined) {
+    names = [];
+    for (const [name, bit] of CAP_BITS) if (Math.floor(caps / bit) % 2 === 1) names.push(name);
+    capCache.set(caps, names);
+  }
+  return names;
+}
+
+export interface OomCallInput {
+  current: Task;
+  gfpMask: number;
+  order: number;
+  zonelist: ZonelistEntry[];
+  panicOnOom: number;
+  numa: boolean;
+  cpusetsEnabled: boolean;
+  nodes: readonly { id: number; memory: boolean }[];
+  notifierFreed: number;
+  printkRatelimit: boolean;
+  printkSuppressed: number;
+}
+
+function snapshotTask(t: Task, bits: 32 | 64, hz: number): SnapshotTask {
+  const tif: string[] = [];
+  if (t.sigpending) tif.push("TIF_SIGPENDING");
+  if (t.memdie) tif.push("TIF_MEMDIE");
+  const children: number[] = [];
+  if (t.children !== null) for (const c of t.children) children.push(c.pid);
+  return {
+    pid: t.pid,
+    tgid: t.tgid,
+    parent: t.parent === null ? 0 : t.parent.pid,
+    children,
+    comm: t.comm,
+    mm: t.mm === null ? null : t.mm.id,
+    utime: BigInt.asUintN(bits, BigInt(t.utimeJiffies)),
+    stime: BigInt.asUintN(bits, BigInt(t.stimeJiffies)),
+    start_time: BigInt(Math.floor(t.startTicks / hz)),
+    nice: t.staticPrio - 120,
+    uid: t.uid,
+    euid: t.euid,
+    caps: capNames(t.caps),
+    oomkilladj: t.oomkilladj,
+    flags: namesOf(t.flags, PF_ENTRIES, pfCache),
+    tif,
+    cpuset: t.cpuset.path,
+    mems_allowed: [...t.memsAllowed],
+  };
+}
+
+/** Builds the snapshot of the kernel state for one out_of_memory() call. */
+export function buildOomSnapshot(k: KernelState, call: OomCallInput): Snapshot {
+  const tasks: SnapshotTask[] = [];
+  const mms: SnapshotMm[] = [];
+  const seenMm = new Set<string>();
+  for (const t of k.eachThread()) {
+    tasks.push(snapshotTask(t, k.bits, k.hz));
+    const mm = t.mm;
+    if (mm !== null && !seenMm.has(mm.id)) {
+      seenMm.add(mm.id);
+      mms.push({ id: mm.id, total_vm: BigInt.asUintN(k.bits, BigInt(mm.totalVmPages)) });
+    }
+  }
+  const cpusets = [...k.cpusets.values()].map((c) => ({
+    path: c.path,
+    mems: [...c.mems],
+    mem_exclusive: c.memExclusive,
+  }));
+  return {
+    format: "oomkit.snapshot/1",
+    kernel: {
+      bits: k.bits,
+      hz: k.hz,
+      uptime: BigInt(Math.floor(k.ticks / k.hz)),
+      panic_on_oom: call.panicOnOom,
+      CONFIG_NUMA: call.numa,
+      CONFIG_CPUSETS: call.cpusetsEnabled,
+      nodes: call.nodes.map((n) => ({ id: n.id, memory: n.memory })),
+    },
+    cpusets: call.cpusetsEnabled ? cpusets : cpusets.filter((c) => c.path === "/"),
+    mms,
+    tasks,
+    current: call.current.pid,
+    request: { gfp_mask: call.gfpMask, order: call.order, zonelist: call.zonelist },
+    env: {
+      notifier_freed: BigInt(call.notifierFreed),
+      printk_ratelimit: call.printkRatelimit,
+      printk_suppressed: call.printkSuppressed,
+      uninit_nodemask: [],
+    },
+  };
+}

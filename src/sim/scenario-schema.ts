@@ -1,0 +1,246 @@
+/**
+ * The scenario file format (YAML or JSON): the machine, the initial processes and a
+ * timeline of what they do. Every object is strict: an unknown key is an error.
+ */
+
+import { z } from "zod";
+
+/** A memory size: a number of 4 KiB pages, or a string with a unit ("64MiB", "512 pages"). */
+export const SIZE_RE = /^(\d+)\s*(pages|KiB|MiB|GiB|kB|MB|GB|K|M|G)?$/;
+const size = z.union([
+  z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 40),
+  z.string().regex(SIZE_RE, 'a size such as 4096, "64MiB" or "512 pages"'),
+]);
+
+/**
+ * A moment: a number of seconds, or a string "12.5s", "500ms" or "300j" (jiffies),
+ * counted from the start of the simulation.
+ */
+export const TIME_RE = /^(\d+(?:\.\d+)?)\s*(s|ms|j|jiffies)$/;
+const time = z.union([
+  z.number().min(0),
+  z.string().regex(TIME_RE, 'a time such as 10, "2.5s", "300ms" or "250j"'),
+]);
+
+const nodeId = z.number().int().min(0).max(63);
+const nodeList = z.array(nodeId);
+const gfp = z.union([
+  z.string().regex(/^(0[xX][0-9a-fA-F]{1,8}|[A-Z_0-9]+(\s*\|\s*[A-Z_0-9]+)*)$/),
+  z.array(z.string()),
+]);
+
+const zoneSizes = z
+  .object({ DMA: size, DMA32: size, Normal: size, HighMem: size })
+  .partial()
+  .strict();
+
+const nodeSpec = z
+  .object({
+    id: nodeId,
+    zones: zoneSizes,
+    /** Distances to every node in id order (the SLIT row); default 10 local, 20 remote. */
+    distance: z.array(z.number().int().min(10).max(255)).optional(),
+  })
+  .strict();
+
+const cpusetSpec = z
+  .object({ path: z.string(), mems: nodeList, mem_exclusive: z.boolean().optional() })
+  .strict();
+
+export const machineSchema = z
+  .object({
+    bits: z.union([z.literal(32), z.literal(64)]).default(64),
+    hz: z.number().int().min(12).max(1535).default(250),
+    /** Total memory, split into the architecture's zones; or `nodes` with explicit zones. */
+    memory: size.optional(),
+    nodes: z.array(nodeSpec).min(1).optional(),
+    numa: z.boolean().optional(),
+    cpusets_enabled: z.boolean().default(true),
+    swap: size.default(0),
+    min_free_kbytes: z.number().int().min(0).optional(),
+    panic_on_oom: z
+      .number()
+      .int()
+      .min(-(2 ** 31))
+      .max(2 ** 31 - 1)
+      .default(0),
+    printk_time: z.boolean().default(false),
+    /** Pages the OOM notifier chain reports freed at each call (0: an empty chain). */
+    oom_notifier_freed: z.number().int().min(0).default(0),
+    /** Seconds since boot when the simulation starts. */
+    uptime: z
+      .number()
+      .int()
+      .min(0)
+      .max(10 ** 9)
+      .default(0),
+    pid_max: z.number().int().min(301).optional(),
+    cpusets: z.array(cpusetSpec).optional(),
+  })
+  .strict();
+
+const capsSpec = z.union([z.literal("root"), z.literal("none"), z.array(z.string())]);
+
+const threadSpec = z
+  .object({
+    pid: z.number().int().min(2).optional(),
+    utime: z.number().int().min(0).default(0),
+    stime: z.number().int().min(0).default(0),
+    start: z.number().min(0).optional(),
+    oomkilladj: z.number().int().min(-17).max(15).optional(),
+    nice: z.number().int().min(-20).max(19).optional(),
+  })
+  .strict();
+
+export interface ProcessSpecIn {
+  name: string;
+  label?: string;
+  pid?: number;
+  uid?: number;
+  euid?: number;
+  caps?: "root" | "none" | string[];
+  nice?: number;
+  oomkilladj?: number;
+  cpuset?: string;
+  mempolicy_bind?: number[];
+  start?: number;
+  utime?: number;
+  stime?: number;
+  total_vm?: number | string;
+  rss?: number | string;
+  share_mm?: boolean;
+  ignore_sigchld?: boolean;
+  threads?: z.input<typeof threadSpec>[];
+  children?: ProcessSpecIn[];
+}
+
+const processBase = z
+  .object({
+    name: z.string().min(1).max(15),
+    label: z.string().min(1).optional(),
+    pid: z.number().int().min(2).optional(),
+    uid: z.number().int().min(0).max(4294967295).default(1000),
+    euid: z.number().int().min(0).max(4294967295).optional(),
+    caps: capsSpec.optional(),
+    nice: z.number().int().min(-20).max(19).default(0),
+    oomkilladj: z.number().int().min(-17).max(15).default(0),
+    cpuset: z.string().optional(),
+    mempolicy_bind: nodeList.optional(),
+    start: z.number().min(0).optional(),
+    utime: z.number().int().min(0).default(0),
+    stime: z.number().int().min(0).default(0),
+    total_vm: size.default(0),
+    rss: size.default(0),
+    /** Created with CLONE_VM (no CLONE_THREAD): shares its parent's mm. */
+    share_mm: z.boolean().default(false),
+    /** Zombie children are released at once (the process ignores SIGCHLD). */
+    ignore_sigchld: z.boolean().default(false),
+    threads: z.array(threadSpec).default([]),
+  })
+  .strict();
+
+export type ProcessSpec = z.output<typeof processBase> & { children: ProcessSpec[] };
+
+export const processSchema: z.ZodType<ProcessSpec, ProcessSpecIn> = processBase
+  .extend({ children: z.array(z.lazy(() => processSchema)).default([]) })
+  .strict() as unknown as z.ZodType<ProcessSpec, ProcessSpecIn>;
+
+const target = z.union([z.number().int().min(1), z.string().min(1)]);
+
+const faultAction = z
+  .object({ pages: size, rate: z.number().positive().optional(), gfp: gfp.optional() })
+  .strict();
+const forkAction = z
+  .object({
+    name: z.string().min(1).max(15).optional(),
+    label: z.string().min(1).optional(),
+    pid: z.number().int().min(2).optional(),
+    share_mm: z.boolean().default(false),
+    clone_parent: z.boolean().default(false),
+    dontfork: size.default(0),
+  })
+  .strict();
+const threadAction = z
+  .object({ label: z.string().min(1).optional(), pid: z.number().int().min(2).optional() })
+  .strict();
+const execAction = z.object({ path: z.string().min(1), total_vm: size.default(0) }).strict();
+const pageCacheAction = z
+  .object({
+    pages: size,
+    rate: z.number().positive().optional(),
+    dirty: z.boolean().default(false),
+  })
+  .strict();
+const kallocAction = z
+  .object({
+    gfp,
+    order: z.number().int().min(0).max(10).default(0),
+    count: z.number().int().min(1).default(1),
+  })
+  .strict();
+
+export const ACTION_KEYS = [
+  "fault",
+  "map",
+  "unmap",
+  "fork",
+  "thread",
+  "exec",
+  "exit",
+  "kill",
+  "oom_adj",
+  "page_cache",
+  "kalloc",
+  "wait",
+] as const;
+
+export const timelineEntrySchema = z
+  .object({
+    at: time,
+    task: target,
+    fault: faultAction.optional(),
+    map: size.optional(),
+    unmap: size.optional(),
+    fork: forkAction.optional(),
+    thread: threadAction.optional(),
+    exec: execAction.optional(),
+    exit: z.number().int().min(0).max(255).optional(),
+    kill: z.literal(true).optional(),
+    oom_adj: z.number().int().min(-17).max(15).optional(),
+    page_cache: pageCacheAction.optional(),
+    kalloc: kallocAction.optional(),
+    wait: z.literal(true).optional(),
+    /** Repeat the action this many times, `every` apart. */
+    repeat: z.number().int().min(1).optional(),
+    every: time.optional(),
+  })
+  .strict();
+
+export const scenarioSchema = z
+  .object({
+    description: z.string().optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .default(1),
+    machine: machineSchema,
+    processes: z.array(processSchema).default([]),
+    from_snapshot: z.string().min(1).optional(),
+    /** Resident pages a process loaded from a snapshot starts with, as a percentage of total_vm. */
+    snapshot_rss_percent: z.number().int().min(0).max(100).default(0),
+    timeline: z.array(timelineEntrySchema).default([]),
+    /** Stop after this many seconds of simulated time if nothing else ends the run. */
+    until: time.optional(),
+  })
+  .strict();
+
+export type ScenarioIn = z.input<typeof scenarioSchema>;
+export type Scenario = z.output<typeof scenarioSchema>;
+export type TimelineEntry = z.output<typeof timelineEntrySchema>;
+export type MachineSpec = z.output<typeof machineSchema>;

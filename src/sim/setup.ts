@@ -1,0 +1,434 @@
+/**
+ * From a validated scenario to a ready engine: the memory model, the kernel with init
+ * and a kswapd per node, the cpusets, the initial process tree (forked in document
+ * order, with their threads, resident pages and CPU times), and the timeline compiled
+ * to ticks.
+ */
+
+import type { MachineSpec as AllocMachineSpec, NodeSpec } from "../alloc/machine.js";
+import { InputError } from "../errors.js";
+import { bootInit, spawnKernelThread } from "../kernel/boot.js";
+import { CAPABILITIES, pidMaxLimit, ROOT_CAP_EFFECTIVE } from "../kernel/constants.js";
+import { doFork } from "../kernel/fork.js";
+import { KernelState } from "../kernel/kernel-state.js";
+import { Prng } from "../kernel/prng.js";
+import { CLONE_THREAD, CLONE_VM, type Task } from "../kernel/task.js";
+import { AllocatorPort } from "./alloc-adapter.js";
+import { Engine, type ScheduledAction } from "./engine.js";
+import type { SimEvent } from "./events.js";
+import { jsonPath } from "./load-scenario.js";
+import type { OomCallRecord } from "./oom-call.js";
+import type { MachineSpec, ProcessSpec, Scenario } from "./scenario-schema.js";
+import { parseGfp, sizeToPages, timeToTicks } from "./units.js";
+
+export interface SetupOptions {
+  file: string;
+  /** Position of a JSON path in the scenario text, for semantic errors. */
+  positionOf?: (path: PropertyKey[]) => { line: number; col: number } | undefined;
+  /** Overrides the scenario's `until` (same forms as a timeline time). */
+  until?: number | string;
+  seed?: number;
+  checkInvariants?: boolean;
+  onOomCall?: (r: OomCallRecord) => void;
+  onProgress?: (tick: number) => void;
+}
+
+export interface Simulation {
+  engine: Engine;
+  k: KernelState;
+  port: AllocatorPort;
+  startTick: number;
+  untilTick: number;
+  seed: number;
+  printkTime: boolean;
+}
+
+function err(o: SetupOptions, path: PropertyKey[], expected: string): InputError {
+  const pos = o.positionOf?.(path);
+  return new InputError({
+    file: o.file,
+    path: jsonPath(path),
+    expected,
+    line: pos?.line,
+    column: pos?.col,
+  });
+}
+
+const X86_64_DMA = 4096;
+const X86_64_DMA32_END = 1048576;
+const I386_NORMAL_END = 229376;
+
+/** The zones of a machine given only its total memory. */
+export function zonesForTotal(bits: 32 | 64, pages: number): NodeSpec["zones"] {
+  const dma = Math.min(pages, X86_64_DMA);
+  if (bits === 64) {
+    const dma32 = Math.min(pages, X86_64_DMA32_END) - dma;
+    return { DMA: dma, DMA32: dma32, Normal: pages - dma - dma32 };
+  }
+  const normal = Math.min(pages, I386_NORMAL_END) - dma;
+  return { DMA: dma, Normal: normal, HighMem: pages - dma - normal };
+}
+
+function allocSpec(m: MachineSpec, o: SetupOptions): AllocMachineSpec {
+  let nodes: NodeSpec[];
+  if (m.nodes !== undefined) {
+    if (m.memory !== undefined)
+      throw err(o, ["machine", "memory"], "give either memory or nodes, not both");
+    nodes = m.nodes.map((n) => {
+      const zones: NodeSpec["zones"] = {};
+      for (const [name, v] of Object.entries(n.zones)) zones[name as "DMA"] = sizeToPages(v!);
+      return { id: n.id, zones };
+    });
+  } else {
+    if (m.memory === undefined) throw err(o, ["machine"], "memory or nodes is required");
+    nodes = [{ id: 0, zones: zonesForTotal(m.bits, sizeToPages(m.memory)) }];
+  }
+  const distance: number[][] = [];
+  m.nodes?.forEach((n) => {
+    if (n.distance !== undefined) {
+      distance[n.id] = [];
+      m.nodes!.forEach((other, j) => {
+        distance[n.id]![other.id] = n.distance![j] ?? (n.id === other.id ? 10 : 20);
+      });
+    }
+  });
+  return {
+    arch: m.bits === 64 ? "x86_64" : "i386",
+    hz: m.hz,
+    numa: m.numa,
+    nodes,
+    distance: distance.length > 0 ? distance : undefined,
+    minFreeKbytes: m.min_free_kbytes,
+    swapPages: sizeToPages(m.swap),
+  };
+}
+
+function capsOf(spec: ProcessSpec, path: PropertyKey[], o: SetupOptions): number {
+  const c = spec.caps ?? (spec.uid === 0 ? "root" : "none");
+  if (c === "root") return ROOT_CAP_EFFECTIVE;
+  if (c === "none") return 0;
+  let mask = 0;
+  c.forEach((name, i) => {
+    const bit = CAPABILITIES[name];
+    if (bit === undefined)
+      throw err(o, [...path, "caps", i], `a capability name such as CAP_SYS_ADMIN, got ${name}`);
+    mask += 2 ** bit;
+  });
+  return mask;
+}
+
+const ACTION_KEYS = [
+  "fault",
+  "map",
+  "unmap",
+  "fork",
+  "thread",
+  "exec",
+  "exit",
+  "kill",
+  "oom_adj",
+  "page_cache",
+  "kalloc",
+  "wait",
+] as const;
+
+interface Builder {
+  k: KernelState;
+  port: AllocatorPort;
+  o: SetupOptions;
+  labels: Map<string, Task>;
+  scenario: Scenario;
+}
+
+function cpusetOf(b: Builder, path: PropertyKey[], name: string | undefined) {
+  if (name === undefined) return b.k.rootCpuset;
+  const cs = b.k.cpusets.get(name);
+  if (cs === undefined)
+    throw err(b.o, [...path, "cpuset"], `a cpuset listed in machine.cpusets, got ${name}`);
+  return cs;
+}
+
+function applyAttrs(b: Builder, t: Task, spec: ProcessSpec, path: PropertyKey[]): void {
+  const hz = b.k.hz;
+  t.comm = spec.name;
+  t.uid = spec.uid;
+  t.euid = spec.euid ?? spec.uid;
+  t.caps = capsOf(spec, path, b.o);
+  t.staticPrio = 120 + spec.nice;
+  t.prio = t.staticPrio;
+  t.oomkilladj = spec.oomkilladj;
+  t.utimeJiffies = spec.utime;
+  t.stimeJiffies = spec.stime;
+  const start = spec.start === undefined ? b.k.ticks : Math.round(spec.start * hz);
+  if (start > b.k.ticks)
+    throw err(b.o, [...path, "start"], "a start time no later than machine.uptime");
+  t.startTicks = start;
+  t.cpuset = cpusetOf(b, path, spec.cpuset);
+  t.memsAllowed = t.cpuset.mems;
+  t.mempolicyBind = spec.mempolicy_bind ?? null;
+  t.group.autoReap = spec.ignore_sigchld;
+}
+
+function chargeRss(b: Builder, t: Task, spec: ProcessSpec, path: PropertyKey[]): void {
+  const mm = t.mm!;
+  if (!spec.share_mm) mm.totalVmPages = sizeToPages(spec.total_vm);
+  const rss = sizeToPages(spec.rss);
+  if (rss === 0) return;
+  const byZone = b.port.bootCharge(t, rss, "anon");
+  if (byZone === null)
+    throw err(
+      b.o,
+      [...path, "rss"],
+      "resident pages that fit in free memory above the high watermarks",
+    );
+  for (let z = 0; z < byZone.length; z++) mm.pagesByZone[z]! += byZone[z]!;
+  mm.rssPages += rss;
+  if (mm.totalVmPages < mm.rssPages) mm.totalVmPages = mm.rssPages;
+}
+
+function spawnTree(b: Builder, spec: ProcessSpec, parent: Task, path: PropertyKey[]): void {
+  const { k } = b;
+  if (spec.pid !== undefined && k.tasks.has(spec.pid))
+    throw err(b.o, [...path, "pid"], `an unused pid, got ${spec.pid}`);
+  if (spec.pid !== undefined && spec.pid >= k.pidMax)
+    throw err(b.o, [...path, "pid"], `a pid below pid_max (${k.pidMax})`);
+  const r = doFork(k, parent, {
+    cloneFlags: spec.share_mm ? CLONE_VM : 0,
+    pid: spec.pid,
+    zoneCount: b.port.zoneCount,
+  });
+  if (!r.ok) throw err(b.o, path, "a parent that can fork");
+  const t = r.task;
+  applyAttrs(b, t, spec, path);
+  chargeRss(b, t, spec, path);
+  const label = spec.label ?? spec.name;
+  if (!b.labels.has(label)) b.labels.set(label, t);
+  spec.threads.forEach((th, i) => {
+    const tp = [...path, "threads", i];
+    if (th.pid !== undefined && k.tasks.has(th.pid))
+      throw err(b.o, [...tp, "pid"], `an unused pid, got ${th.pid}`);
+    const tr = doFork(k, t, {
+      cloneFlags: CLONE_VM | CLONE_THREAD,
+      pid: th.pid,
+      zoneCount: b.port.zoneCount,
+    });
+    if (!tr.ok) throw err(b.o, tp, "a thread that can be created");
+    const thr = tr.task;
+    thr.utimeJiffies = th.utime;
+    thr.stimeJiffies = th.stime;
+    if (th.oomkilladj !== undefined) thr.oomkilladj = th.oomkilladj;
+    if (th.nice !== undefined) thr.staticPrio = thr.prio = 120 + th.nice;
+    if (th.start !== undefined) thr.startTicks = Math.min(Math.round(th.start * k.hz), k.ticks);
+  });
+  spec.children.forEach((c, i) => {
+    spawnTree(b, c, t, [...path, "children", i]);
+  });
+}
+
+function setupCpusets(b: Builder, m: MachineSpec): void {
+  const online = new Set(b.port.nodes.map((n) => n.id));
+  (m.cpusets ?? []).forEach((c, i) => {
+    const path = ["machine", "cpusets", i];
+    if (c.path === "/") return;
+    if (!/^(\/[^/]+)+$/.test(c.path) || c.path.split("/").some((s) => s === "." || s === "..")) {
+      throw err(b.o, [...path, "path"], 'an absolute cpuset path such as "/batch"');
+    }
+    if (!m.cpusets_enabled) throw err(b.o, path, "no cpusets when cpusets_enabled is false");
+    if (b.k.cpusets.has(c.path)) throw err(b.o, [...path, "path"], "a path not listed before");
+    const parentPath = c.path.slice(0, c.path.lastIndexOf("/")) || "/";
+    const parent = b.k.cpusets.get(parentPath);
+    if (parent === undefined)
+      throw err(b.o, [...path, "path"], `a cpuset whose parent ${parentPath} is listed before it`);
+    for (const n of c.mems) {
+      if (!online.has(n)) throw err(b.o, [...path, "mems"], `online nodes only, got ${n}`);
+      if (!parent.mems.includes(n))
+        throw err(b.o, [...path, "mems"], `a subset of the parent's mems, got ${n}`);
+    }
+    b.k.addCpuset(c.path, c.mems, c.mem_exclusive ?? false);
+  });
+}
+
+function compileTimeline(b: Builder, startTick: number): ScheduledAction[] {
+  const { scenario, o } = b;
+  const hz = b.k.hz;
+  const numa = b.port.numa;
+  const out: ScheduledAction[] = [];
+  scenario.timeline.forEach((e, i) => {
+    const path = ["timeline", i];
+    const present = ACTION_KEYS.filter((key) => e[key] !== undefined);
+    if (present.length !== 1) throw err(o, path, `exactly one action of ${ACTION_KEYS.join(", ")}`);
+    const key = present[0]!;
+    const at = startTick + timeToTicks(e.at, hz);
+    const repeat = e.repeat ?? 1;
+    const every = e.every === undefined ? 0 : timeToTicks(e.every, hz);
+    if (repeat > 1 && every === 0)
+      throw err(o, [...path, "every"], "a positive interval when repeat is given");
+    const rate = (r: number | undefined) => (r === undefined ? Number.POSITIVE_INFINITY : r / hz);
+    const gfpOf = (v: string | string[] | undefined, dflt: number, p: PropertyKey[]) => {
+      if (v === undefined) return dflt;
+      const g = parseGfp(v, numa);
+      if (typeof g === "string")
+        throw err(o, p, `GFP flag names such as GFP_KERNEL or __GFP_NOFAIL, got ${g}`);
+      return g;
+    };
+    for (let r = 0; r < repeat; r++) {
+      const entry = i;
+      let action: ScheduledAction["action"];
+      switch (key) {
+        case "fault": {
+          const f = e.fault!;
+          action = {
+            kind: "fault",
+            pages: sizeToPages(f.pages),
+            perTick: rate(f.rate),
+            gfp: gfpOf(f.gfp, 0x280d2, [...path, "fault", "gfp"]),
+            entry,
+          };
+          break;
+        }
+        case "page_cache": {
+          const p = e.page_cache!;
+          action = {
+            kind: "page_cache",
+            pages: sizeToPages(p.pages),
+            perTick: rate(p.rate),
+            dirty: p.dirty,
+            entry,
+          };
+          break;
+        }
+        case "kalloc": {
+          const ka = e.kalloc!;
+          action = {
+            kind: "kalloc",
+            gfp: gfpOf(ka.gfp, 0xd0, [...path, "kalloc", "gfp"]),
+            order: ka.order,
+            count: ka.count,
+            entry,
+          };
+          break;
+        }
+        case "map":
+          action = { kind: "map", pages: sizeToPages(e.map!), entry };
+          break;
+        case "unmap":
+          action = { kind: "unmap", pages: sizeToPages(e.unmap!), entry };
+          break;
+        case "fork": {
+          const f = e.fork!;
+          action = {
+            kind: "fork",
+            name: f.name,
+            label: f.label,
+            pid: f.pid,
+            shareMm: f.share_mm,
+            cloneParent: f.clone_parent,
+            dontFork: sizeToPages(f.dontfork),
+            entry,
+          };
+          break;
+        }
+        case "thread":
+          action = { kind: "thread", label: e.thread!.label, pid: e.thread!.pid, entry };
+          break;
+        case "exec":
+          action = {
+            kind: "exec",
+            path: e.exec!.path,
+            totalVm: sizeToPages(e.exec!.total_vm),
+            entry,
+          };
+          break;
+        case "exit":
+          action = { kind: "exit", code: e.exit!, entry };
+          break;
+        case "kill":
+          action = { kind: "kill", entry };
+          break;
+        case "oom_adj":
+          action = { kind: "oom_adj", value: e.oom_adj!, entry };
+          break;
+        case "wait":
+          action = { kind: "wait", entry };
+          break;
+      }
+      out.push({ tick: at + r * every, entry, target: e.task, action });
+    }
+  });
+  return out;
+}
+
+/** Builds the simulation of a scenario; `sink` receives every event. */
+export function setupSimulation(
+  scenario: Scenario,
+  sink: (e: SimEvent) => void,
+  o: SetupOptions,
+): Simulation {
+  const m = scenario.machine;
+  const spec = allocSpec(m, o);
+  const pidMax = m.pid_max ?? 32768;
+  if (pidMax > pidMaxLimit(m.bits))
+    throw err(o, ["machine", "pid_max"], `at most ${pidMaxLimit(m.bits)} for ${m.bits}-bit`);
+  const onlineIds = spec.nodes.map((n) => n.id).sort((a, b) => a - b);
+  const k = new KernelState({ bits: m.bits, hz: m.hz, pidMax }, onlineIds);
+  let port: AllocatorPort;
+  try {
+    port = new AllocatorPort(spec, k, m.cpusets_enabled);
+  } catch (e) {
+    throw err(o, ["machine"], e instanceof Error ? e.message : String(e));
+  }
+  k.ticks = m.uptime * m.hz;
+  const b: Builder = { k, port, o, labels: new Map(), scenario };
+  setupCpusets(b, m);
+  const top = scenario.processes;
+  const initIdx = top.findIndex((p) => p.pid === 1);
+  const initSpec = initIdx >= 0 ? top[initIdx]! : undefined;
+  const init = bootInit(k, {
+    comm: "init",
+    uid: 0,
+    euid: 0,
+    caps: ROOT_CAP_EFFECTIVE,
+    nice: 0,
+    oomkilladj: 0,
+    startTicks: 0,
+    cpuset: k.rootCpuset,
+  });
+  init.mm = k.newMm(256, port.zoneCount);
+  if (initSpec !== undefined) {
+    applyAttrs(b, init, initSpec, ["processes", initIdx]);
+    chargeRss(b, init, initSpec, ["processes", initIdx]);
+    b.labels.set(initSpec.label ?? initSpec.name, init);
+  }
+  const kswapds = new Map<number, Task>();
+  for (const n of port.nodes)
+    if (n.memory) kswapds.set(n.id, spawnKernelThread(k, `kswapd${n.id}`));
+  top.forEach((p, i) => {
+    if (i === initIdx) {
+      p.children.forEach((c, j) => {
+        spawnTree(b, c, init, ["processes", i, "children", j]);
+      });
+    } else spawnTree(b, p, init, ["processes", i]);
+  });
+  const startTick = k.ticks;
+  const actions = compileTimeline(b, startTick);
+  const lastAction = actions.reduce((mx, a) => Math.max(mx, a.tick), startTick);
+  const untilRaw = o.until ?? scenario.until;
+  const untilTicks = untilRaw !== undefined ? timeToTicks(untilRaw, m.hz) : undefined;
+  const untilTick = untilTicks !== undefined ? startTick + untilTicks : lastAction + 300 * m.hz;
+  const seed = o.seed ?? scenario.seed;
+  const prng = new Prng(seed);
+  const engine = new Engine(k, port, actions, b.labels, kswapds, sink, {
+    machine: {
+      panicOnOom: m.panic_on_oom,
+      cpusetsEnabled: m.cpusets_enabled,
+      notifierFreed: m.oom_notifier_freed,
+    },
+    seed,
+    untilTick,
+    checkInvariants: o.checkInvariants,
+    onOomCall: o.onOomCall,
+    onProgress: o.onProgress,
+    random: () => prng.nextUint32() / 2 ** 32,
+  });
+  return { engine, k, port, startTick, untilTick, seed, printkTime: m.printk_time };
+}
