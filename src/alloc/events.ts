@@ -27,7 +27,10 @@ export type AllocEvent =
       order: number;
       classzoneIdx: number;
     }
-  /** A slow-path attempt succeeded; `step` is the step of spec §4.5 (6, 7, 10 or 11). */
+  /**
+   * A slow-path attempt succeeded; `step` is the step of spec §4.5 that served it: 2 (after
+   * a restart), 6, 7, 10 or 11. The fast path (the first step 2) emits nothing.
+   */
   | {
       type: "alloc.success";
       pid: number;
