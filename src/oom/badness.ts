@@ -5,9 +5,11 @@
  *   and can record each term for explanations;
  * - `badness` is the fast path on float64 numbers. Every intermediate value is kept at or
  *   below `limit` (2^53 - 1 on 64-bit, where float64 integers are exact; 2^32 - 1 on 32-bit,
- *   where nothing can have wrapped yet). Divisions of such values by positive integers are
- *   exact with Math.floor. The moment a value could leave that range, or an input is a
- *   big ulong (stored as NaN), it hands the task to `badnessExact`.
+ *   where nothing can have wrapped yet). Divisions of such values by positive integers
+ *   are exact with Math.floor (the quotient of two integers below 2^53 never rounds up to
+ *   the next integer), and so are multiplications by powers of two, which only move the
+ *   exponent. The moment a value could leave that range, or an input is a big ulong
+ *   (stored as NaN), it hands the task to `badnessExact`.
  */
 
 import {
@@ -38,81 +40,141 @@ export interface BadnessTerm {
   before: bigint;
   after: bigint;
   detail: string;
+  /** The divisor, factor or shift the step applied, when it has one. */
+  by?: bigint;
 }
 
-/** Per-selection values that `badness()` reads for every task. */
+/**
+ * Everything the fast path reads, gathered once per selection into one flat object so the
+ * per-task code touches no nested structure.
+ */
 export interface BadnessContext {
+  readonly mm: Int32Array;
+  readonly totalVm: Float64Array;
+  readonly flags: Uint32Array;
+  readonly childStart: Int32Array;
+  readonly childList: Int32Array;
+  readonly utime: Float64Array;
+  readonly stime: Float64Array;
+  readonly startTime: Float64Array;
+  readonly nice: Int8Array;
+  readonly caps: Uint32Array;
+  readonly uid: Uint32Array;
+  readonly euid: Uint32Array;
+  readonly oomkilladj: Int8Array;
+  readonly cpuset: Int32Array;
+  /** Per cpuset: 1 when it overlaps current's, or always 1 when current is exiting. */
+  readonly overlap: Uint8Array;
   /** `uptime` as a number, NaN when it is above 2^53 - 1. */
   readonly uptime: number;
   readonly limit: number;
-  readonly cpuDivisor: number;
+  /** 2^-(SHIFT_HZ + 3): the cpu-time shift as an exact multiplication. */
+  readonly cpuScale: number;
   readonly ulongMax: number | bigint;
-  readonly currentExiting: boolean;
-  readonly overlap: Uint8Array;
 }
 
+/** 2^k and 2^-k for the oomkilladj shifts: multiplying by a power of two is exact. */
 const POW2 = Array.from({ length: 32 }, (_, k) => 2 ** k);
+const POW2_INVERSE = Array.from({ length: 32 }, (_, k) => 2 ** -k);
+
+/** floor(sqrt(x)) for x below 2^16, and floor(sqrt(sqrt(x))) likewise, by table. */
+const SMALL = 1 << 16;
+const SQRT_TABLE = new Uint16Array(SMALL);
+const ROOT4_TABLE = new Uint8Array(SMALL);
+for (let x = 0; x < SMALL; x++) {
+  SQRT_TABLE[x] = intSqrtNumber(x);
+  ROOT4_TABLE[x] = intSqrtNumber(intSqrtNumber(x));
+}
 
 export function makeBadnessContext(s: OomState): BadnessContext {
   const limit = fastLimit(s.bits);
   const max = ulongMax(s.bits);
+  const t = s.tasks;
+  const overlap = exclusiveOverlapByCpuset(s);
+  // cpuset_excl_nodes_overlap() is true for everyone while current is exiting.
+  if (isExiting(s, s.current)) overlap.fill(1);
   return {
+    mm: t.mm,
+    totalVm: s.mms.totalVm,
+    flags: t.flags,
+    childStart: t.childStart,
+    childList: t.childList,
+    utime: t.utime,
+    stime: t.stime,
+    startTime: t.startTime,
+    nice: t.nice,
+    caps: t.caps,
+    uid: t.uid,
+    euid: t.euid,
+    oomkilladj: t.oomkilladj,
+    cpuset: t.cpuset,
+    overlap,
     uptime: s.uptime <= BigInt(limit) ? Number(s.uptime) : Number.NaN,
     limit,
-    cpuDivisor: 2 ** (s.shiftHz + 3),
+    cpuScale: 2 ** -(s.shiftHz + 3),
     ulongMax: max <= BigInt(limit) ? Number(max) : max,
-    currentExiting: isExiting(s, s.current),
-    overlap: exclusiveOverlapByCpuset(s),
   };
 }
 
-/** badness(p, uptime): the fast path, exact by construction (see the file comment). */
-export function badness(s: OomState, ctx: BadnessContext, i: number): number | bigint {
-  const t = s.tasks;
-  const mm = t.mm[i]!;
-  if (mm < 0) return 0;
-  const flags = t.flags[i]!;
-  if ((flags & PF_SWAPOFF) !== 0) return ctx.ulongMax;
-  const vm = s.mms.totalVm;
-  const limit = ctx.limit;
+/**
+ * The fast path of badness(p, uptime) for a task with an mm and without PF_SWAPOFF:
+ * the score, or -1 when the task needs the exact path (see the file comment).
+ */
+export function badnessFast(c: BadnessContext, i: number): number {
+  const mm = c.mm[i]!;
+  const vm = c.totalVm;
+  const limit = c.limit;
   let points = vm[mm]!;
-  const childList = t.childList;
-  for (let k = t.childStart[i]!, end = t.childStart[i + 1]!; k < end; k++) {
-    const cm = t.mm[childList[k]!]!;
-    if (cm >= 0 && cm !== mm) points += Math.floor(vm[cm]! / 2) + 1;
+  const childList = c.childList;
+  for (let k = c.childStart[i]!, end = c.childStart[i + 1]!; k < end; k++) {
+    const cm = c.mm[childList[k]!]!;
+    if (cm >= 0 && cm !== mm) points += Math.floor(vm[cm]! * 0.5) + 1;
   }
-  const cpu = t.utime[i]! + t.stime[i]!;
-  const start = t.startTime[i]!;
-  // NaN (a big input) fails every one of these comparisons.
-  if (!(points <= limit && cpu <= limit && start <= limit && ctx.uptime >= 0)) {
-    return badnessExact(s, ctx, i);
+  const cpu = c.utime[i]! + c.stime[i]!;
+  const start = c.startTime[i]!;
+  const uptime = c.uptime;
+  // A NaN (a big input) fails every one of these comparisons.
+  if (!(points <= limit && cpu <= limit && start <= limit && uptime >= 0)) return -1;
+  const cpuTime = Math.floor(cpu * c.cpuScale);
+  if (cpuTime !== 0) {
+    const root = cpuTime < SMALL ? SQRT_TABLE[cpuTime]! : intSqrtNumber(cpuTime);
+    points = Math.floor(points / root);
   }
-  const cpuTime = Math.floor(cpu / ctx.cpuDivisor);
-  const runTime = ctx.uptime >= start ? Math.floor((ctx.uptime - start) / 1024) : 0;
-  let root = intSqrtNumber(cpuTime);
-  if (root !== 0) points = Math.floor(points / root);
-  root = intSqrtNumber(intSqrtNumber(runTime));
-  if (root !== 0) points = Math.floor(points / root);
-  if (t.nice[i]! > 0) {
+  if (uptime >= start) {
+    const runTime = Math.floor((uptime - start) * 0.0009765625);
+    if (runTime !== 0) {
+      const root = runTime < SMALL ? ROOT4_TABLE[runTime]! : intSqrtNumber(intSqrtNumber(runTime));
+      points = Math.floor(points / root);
+    }
+  }
+  if (c.nice[i]! > 0) {
     points *= 2;
-    if (points > limit) return badnessExact(s, ctx, i);
+    if (points > limit) return -1;
   }
-  const caps = t.caps[i]!;
-  if ((caps & CAP_SYS_ADMIN_MASK) !== 0 || t.uid[i] === 0 || t.euid[i] === 0) {
-    points = Math.floor(points / 4);
+  const caps = c.caps[i]!;
+  if ((caps & CAP_SYS_ADMIN_MASK) !== 0 || c.uid[i] === 0 || c.euid[i] === 0) {
+    points = Math.floor(points * 0.25);
   }
-  if ((caps & CAP_SYS_RAWIO_MASK) !== 0) points = Math.floor(points / 4);
-  if (!ctx.currentExiting && (flags & PF_EXITING) === 0 && ctx.overlap[t.cpuset[i]!] === 0) {
-    points = Math.floor(points / 8);
+  if ((caps & CAP_SYS_RAWIO_MASK) !== 0) points = Math.floor(points * 0.25);
+  if (c.overlap[c.cpuset[i]!] === 0 && (c.flags[i]! & PF_EXITING) === 0) {
+    points = Math.floor(points * 0.125);
   }
-  const adj = t.oomkilladj[i]!;
+  const adj = c.oomkilladj[i]!;
   if (adj > 0) {
     points *= POW2[adj]!;
-    if (points > limit) return badnessExact(s, ctx, i);
+    if (points > limit) return -1;
   } else if (adj < 0) {
-    points = Math.floor(points / POW2[-adj]!);
+    points = Math.floor(points * POW2_INVERSE[-adj]!);
   }
   return points;
+}
+
+/** badness(p, uptime): exact, by the fast path where it applies. */
+export function badness(s: OomState, c: BadnessContext, i: number): number | bigint {
+  if (c.mm[i]! < 0) return 0;
+  if ((c.flags[i]! & PF_SWAPOFF) !== 0) return c.ulongMax;
+  const points = badnessFast(c, i);
+  return points >= 0 ? points : badnessExact(s, c, i);
 }
 
 /** badness(p, uptime) on exact values, optionally recording every term that ran. */
@@ -124,8 +186,16 @@ export function badnessExact(
 ): bigint {
   const t = s.tasks;
   const bits = s.bits;
-  const note = (term: BadnessTerm["term"], before: bigint, after: bigint, detail: string) => {
-    trace?.push({ term, before, after, detail });
+  const note = (
+    term: BadnessTerm["term"],
+    before: bigint,
+    after: bigint,
+    detail: string,
+    by?: bigint,
+  ) => {
+    trace?.push(
+      by === undefined ? { term, before, after, detail } : { term, before, after, detail, by },
+    );
   };
   const mm = t.mm[i]!;
   if (mm < 0) {
@@ -171,6 +241,7 @@ export function badnessExact(
       was,
       points,
       `cpu_time ${cpuTime} (utime+stime >> ${s.shiftHz + 3}): / int_sqrt = ${root}`,
+      root,
     );
   }
   root = intSqrt(intSqrt(runTime, bits), bits);
@@ -182,28 +253,29 @@ export function badnessExact(
       was,
       points,
       `run_time ${runTime} (uptime-start >> 10): / int_sqrt(int_sqrt) = ${root}`,
+      root,
     );
   }
   if (t.nice[i]! > 0) {
     const was = points;
     points = wrap(points * 2n, bits);
-    note("nice", was, points, `nice ${t.nice[i]} > 0: x 2`);
+    note("nice", was, points, `nice ${t.nice[i]} > 0: x 2`, 2n);
   }
   const caps = t.caps[i]!;
   if ((caps & CAP_SYS_ADMIN_MASK) !== 0 || t.uid[i] === 0 || t.euid[i] === 0) {
     const was = points;
     points /= 4n;
-    note("root", was, points, "CAP_SYS_ADMIN or uid 0 or euid 0: / 4");
+    note("root", was, points, "CAP_SYS_ADMIN or uid 0 or euid 0: / 4", 4n);
   }
   if ((caps & CAP_SYS_RAWIO_MASK) !== 0) {
     const was = points;
     points /= 4n;
-    note("rawio", was, points, "CAP_SYS_RAWIO: / 4");
+    note("rawio", was, points, "CAP_SYS_RAWIO: / 4", 4n);
   }
-  if (!ctx.currentExiting && !isExiting(s, i) && ctx.overlap[t.cpuset[i]!] === 0) {
+  if (ctx.overlap[t.cpuset[i]!] === 0 && !isExiting(s, i)) {
     const was = points;
     points /= 8n;
-    note("cpuset", was, points, "cpuset mems do not overlap current's: / 8");
+    note("cpuset", was, points, "cpuset mems do not overlap current's: / 8", 8n);
   }
   const adj = t.oomkilladj[i]!;
   if (adj !== 0) {
@@ -215,6 +287,7 @@ export function badnessExact(
       was,
       points,
       adj > 0 ? `oomkilladj ${adj}: << ${adj}` : `oomkilladj ${adj}: >> ${-adj}`,
+      BigInt(adj),
     );
   }
   return points;

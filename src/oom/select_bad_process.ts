@@ -3,8 +3,8 @@
  * do_each_thread order, with the checks in the kernel's order.
  */
 
-import { OOM_DISABLE, PF_EXITING } from "../kernel/constants.js";
-import { badness, makeBadnessContext } from "./badness.js";
+import { OOM_DISABLE, PF_EXITING, PF_SWAPOFF } from "../kernel/constants.js";
+import { badnessExact, badnessFast, makeBadnessContext } from "./badness.js";
 import type { OomState } from "./state.js";
 
 export type Selection =
@@ -41,7 +41,13 @@ export function selectBadProcess(s: OomState, onBadness?: BadnessObserver): Sele
       best = ctx.ulongMax;
     }
     if (adj[i] === OOM_DISABLE) continue;
-    const points = badness(s, ctx, i);
+    // badness(), with the fast path inline; mm is non-null here.
+    let points: number | bigint;
+    if ((flags[i]! & PF_SWAPOFF) !== 0) points = ctx.ulongMax;
+    else {
+      points = badnessFast(ctx, i);
+      if (points < 0) points = badnessExact(s, ctx, i);
+    }
     if (onBadness !== undefined) onBadness(i, points);
     if (points > best || chosen < 0) {
       chosen = i;

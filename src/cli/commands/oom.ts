@@ -1,0 +1,59 @@
+import { runOutOfMemory } from "../../oom/out_of_memory.js";
+import { toResultJson } from "../../oom/result.js";
+import { badnessTable } from "../../oom/table.js";
+import { explainOutOfMemory } from "../../report/explain.js";
+import { kernelLogLines } from "../../report/kernel-log.js";
+import { loadSnapshotArgs } from "../snapshots.js";
+import type { Register } from "./index.js";
+
+interface OomOptions {
+  json?: boolean;
+  example?: boolean;
+  explain?: boolean;
+  levels: boolean;
+  placeholders: boolean;
+}
+
+export const registerOom: Register = (program) => {
+  program
+    .command("oom")
+    .summary("run one 2.6.20 out_of_memory() call per snapshot")
+    .description(
+      "Runs the Linux 2.6.20 out_of_memory() once on each oomkit.snapshot/1 document and prints\n" +
+        "what the kernel would log, with level tags (<3> KERN_ERR, <4> KERN_WARNING, ...).\n" +
+        "The stack dump and memory report, which a snapshot cannot reproduce, are shown as\n" +
+        "bracketed stand-ins. Every file is validated before anything is printed.",
+    )
+    .argument("[FILE...]", "snapshot files ('-' reads standard input)")
+    .option(
+      "-j, --json",
+      "print one oomkit.result/1 document per line, one line per file, in order",
+    )
+    .option("--example", "run the embedded example snapshot (a child-first kill)")
+    .option("--explain", "after the log, explain in plain words what happened and why")
+    .option("--no-levels", "omit the <N> level tags")
+    .option("--no-placeholders", "omit the stand-ins for the stack dump and memory report")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  oomkit oom --example --explain\n  oomkit oom --json snap1.json snap2.json\n  oomkit gen --tasks 100 --seed 1 | oomkit oom -",
+    )
+    .action(async (files: string[], opts: OomOptions) => {
+      const inputs = await loadSnapshotArgs(files, opts.example === true);
+      const out: string[] = [];
+      inputs.forEach(({ name, snapshot }, n) => {
+        const result = runOutOfMemory(snapshot);
+        if (opts.json) {
+          out.push(JSON.stringify(toResultJson(result)));
+          return;
+        }
+        if (inputs.length > 1) out.push(`${n > 0 ? "\n" : ""}==> ${name} <==`);
+        out.push(
+          ...kernelLogLines(result.log, { levels: opts.levels, placeholders: opts.placeholders }),
+        );
+        if (opts.explain) {
+          out.push("", ...explainOutOfMemory(snapshot, result, badnessTable(snapshot)));
+        }
+      });
+      process.stdout.write(out.length > 0 ? `${out.join("\n")}\n` : "");
+    });
+};

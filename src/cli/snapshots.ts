@@ -1,0 +1,34 @@
+import { UsageError } from "../errors.js";
+import { EXAMPLE_NAME, EXAMPLE_SNAPSHOT_TEXT } from "../snapshot/example.js";
+import { parseSnapshot } from "../snapshot/load.js";
+import type { Snapshot } from "../snapshot/types.js";
+import { readInputText } from "./input.js";
+
+export interface NamedSnapshot {
+  name: string;
+  snapshot: Snapshot;
+}
+
+/** Reads and validates one snapshot file (`-` is standard input). */
+export async function loadSnapshotFile(file: string): Promise<NamedSnapshot> {
+  const { name, text } = await readInputText(file);
+  return { name, snapshot: parseSnapshot(text, name) };
+}
+
+/** The files named on the command line, or the embedded example with --example. */
+export async function loadSnapshotArgs(
+  files: string[],
+  example: boolean,
+): Promise<NamedSnapshot[]> {
+  if (example) {
+    if (files.length > 0) throw new UsageError("--example takes no FILE arguments");
+    return [{ name: EXAMPLE_NAME, snapshot: parseSnapshot(EXAMPLE_SNAPSHOT_TEXT, EXAMPLE_NAME) }];
+  }
+  if (files.length === 0)
+    throw new UsageError("no snapshot given: name a FILE, '-' for stdin, or use --example");
+  if (files.filter((f) => f === "-").length > 1)
+    throw new UsageError("standard input ('-') can be named once");
+  const loaded: NamedSnapshot[] = [];
+  for (const file of files) loaded.push(await loadSnapshotFile(file));
+  return loaded;
+}
