@@ -1,0 +1,21 @@
+/**
+ * oomkit as a library: the Linux 2.6.20 OOM killer on snapshots of kernel state.
+ * Everything exported here is pure and runs in Node and in the browser.
+ */
+
+export { InputError } from "./errors.js";
+export { badness, badnessExact, makeBadnessContext } from "./oom/badness.js";
+export { outOfMemory, runOutOfMemory } from "./oom/out_of_memory.js";
+export type { LogLine, OomResult, OomResultJson } from "./oom/result.js";
+export { toResultJson } from "./oom/result.js";
+export { selectBadProcess } from "./oom/select_bad_process.js";
+export { compileState } from "./oom/state.js";
+export type { BadnessRow } from "./oom/table.js";
+export { badnessTable } from "./oom/table.js";
+export { explainOutOfMemory } from "./report/explain.js";
+export { kernelLogLines } from "./report/kernel-log.js";
+export { EXAMPLE_SNAPSHOT_TEXT } from "./snapshot/example.js";
+export { generateSnapshot } from "./snapshot/generate.js";
+export { parseSnapshot, validateSnapshot } from "./snapshot/load.js";
+export { snapshotToJson } from "./snapshot/serialize.js";
+export type { Snapshot } from "./snapshot/types.js";
