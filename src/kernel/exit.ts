@@ -22,7 +22,10 @@ export type ExitResult = { panic: null } | { panic: "Attempted to kill init!" };
 /** `mmput`: drops one user; the last one runs exit_mmap, which frees the pages. */
 export function mmput(k: KernelState, mm: Mm, by: Task): boolean {
   mm.users -= 1;
-  if (mm.users > 0) return false;
+  if (mm.users > 0) {
+    k.hooks.mmPut(mm, by);
+    return false;
+  }
   mm.freed = true;
   k.hooks.mmFreed(mm, by);
   return true;

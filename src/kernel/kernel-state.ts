@@ -11,6 +11,8 @@ import type { Cpuset, Mm, Task } from "./task.js";
 export interface KernelHooks {
   /** exit_mmap ran for `mm` (its last user was `by`): its pages go back to their zones. */
   mmFreed(mm: Mm, by: Task): void;
+  /** mmput left the mm with other users: nothing is freed. */
+  mmPut(mm: Mm, by: Task): void;
   /** A signal was sent (force_sig or the group exit). */
   signalled(target: Task, reason: "oom" | "group_exit" | "exec" | "scenario"): void;
   /** The task passed exit_notify (zombie, or released at once). */
@@ -25,6 +27,7 @@ export interface KernelHooks {
 
 export const NO_HOOKS: KernelHooks = {
   mmFreed() {},
+  mmPut() {},
   signalled() {},
   exited() {},
   released() {},

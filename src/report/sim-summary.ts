@@ -38,6 +38,8 @@ export interface SimSummary {
   mmsFreed: number;
   pressureSeconds: string;
   failedAllocations: { time: string; pid: number; gfpMask: string; order: number }[];
+  /** Allocations still looping in the slow path when the run ended. */
+  pendingAllocations: { since: string; pid: number; gfpMask: string; order: number }[];
   panics: { time: string; message: string }[];
 }
 
@@ -57,6 +59,7 @@ export class SummaryCollector {
     mmsFreed: 0,
     pressureSeconds: "0.000000",
     failedAllocations: [],
+    pendingAllocations: [],
     panics: [],
   };
   private pendingOom = new Map<number, { n: number; time: string; pid: number; comm: string }>();
@@ -110,6 +113,15 @@ export class SummaryCollector {
         break;
       case "alloc.done":
         if (e.stallTicks > 0) this.intervals.push([e.tick - e.stallTicks, e.tick]);
+        break;
+      case "alloc.pending":
+        this.intervals.push([e.tick - e.stallTicks, e.tick]);
+        s.pendingAllocations.push({
+          since: this.time(e.tick - e.stallTicks),
+          pid: e.pid,
+          gfpMask: `0x${e.gfpMask.toString(16)}`,
+          order: e.order,
+        });
         break;
       case "alloc.fail":
         s.failedAllocations.push({
@@ -165,7 +177,7 @@ export function renderSummary(s: SimSummary): string[] {
       `    [${k.time}] call ${k.n}: killed ${k.victim} (${k.comm})${how}, score ${k.points}, constraint ${k.constraint}`,
     );
   }
-  out.push(`  Deaths: ${s.deaths.length === 0 ? "none" : ""}`);
+  out.push(`  Deaths:${s.deaths.length === 0 ? " none" : ""}`);
   for (const d of s.deaths)
     out.push(`    [${d.time}] ${d.pid} (${d.comm}): ${CAUSES[d.cause] ?? d.cause}`);
   out.push(
@@ -177,7 +189,15 @@ export function renderSummary(s: SimSummary): string[] {
   );
   for (const f of s.failedAllocations)
     out.push(`    [${f.time}] pid ${f.pid} gfp_mask=${f.gfpMask} order=${f.order}`);
-  out.push(`  Panics: ${s.panics.length === 0 ? "none" : ""}`);
+  if (s.pendingAllocations.length > 0) {
+    out.push(`  Allocations still looping at the end: ${s.pendingAllocations.length}`);
+    for (const p of s.pendingAllocations) {
+      out.push(
+        `    pid ${p.pid} gfp_mask=${p.gfpMask} order=${p.order}, in the slow path since ${p.since} s`,
+      );
+    }
+  }
+  out.push(`  Panics:${s.panics.length === 0 ? " none" : ""}`);
   for (const p of s.panics) out.push(`    [${p.time}] ${p.message}`);
   return out;
 }

@@ -85,6 +85,9 @@ export class Engine {
         mm.pagesByZone.fill(0);
         emit({ type: "mm.free", mm: mm.id, pid: by.pid, comm: by.comm, pages, byZone });
       },
+      mmPut(mm, by) {
+        emit({ type: "mm.put", mm: mm.id, pid: by.pid, users: mm.users });
+      },
       signalled(target, reason) {
         const w = workOf(ctx, target);
         w.killedBy ??= reason;
@@ -168,6 +171,23 @@ export class Engine {
     const bad = this.ctx.port.conservation();
     if (bad !== null)
       throw new Error(`page conservation broken at tick ${this.ctx.k.ticks}: ${bad}`);
+  }
+
+  /** Allocations still in the slow path when the run ends. */
+  reportPending(): void {
+    const ctx = this.ctx;
+    for (const [t, w] of ctx.work) {
+      const a = w.activity;
+      if (a !== null && a.kind === "alloc" && a.gen !== null) {
+        ctx.emit({
+          type: "alloc.pending",
+          pid: t.pid,
+          gfpMask: a.gfp,
+          order: a.order,
+          stallTicks: ctx.k.ticks - a.stallStart,
+        });
+      }
+    }
   }
 
   /** Runs until nothing is left to do, the until tick, or a panic. */

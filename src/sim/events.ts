@@ -131,6 +131,7 @@ export type KernelEvent =
       ok: boolean;
       stallTicks: number;
     }
+  | { type: "alloc.pending"; pid: number; gfpMask: number; order: number; stallTicks: number }
   | { type: "panic"; message: string };
 
 export type EventBody = KernelEvent | AllocEvent | LogEvent;

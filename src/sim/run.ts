@@ -71,6 +71,7 @@ export function runScenarioText(
   for (const e of buffered) sink(e);
   target = sink;
   const reason = sim.engine.run();
+  sim.engine.reportPending();
   sink({
     type: "sim.end",
     tick: k.ticks,
