@@ -4,7 +4,7 @@
  */
 
 export { InputError } from "./errors.js";
-export { badness, badnessExact, makeBadnessContext } from "./oom/badness.js";
+export { badnessExact, makeBadnessContext } from "./oom/badness.js";
 export { outOfMemory, runOutOfMemory } from "./oom/out_of_memory.js";
 export type { LogLine, OomResult, OomResultJson } from "./oom/result.js";
 export { toResultJson } from "./oom/result.js";

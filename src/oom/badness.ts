@@ -1,15 +1,11 @@
 /**
  * `badness()` of mm/oom_kill.c (spec §5.1), in two forms that must agree:
  *
- * - `badnessExact` follows the kernel step by step on bigints, wrapping modulo 2^BITS,
- *   and can record each term for explanations;
- * - `badness` is the fast path on float64 numbers. Every intermediate value is kept at or
- *   below `limit` (2^53 - 1 on 64-bit, where float64 integers are exact; 2^32 - 1 on 32-bit,
- *   where nothing can have wrapped yet). Divisions of such values by positive integers
- *   are exact with Math.floor (the quotient of two integers below 2^53 never rounds up to
- *   the next integer), and so are multiplications by powers of two, which only move the
- *   exponent. The moment a value could leave that range, or an input is a big ulong
- *   (stored as NaN), it hands the task to `badnessExact`.
+ * - `badnessExact` here follows the kernel step by step on bigints, wrapping modulo
+ *   2^BITS, and can record each term for explanations;
+ * - the fast path inside `selectBadProcess` (select_bad_process.ts) computes the same on
+ *   float64 numbers, from the flat `BadnessContext` and the tables below, and hands a task
+ *   to `badnessExact` whenever a value could leave the range where that is exact.
  */
 
 import {
@@ -74,13 +70,13 @@ export interface BadnessContext {
 }
 
 /** 2^k and 2^-k for the oomkilladj shifts: multiplying by a power of two is exact. */
-const POW2 = Array.from({ length: 32 }, (_, k) => 2 ** k);
-const POW2_INVERSE = Array.from({ length: 32 }, (_, k) => 2 ** -k);
+export const POW2: readonly number[] = Array.from({ length: 32 }, (_, k) => 2 ** k);
+export const POW2_INVERSE: readonly number[] = Array.from({ length: 32 }, (_, k) => 2 ** -k);
 
-/** floor(sqrt(x)) for x below 2^16, and floor(sqrt(sqrt(x))) likewise, by table. */
-const SMALL = 1 << 16;
-const SQRT_TABLE = new Uint16Array(SMALL);
-const ROOT4_TABLE = new Uint8Array(SMALL);
+/** floor(sqrt(x)) for x below SMALL, and floor(sqrt(sqrt(x))) likewise, by table. */
+export const SMALL = 1 << 16;
+export const SQRT_TABLE = new Uint16Array(SMALL);
+export const ROOT4_TABLE = new Uint8Array(SMALL);
 for (let x = 0; x < SMALL; x++) {
   SQRT_TABLE[x] = intSqrtNumber(x);
   ROOT4_TABLE[x] = intSqrtNumber(intSqrtNumber(x));
@@ -114,67 +110,6 @@ export function makeBadnessContext(s: OomState): BadnessContext {
     cpuScale: 2 ** -(s.shiftHz + 3),
     ulongMax: max <= BigInt(limit) ? Number(max) : max,
   };
-}
-
-/**
- * The fast path of badness(p, uptime) for a task with an mm and without PF_SWAPOFF:
- * the score, or -1 when the task needs the exact path (see the file comment).
- */
-export function badnessFast(c: BadnessContext, i: number): number {
-  const mm = c.mm[i]!;
-  const vm = c.totalVm;
-  const limit = c.limit;
-  let points = vm[mm]!;
-  const childList = c.childList;
-  for (let k = c.childStart[i]!, end = c.childStart[i + 1]!; k < end; k++) {
-    const cm = c.mm[childList[k]!]!;
-    if (cm >= 0 && cm !== mm) points += Math.floor(vm[cm]! * 0.5) + 1;
-  }
-  const cpu = c.utime[i]! + c.stime[i]!;
-  const start = c.startTime[i]!;
-  const uptime = c.uptime;
-  // A NaN (a big input) fails every one of these comparisons.
-  if (!(points <= limit && cpu <= limit && start <= limit && uptime >= 0)) return -1;
-  const cpuTime = Math.floor(cpu * c.cpuScale);
-  if (cpuTime !== 0) {
-    const root = cpuTime < SMALL ? SQRT_TABLE[cpuTime]! : intSqrtNumber(cpuTime);
-    points = Math.floor(points / root);
-  }
-  if (uptime >= start) {
-    const runTime = Math.floor((uptime - start) * 0.0009765625);
-    if (runTime !== 0) {
-      const root = runTime < SMALL ? ROOT4_TABLE[runTime]! : intSqrtNumber(intSqrtNumber(runTime));
-      points = Math.floor(points / root);
-    }
-  }
-  if (c.nice[i]! > 0) {
-    points *= 2;
-    if (points > limit) return -1;
-  }
-  const caps = c.caps[i]!;
-  if ((caps & CAP_SYS_ADMIN_MASK) !== 0 || c.uid[i] === 0 || c.euid[i] === 0) {
-    points = Math.floor(points * 0.25);
-  }
-  if ((caps & CAP_SYS_RAWIO_MASK) !== 0) points = Math.floor(points * 0.25);
-  if (c.overlap[c.cpuset[i]!] === 0 && (c.flags[i]! & PF_EXITING) === 0) {
-    points = Math.floor(points * 0.125);
-  }
-  const adj = c.oomkilladj[i]!;
-  if (adj > 0) {
-    points *= POW2[adj]!;
-    if (points > limit) return -1;
-  } else if (adj < 0) {
-    points = Math.floor(points * POW2_INVERSE[-adj]!);
-  }
-  return points;
-}
-
-/** badness(p, uptime): exact, by the fast path where it applies. */
-export function badness(s: OomState, c: BadnessContext, i: number): number | bigint {
-  if (c.mm[i]! < 0) return 0;
-  if ((c.flags[i]! & PF_SWAPOFF) !== 0) return c.ulongMax;
-  const points = badnessFast(c, i);
-  return points >= 0 ? points : badnessExact(s, c, i);
 }
 
 /** badness(p, uptime) on exact values, optionally recording every term that ran. */

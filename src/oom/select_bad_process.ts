@@ -1,10 +1,30 @@
 /**
  * `select_bad_process()` of mm/oom_kill.c (spec §6): one pass over every thread in
- * do_each_thread order, with the checks in the kernel's order.
+ * do_each_thread order, with the checks in the kernel's order, and `badness()` (spec §5.1)
+ * computed inline.
+ *
+ * The fast path works on float64 numbers. Every intermediate value is kept at or below
+ * `limit` (2^53 - 1 on 64-bit, where float64 integers are exact; 2^32 - 1 on 32-bit, where
+ * nothing can have wrapped yet). Divisions of such values by positive integers are exact
+ * with Math.floor (the quotient of two integers below 2^53 never rounds up to the next
+ * integer), and so are multiplications by powers of two, which only move the exponent.
+ * The moment a value could leave that range, or an input is a big ulong (stored as NaN,
+ * which fails every comparison), the task is scored by `badnessExact` instead. The
+ * property tests check the two against each other.
  */
 
 import { OOM_DISABLE, PF_EXITING, PF_SWAPOFF } from "../kernel/constants.js";
-import { badnessExact, badnessFast, makeBadnessContext } from "./badness.js";
+import { ulongMax as ulongMaxOf } from "../kernel/ulong.js";
+import {
+  badnessExact,
+  makeBadnessContext,
+  POW2,
+  POW2_INVERSE,
+  ROOT4_TABLE,
+  SMALL,
+  SQRT_TABLE,
+} from "./badness.js";
+import { intSqrtNumber } from "./int_sqrt.js";
 import type { OomState } from "./state.js";
 
 export type Selection =
@@ -17,42 +37,96 @@ export type Selection =
 /** Called once per `badness()` call, in call order. */
 export type BadnessObserver = (index: number, points: number | bigint) => void;
 
+const CAP_SYS_ADMIN = 1 << 21;
+const CAP_SYS_RAWIO = 1 << 17;
+
 export function selectBadProcess(s: OomState, onBadness?: BadnessObserver): Selection {
-  const ctx = makeBadnessContext(s);
-  const t = s.tasks;
-  const n = t.count;
-  const mm = t.mm;
-  const pid = t.pid;
-  const memdie = t.memdie;
-  const flags = t.flags;
-  const adj = t.oomkilladj;
+  const c = makeBadnessContext(s);
+  // Everything the loop reads, in locals: the per-task cost is a few typed-array loads.
+  const { mm, totalVm, flags, childStart, childList, utime, stime, startTime } = c;
+  const { nice, caps, uid, euid, oomkilladj, cpuset, overlap, limit, uptime, cpuScale } = c;
+  const pid = s.tasks.pid;
+  const memdie = s.tasks.memdie;
+  const n = s.tasks.count;
   const current = s.current;
+  const ulongMax = ulongMaxOf(s.bits);
   let chosen = -1;
-  let best: number | bigint = 0;
+  // The chosen points: a number while they fit the fast path, else a bigint.
+  let bestNumber = 0;
+  let bestBig: bigint | null = null;
   for (let i = 0; i < n; i++) {
-    if (mm[i]! < 0) continue;
+    const m = mm[i]!;
+    if (m < 0) continue;
     if (pid[i] === 1) continue;
     if (memdie[i] !== 0) return { kind: "abort" };
-    if ((flags[i]! & PF_EXITING) !== 0) {
+    const f = flags[i]!;
+    if ((f & PF_EXITING) !== 0) {
       if (i !== current) return { kind: "abort" };
       // KERNEL-QUIRK: Q11 (spec §6 step 3.4): exiting current is chosen with ULONG_MAX
       // and the checks below still run for it: there is no `continue`.
       chosen = i;
-      best = ctx.ulongMax;
+      bestBig = ulongMax;
     }
-    if (adj[i] === OOM_DISABLE) continue;
-    // badness(), with the fast path inline; mm is non-null here.
-    let points: number | bigint;
-    if ((flags[i]! & PF_SWAPOFF) !== 0) points = ctx.ulongMax;
-    else {
-      points = badnessFast(ctx, i);
-      if (points < 0) points = badnessExact(s, ctx, i);
+    if (oomkilladj[i] === OOM_DISABLE) continue;
+
+    // badness(p, uptime), spec §5.1; the mm is not null here. -1: use the exact path.
+    let points = -1;
+    if ((f & PF_SWAPOFF) === 0) {
+      let p = totalVm[m]!;
+      for (let k = childStart[i]!, end = childStart[i + 1]!; k < end; k++) {
+        const cm = mm[childList[k]!]!;
+        if (cm >= 0 && cm !== m) p += Math.floor(totalVm[cm]! * 0.5) + 1;
+      }
+      const cpu = utime[i]! + stime[i]!;
+      const start = startTime[i]!;
+      if (p <= limit && cpu <= limit && start <= limit && uptime >= 0) {
+        const cpuTime = Math.floor(cpu * cpuScale);
+        if (cpuTime !== 0) {
+          p = Math.floor(p / (cpuTime < SMALL ? SQRT_TABLE[cpuTime]! : intSqrtNumber(cpuTime)));
+        }
+        if (uptime >= start) {
+          const runTime = Math.floor((uptime - start) * 0.0009765625);
+          if (runTime !== 0) {
+            const root =
+              runTime < SMALL ? ROOT4_TABLE[runTime]! : intSqrtNumber(intSqrtNumber(runTime));
+            p = Math.floor(p / root);
+          }
+        }
+        // A doubling or a left shift past the limit would wrap: the exact path takes over.
+        if (nice[i]! > 0) p *= 2;
+        if (p <= limit) {
+          const cap = caps[i]!;
+          if ((cap & CAP_SYS_ADMIN) !== 0 || uid[i] === 0 || euid[i] === 0) {
+            p = Math.floor(p * 0.25);
+          }
+          if ((cap & CAP_SYS_RAWIO) !== 0) p = Math.floor(p * 0.25);
+          if (overlap[cpuset[i]!] === 0 && (f & PF_EXITING) === 0) p = Math.floor(p * 0.125);
+          const adj = oomkilladj[i]!;
+          if (adj > 0) p *= POW2[adj]!;
+          else if (adj < 0) p = Math.floor(p * POW2_INVERSE[-adj]!);
+          if (p <= limit) points = p;
+        }
+      }
     }
-    if (onBadness !== undefined) onBadness(i, points);
-    if (points > best || chosen < 0) {
-      chosen = i;
-      best = points;
+    if (points >= 0) {
+      if (onBadness !== undefined) onBadness(i, points);
+      if (bestBig === null ? points > bestNumber : BigInt(points) > bestBig) {
+        chosen = i;
+        bestNumber = points;
+        bestBig = null;
+      } else if (chosen < 0) {
+        chosen = i;
+        bestNumber = points;
+      }
+    } else {
+      const exact = (f & PF_SWAPOFF) !== 0 ? ulongMax : badnessExact(s, c, i);
+      if (onBadness !== undefined) onBadness(i, exact);
+      if (exact > (bestBig ?? BigInt(bestNumber)) || chosen < 0) {
+        chosen = i;
+        bestBig = exact;
+      }
     }
   }
+  const best = bestBig ?? bestNumber;
   return chosen < 0 ? { kind: "none" } : { kind: "chosen", index: chosen, points: best };
 }
