@@ -8,12 +8,7 @@
  *   to `badnessExact` whenever a value could leave the range where that is exact.
  */
 
-import {
-  CAP_SYS_ADMIN_MASK,
-  CAP_SYS_RAWIO_MASK,
-  PF_EXITING,
-  PF_SWAPOFF,
-} from "../kernel/constants.js";
+import { CAP_SYS_ADMIN_MASK, CAP_SYS_RAWIO_MASK, PF_SWAPOFF } from "../kernel/constants.js";
 import { fastLimit, ulongMax, wrap } from "../kernel/ulong.js";
 import { exclusiveOverlapByCpuset } from "./cpuset.js";
 import { intSqrt, intSqrtNumber } from "./int_sqrt.js";

@@ -13,7 +13,13 @@
  * property tests check the two against each other.
  */
 
-import { OOM_DISABLE, PF_EXITING, PF_SWAPOFF } from "../kernel/constants.js";
+import {
+  CAP_SYS_ADMIN_MASK,
+  CAP_SYS_RAWIO_MASK,
+  OOM_DISABLE,
+  PF_EXITING,
+  PF_SWAPOFF,
+} from "../kernel/constants.js";
 import { ulongMax as ulongMaxOf } from "../kernel/ulong.js";
 import {
   badnessExact,
@@ -36,9 +42,6 @@ export type Selection =
 
 /** Called once per `badness()` call, in call order. */
 export type BadnessObserver = (index: number, points: number | bigint) => void;
-
-const CAP_SYS_ADMIN = 1 << 21;
-const CAP_SYS_RAWIO = 1 << 17;
 
 export function selectBadProcess(s: OomState, onBadness?: BadnessObserver): Selection {
   const c = makeBadnessContext(s);
@@ -96,10 +99,10 @@ export function selectBadProcess(s: OomState, onBadness?: BadnessObserver): Sele
         if (nice[i]! > 0) p *= 2;
         if (p <= limit) {
           const cap = caps[i]!;
-          if ((cap & CAP_SYS_ADMIN) !== 0 || uid[i] === 0 || euid[i] === 0) {
+          if ((cap & CAP_SYS_ADMIN_MASK) !== 0 || uid[i] === 0 || euid[i] === 0) {
             p = Math.floor(p * 0.25);
           }
-          if ((cap & CAP_SYS_RAWIO) !== 0) p = Math.floor(p * 0.25);
+          if ((cap & CAP_SYS_RAWIO_MASK) !== 0) p = Math.floor(p * 0.25);
           if (overlap[cpuset[i]!] === 0 && (f & PF_EXITING) === 0) p = Math.floor(p * 0.125);
           const adj = oomkilladj[i]!;
           if (adj > 0) p *= POW2[adj]!;
