@@ -1,0 +1,197 @@
+/**
+ * The rules of snapshot-format §3 that relate values to each other (items 5–10): nodes,
+ * the cpuset tree, mm ids, the current task and the zonelist. The task rules are in
+ * check-tasks.ts. `checkSemantics` returns the first violation in document order.
+ */
+
+import { checkTasks } from "./check-tasks.js";
+import type { PathSegment, Violation } from "./describe.js";
+import { quote } from "./describe.js";
+import { type Normalized, taskIndexOf } from "./normalize.js";
+import { onlineNodes } from "./online.js";
+import { earliest } from "./order.js";
+import type { RawDocument } from "./schema.js";
+import type { Snapshot, SnapshotCpuset } from "./types.js";
+
+/** The first index `k` of `nodes` that is not online, as a violation at `base[k]`. */
+export function offlineNode(
+  nodes: readonly number[],
+  online: readonly boolean[],
+  base: readonly PathSegment[],
+): Violation | undefined {
+  const k = nodes.findIndex((id) => !online[id]);
+  if (k < 0) return undefined;
+  return { path: [...base, k], message: `node ${nodes[k]} is not online` };
+}
+
+/** §3.5: nodes are distinct; without CONFIG_NUMA there is exactly node 0. */
+function checkNodes(snapshot: Snapshot): Violation[] {
+  const { nodes, CONFIG_NUMA } = snapshot.kernel;
+  const found: Violation[] = [];
+  if (!CONFIG_NUMA && nodes.length !== 1) {
+    found.push({
+      path: ["kernel", "nodes"],
+      message: `must be exactly one node (id 0) without CONFIG_NUMA, got ${nodes.length} nodes`,
+    });
+  }
+  const firstAt = new Map<number, number>();
+  nodes.forEach((node, j) => {
+    const path = ["kernel", "nodes", j, "id"];
+    const earlier = firstAt.get(node.id);
+    if (earlier !== undefined) {
+      found.push({
+        path,
+        message: `must be unique, but kernel.nodes[${earlier}] also has id ${node.id}`,
+      });
+    } else firstAt.set(node.id, j);
+    if (!CONFIG_NUMA && node.id !== 0) {
+      found.push({ path, message: `must be 0 without CONFIG_NUMA, got ${node.id}` });
+    }
+  });
+  return found;
+}
+
+function parentPath(path: string): string {
+  const cut = path.lastIndexOf("/");
+  return cut === 0 ? "/" : path.slice(0, cut);
+}
+
+function sharedNode(a: readonly number[], b: readonly number[]): number | undefined {
+  return a.find((id) => b.includes(id));
+}
+
+/** §3.6: the cpuset tree (only when the document lists cpusets). */
+function checkCpusets(raw: RawDocument, snapshot: Snapshot): Violation[] {
+  if (raw.cpusets === undefined) return [];
+  const cpusets = snapshot.cpusets;
+  const online = onlineNodes(snapshot);
+  const byPath = new Map<string, number>();
+  cpusets.forEach((cpuset, j) => {
+    if (!byPath.has(cpuset.path)) byPath.set(cpuset.path, j);
+  });
+  if (!byPath.has("/")) return [{ path: ["cpusets"], message: 'must contain the top cpuset "/"' }];
+  const found: Violation[] = [];
+  const siblingsOf = new Map<string, number[]>();
+  cpusets.forEach((cpuset, j) => {
+    const base = ["cpusets", j];
+    const rawMems = raw.cpusets![j]!.mems;
+    const first = byPath.get(cpuset.path)!;
+    if (first !== j) {
+      found.push({
+        path: [...base, "path"],
+        message: `must be unique, but cpusets[${first}] also has path ${quote(cpuset.path)}`,
+      });
+      return;
+    }
+    const offline = offlineNode(rawMems, online, [...base, "mems"]);
+    if (offline !== undefined) found.push(offline);
+    if (cpuset.path === "/") return;
+    const parentName = parentPath(cpuset.path);
+    const parentIndex = byPath.get(parentName);
+    if (parentIndex === undefined) {
+      found.push({
+        path: [...base, "path"],
+        message: `parent cpuset ${quote(parentName)} is not in cpusets`,
+      });
+      return;
+    }
+    const parent = cpusets[parentIndex]!;
+    const outside = rawMems.findIndex((id) => online[id] && !parent.mems.includes(id));
+    if (outside >= 0) {
+      found.push({
+        path: [...base, "mems", outside],
+        message: `node ${rawMems[outside]} is not in the mems of parent cpuset ${quote(parentName)} (cpusets[${parentIndex}])`,
+      });
+    }
+    if (cpuset.mem_exclusive && !parent.mem_exclusive) {
+      found.push({
+        path: [...base, "mem_exclusive"],
+        message: `must be false, because parent cpuset ${quote(parentName)} (cpusets[${parentIndex}]) is not mem_exclusive`,
+      });
+    }
+    const siblings = siblingsOf.get(parentName) ?? [];
+    const overlap = overlappingSibling(cpuset, siblings, cpusets);
+    if (overlap !== undefined) found.push({ path: [...base, "mems"], message: overlap });
+    siblings.push(j);
+    siblingsOf.set(parentName, siblings);
+  });
+  return found;
+}
+
+function overlappingSibling(
+  cpuset: SnapshotCpuset,
+  siblings: readonly number[],
+  cpusets: readonly SnapshotCpuset[],
+): string | undefined {
+  for (const k of siblings) {
+    const sibling = cpusets[k]!;
+    if (!cpuset.mem_exclusive && !sibling.mem_exclusive) continue;
+    const node = sharedNode(cpuset.mems, sibling.mems);
+    if (node === undefined) continue;
+    return `must not overlap the mems of sibling cpuset ${quote(sibling.path)} (cpusets[${k}]) as one of them is mem_exclusive, but both have node ${node}`;
+  }
+  return undefined;
+}
+
+/** §3.7: mm ids are distinct (emptiness is a shape rule). Fills `firstAt` with every id. */
+function checkMms(snapshot: Snapshot, firstAt: Map<string, number>): Violation | undefined {
+  const mms = snapshot.mms;
+  for (let j = 0; j < mms.length; j++) {
+    const id = mms[j]!.id;
+    const earlier = firstAt.get(id);
+    if (earlier !== undefined) {
+      return {
+        path: ["mms", j, "id"],
+        message: `must be unique, but mms[${earlier}] also has id ${quote(id)}`,
+      };
+    }
+    firstAt.set(id, j);
+  }
+  return undefined;
+}
+
+/** §3.9: `current` is a listed pid. */
+function checkCurrent(snapshot: Snapshot, pidIndex: Int32Array): Violation | undefined {
+  if (taskIndexOf(pidIndex, snapshot.current) >= 0) return undefined;
+  return { path: ["current"], message: `pid ${snapshot.current} is not in tasks` };
+}
+
+/** §3.10: zonelist nodes are online and no (node, zone) pair repeats. */
+function checkZonelist(snapshot: Snapshot): Violation[] {
+  const online = onlineNodes(snapshot);
+  const firstAt = new Map<string, number>();
+  const found: Violation[] = [];
+  snapshot.request.zonelist.forEach((entry, j) => {
+    const base = ["request", "zonelist", j];
+    if (!online[entry.node]) {
+      found.push({ path: [...base, "node"], message: `node ${entry.node} is not online` });
+    }
+    const key = `${entry.node}/${entry.zone}`;
+    const earlier = firstAt.get(key);
+    if (earlier !== undefined) {
+      found.push({
+        path: base,
+        message: `must not repeat a (node, zone) pair, but request.zonelist[${earlier}] is also node ${entry.node} zone ${quote(entry.zone)}`,
+      });
+    } else firstAt.set(key, j);
+  });
+  return found;
+}
+
+/** The first violation of §3 items 5–10 in document order, or undefined. */
+export function checkSemantics(raw: RawDocument, normalized: Normalized): Violation | undefined {
+  const { snapshot, pidIndex } = normalized;
+  const mmIds = new Map<string, number>();
+  const candidates: (Violation | undefined)[] = [
+    earliest(raw, checkNodes(snapshot)),
+    earliest(raw, checkCpusets(raw, snapshot)),
+    checkMms(snapshot, mmIds),
+    checkTasks(raw, normalized, mmIds),
+    checkCurrent(snapshot, pidIndex),
+    earliest(raw, checkZonelist(snapshot)),
+  ];
+  return earliest(
+    raw,
+    candidates.filter((violation): violation is Violation => violation !== undefined),
+  );
+}

@@ -1,0 +1,176 @@
+/**
+ * Applies the defaults of snapshot-format §2 to a document that has the right shape,
+ * giving the `Snapshot` form: ulongs as bigint, gfp_mask as a number, node lists sorted,
+ * every optional key filled in and every children list explicit.
+ */
+import { gfpMaskValue } from "./leaves.js";
+import type { RawDocument, RawTask, RawUlong } from "./schema.js";
+import type {
+  Snapshot,
+  SnapshotCpuset,
+  SnapshotEnv,
+  SnapshotKernel,
+  SnapshotTask,
+} from "./types.js";
+
+/** The snapshot and what the semantic checks need to know about how it was written. */
+export interface Normalized {
+  snapshot: Snapshot;
+  /** `pidIndex[pid]` is 1 + the index of the first task with that pid; see `taskIndexOf`. */
+  pidIndex: Int32Array;
+  /** The children list each task has by default (§2.4), undefined when empty. */
+  defaultChildren: (number[] | undefined)[];
+}
+
+const ZERO = 0n;
+
+/**
+ * Most tasks of a large snapshot have no caps, flags, TIF bits or children, and take the
+ * mems of their cpuset. Those lists are shared frozen arrays rather than millions of
+ * copies: consumers read them, and a mistaken write throws instead of leaking.
+ */
+const NO_NAMES = Object.freeze([]) as unknown as string[];
+const NO_PIDS = Object.freeze([]) as unknown as number[];
+
+function nameListOf(names: readonly string[] | undefined): string[] {
+  return names === undefined || names.length === 0 ? NO_NAMES : names.slice();
+}
+
+function toBigint(value: RawUlong | undefined): bigint {
+  return value === undefined ? ZERO : BigInt(value);
+}
+
+function sortedNodes(nodes: readonly number[]): number[] {
+  return nodes.length < 2 ? nodes.slice() : nodes.slice().sort((a, b) => a - b);
+}
+
+function normalizeKernel(raw: RawDocument["kernel"]): SnapshotKernel {
+  return {
+    bits: raw.bits,
+    hz: raw.hz,
+    uptime: BigInt(raw.uptime),
+    panic_on_oom: raw.panic_on_oom ?? 0,
+    CONFIG_NUMA: raw.CONFIG_NUMA ?? true,
+    CONFIG_CPUSETS: raw.CONFIG_CPUSETS ?? true,
+    nodes: raw.nodes.map((node) => ({ id: node.id, memory: node.memory ?? true })),
+  };
+}
+
+function normalizeCpusets(raw: RawDocument, kernel: SnapshotKernel): SnapshotCpuset[] {
+  if (raw.cpusets === undefined) {
+    const online = [...new Set(kernel.nodes.map((node) => node.id))];
+    return [{ path: "/", mems: sortedNodes(online), mem_exclusive: true }];
+  }
+  return raw.cpusets.map((cpuset) => ({
+    path: cpuset.path,
+    mems: sortedNodes(cpuset.mems),
+    mem_exclusive: cpuset.mem_exclusive ?? cpuset.path === "/",
+  }));
+}
+
+function normalizeEnv(raw: RawDocument["env"]): SnapshotEnv {
+  return {
+    notifier_freed: toBigint(raw?.notifier_freed),
+    printk_ratelimit: raw?.printk_ratelimit ?? true,
+    printk_suppressed: raw?.printk_suppressed ?? 0,
+    uninit_nodemask: sortedNodes(raw?.uninit_nodemask ?? []),
+  };
+}
+
+function normalizeTask(raw: RawTask, cpusetMems: ReadonlyMap<string, number[]>): SnapshotTask {
+  const cpuset = raw.cpuset ?? "/";
+  return {
+    pid: raw.pid,
+    tgid: raw.tgid ?? raw.pid,
+    parent: raw.parent,
+    children: raw.children === undefined ? NO_PIDS : raw.children.slice(),
+    comm: raw.comm,
+    mm: raw.mm,
+    utime: toBigint(raw.utime),
+    stime: toBigint(raw.stime),
+    start_time: toBigint(raw.start_time),
+    nice: raw.nice ?? 0,
+    uid: raw.uid,
+    euid: raw.euid,
+    caps: nameListOf(raw.caps),
+    oomkilladj: raw.oomkilladj ?? 0,
+    flags: nameListOf(raw.flags),
+    tif: nameListOf(raw.tif),
+    cpuset,
+    mems_allowed:
+      raw.mems_allowed === undefined
+        ? (cpusetMems.get(cpuset) ?? NO_PIDS)
+        : sortedNodes(raw.mems_allowed),
+  };
+}
+
+/** The index of the first task with `pid`, or -1 when no task has it. */
+export function taskIndexOf(pidIndex: Int32Array, pid: number): number {
+  return pid < pidIndex.length ? pidIndex[pid]! - 1 : -1;
+}
+
+/** `pidIndex` and the default children lists of §2.4, in task-list order. */
+export function indexTasks(tasks: readonly SnapshotTask[]): Omit<Normalized, "snapshot"> {
+  let maxPid = 0;
+  for (const task of tasks) if (task.pid > maxPid) maxPid = task.pid;
+  const pidIndex = new Int32Array(maxPid + 1);
+  for (let i = 0; i < tasks.length; i++) {
+    const pid = tasks[i]!.pid;
+    if (pidIndex[pid] === 0) pidIndex[pid] = i + 1;
+  }
+  const defaultChildren: (number[] | undefined)[] = [];
+  for (let i = 0; i < tasks.length; i++) defaultChildren.push(undefined);
+  for (const task of tasks) {
+    if (task.parent === 0) continue;
+    const parentIndex = taskIndexOf(pidIndex, task.parent);
+    if (parentIndex < 0) continue;
+    const siblings = defaultChildren[parentIndex];
+    if (siblings === undefined) defaultChildren[parentIndex] = [task.pid];
+    else siblings.push(task.pid);
+  }
+  return { pidIndex, defaultChildren };
+}
+
+/**
+ * Normalises a document that passed `documentRules`. Tasks without a `children` key get
+ * their default list; tasks with one keep it as written (the checks compare the two).
+ */
+export function normalizeDocument(
+  raw: RawDocument,
+  gfpNames: Readonly<Record<string, number>>,
+): Normalized {
+  const kernel = normalizeKernel(raw.kernel);
+  const cpusets = normalizeCpusets(raw, kernel);
+  // One frozen copy per cpuset, shared by the tasks that default to it.
+  const cpusetMems = new Map<string, number[]>();
+  for (const cpuset of cpusets) {
+    if (!cpusetMems.has(cpuset.path)) {
+      cpusetMems.set(cpuset.path, Object.freeze(cpuset.mems.slice()) as number[]);
+    }
+  }
+  const rawTasks = raw.tasks;
+  const tasks: SnapshotTask[] = new Array(rawTasks.length);
+  for (let i = 0; i < rawTasks.length; i++) tasks[i] = normalizeTask(rawTasks[i]!, cpusetMems);
+  const index = indexTasks(tasks);
+  for (let i = 0; i < tasks.length; i++) {
+    if (rawTasks[i]!.children === undefined) {
+      const children = index.defaultChildren[i];
+      if (children !== undefined) tasks[i]!.children = children;
+    }
+  }
+  const snapshot: Snapshot = {
+    format: raw.format,
+    kernel,
+    cpusets,
+    mms: (raw.mms ?? []).map((mm) => ({ id: mm.id, total_vm: BigInt(mm.total_vm) })),
+    tasks,
+    current: raw.current,
+    request: {
+      gfp_mask: gfpMaskValue(raw.request.gfp_mask, gfpNames),
+      order: raw.request.order ?? 0,
+      zonelist: raw.request.zonelist.map((entry) => ({ node: entry.node, zone: entry.zone })),
+    },
+    env: normalizeEnv(raw.env),
+  };
+  return { snapshot, ...index };
+}

@@ -1,0 +1,138 @@
+/**
+ * Validation rules for snapshot documents. Each rule is a zod schema, which decides
+ * and words every diagnostic, paired with `test`, a plain predicate built from the same
+ * leaf predicates. `test` lets the loader accept the millions of valid task and mm
+ * objects of a large snapshot without running zod on each one; whenever `test` says no,
+ * the zod schema is run to find out why. A `test` must never accept what its schema
+ * rejects (rules.test.ts checks this).
+ */
+import * as z from "zod";
+import { describe, MISSING_KEY, quote } from "./describe.js";
+
+export interface Rule {
+  readonly schema: z.ZodType;
+  readonly test: (value: unknown) => boolean;
+}
+
+/** A key of an object rule, required unless marked with `optional()`. */
+export interface FieldRule extends Rule {
+  readonly optional?: boolean;
+}
+
+/** The message for a value that fails a rule: `must be <expected>, got <value>`. */
+export type Expectation = (input: unknown) => string;
+
+function errorFor(expected: Expectation) {
+  return (issue: { input?: unknown }) =>
+    issue.input === undefined ? MISSING_KEY : expected(issue.input);
+}
+
+/** A rule for a single value, decided by `test` and explained by `expected`. */
+export function leaf(test: (value: unknown) => boolean, expected: Expectation): Rule {
+  return { schema: z.custom(test, { error: errorFor(expected) }), test };
+}
+
+/** Marks a key of an object rule as optional. */
+export function optional(rule: Rule): FieldRule {
+  return { schema: rule.schema.optional(), test: rule.test, optional: true };
+}
+
+/** True when two elements of `items` are equal (`===`). */
+export function hasDuplicate(items: readonly unknown[]): boolean {
+  if (items.length < 16) {
+    for (let i = 1; i < items.length; i++) {
+      for (let j = 0; j < i; j++) if (items[i] === items[j]) return true;
+    }
+    return false;
+  }
+  return new Set(items).size !== items.length;
+}
+
+export interface ListOptions {
+  /** How the whole list is described: "an array of node ids". */
+  what: string;
+  /** Elements must be distinct (name lists, node lists, children). */
+  distinct?: boolean;
+  /** At least one element is required. */
+  nonEmpty?: boolean;
+}
+
+/** An array whose elements all follow `element`. */
+export function list(element: Rule, options: ListOptions): Rule {
+  const { what, distinct = false, nonEmpty = false } = options;
+  const schema = z
+    .array(element.schema, {
+      error: errorFor((input) => `must be ${what}, got ${describe(input)}`),
+    })
+    .check((ctx) => {
+      const items = ctx.value;
+      if (nonEmpty && items.length === 0) {
+        ctx.issues.push({
+          code: "custom",
+          input: items,
+          message: `must be ${what} with at least one entry, got an empty array`,
+        });
+      }
+      if (distinct && hasDuplicate(items)) {
+        const firstAt = new Map<unknown, number>();
+        items.forEach((item, index) => {
+          const earlier = firstAt.get(item);
+          if (earlier === undefined) firstAt.set(item, index);
+          else {
+            ctx.issues.push({
+              code: "custom",
+              input: item,
+              path: [index],
+              message: `must not repeat ${describe(item)} (already at index ${earlier})`,
+            });
+          }
+        });
+      }
+    });
+  const test = (value: unknown): boolean => {
+    if (!Array.isArray(value)) return false;
+    if (nonEmpty && value.length === 0) return false;
+    for (const item of value) if (!element.test(item)) return false;
+    return !distinct || !hasDuplicate(value);
+  };
+  return { schema, test };
+}
+
+/**
+ * A JSON object with exactly the given keys: unknown keys are errors, unless `loose`
+ * (used only to read a few keys before the whole document is checked).
+ */
+export function object(fields: Record<string, FieldRule>, loose = false): Rule {
+  const shape: Record<string, z.ZodType> = {};
+  const byKey = new Map<string, { test: (value: unknown) => boolean; required: boolean }>();
+  let requiredCount = 0;
+  for (const [key, field] of Object.entries(fields)) {
+    shape[key] = field.schema;
+    const required = field.optional !== true;
+    byKey.set(key, { test: field.test, required });
+    if (required) requiredCount++;
+  }
+  const schema = (loose ? z.looseObject : z.strictObject)(shape, {
+    error: (issue) => {
+      if (issue.code === "unrecognized_keys") return `unknown key ${quote(issue.keys[0] ?? "")}`;
+      if (issue.input === undefined) return MISSING_KEY;
+      return `must be an object, got ${describe(issue.input)}`;
+    },
+  });
+  const test = (value: unknown): boolean => {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+    const record = value as Record<string, unknown>;
+    let requiredSeen = 0;
+    for (const key in record) {
+      const field = byKey.get(key);
+      if (field === undefined) {
+        if (loose) continue;
+        return false;
+      }
+      if (!field.test(record[key])) return false;
+      if (field.required) requiredSeen++;
+    }
+    return requiredSeen === requiredCount;
+  };
+  return { schema, test };
+}
