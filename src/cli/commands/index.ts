@@ -6,6 +6,7 @@ import { registerOom } from "./oom.js";
 import { registerRank } from "./rank.js";
 import { registerSim } from "./sim.js";
 import { registerSnapshot } from "./snapshot.js";
+import { registerValidate } from "./validate.js";
 
 /** Each command lives in its own file and registers itself on the program. */
 export type Register = (program: Command) => void;
@@ -18,4 +19,5 @@ export const commands: Register[] = [
   registerSnapshot,
   registerRank,
   registerSim,
+  registerValidate,
 ];

@@ -1,0 +1,40 @@
+/**
+ * Reading an input document named on the command line: a file path, or `-` for
+ * standard input (named `<stdin>` in messages).
+ */
+import { readFile } from "node:fs/promises";
+import { InputError } from "../errors.js";
+
+export const STDIN_NAME = "<stdin>";
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) {
+    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** `ENOENT: no such file or directory` from a Node error, without the path it names. */
+function describeReadError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const code = (err as NodeJS.ErrnoException).code;
+  const match = /^([A-Z][A-Z0-9_]*): ([^,]*)/.exec(err.message);
+  if (match !== null) return `${match[1]}: ${match[2]}`;
+  return code === undefined ? err.message : `${code}: ${err.message}`;
+}
+
+/** The text of `file` (`-` reads standard input), or an InputError at path `$`. */
+export async function readInputText(file: string): Promise<{ name: string; text: string }> {
+  const name = file === "-" ? STDIN_NAME : file;
+  try {
+    const text = file === "-" ? await readStdin() : await readFile(file, "utf8");
+    return { name, text };
+  } catch (err) {
+    throw new InputError({
+      file: name,
+      path: "$",
+      expected: `cannot read ${file === "-" ? "standard input" : "file"} (${describeReadError(err)})`,
+    });
+  }
+}
