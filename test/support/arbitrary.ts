@@ -119,13 +119,12 @@ export const snapshotArbitrary: fc.Arbitrary<Snapshot> = fc
           uid: p.uid,
           euid: p.euid,
           caps: p.caps,
-          oomkilladj: k === 1 ? -p.adj : p.adj,
+          oomkilladj: k === 1 ? Math.min(15, 0 - p.adj) : p.adj,
           flags: p.flags,
           tif: p.memdie && k === 0 ? ["TIF_MEMDIE"] : [],
           cpuset,
           mems_allowed: cpusets.find((c) => c.path === cpuset)!.mems,
         };
-        if (task.oomkilladj === 17) task.oomkilladj = 0;
         tasks.push(task);
         if (k === 0) leaders.push(task);
       }
