@@ -53,12 +53,25 @@ export interface OomCallInput {
   printkSuppressed: number;
 }
 
+const NO_TIF: string[] = [];
+const TIF_SIG = ["TIF_SIGPENDING"];
+const TIF_MEM = ["TIF_MEMDIE"];
+const TIF_BOTH = ["TIF_SIGPENDING", "TIF_MEMDIE"];
+const NO_CHILDREN: number[] = [];
+const TWO_32 = 2 ** 32;
+
+/** A ulong from a non-negative safe integer (reduced modulo 2^32 on 32-bit). */
+function ulong(v: number, bits: 32 | 64): bigint {
+  return BigInt(bits === 32 && v >= TWO_32 ? v % TWO_32 : v);
+}
+
 function snapshotTask(t: Task, bits: 32 | 64, hz: number): SnapshotTask {
-  const tif: string[] = [];
-  if (t.sigpending) tif.push("TIF_SIGPENDING");
-  if (t.memdie) tif.push("TIF_MEMDIE");
-  const children: number[] = [];
-  if (t.children !== null) for (const c of t.children) children.push(c.pid);
+  const tif = t.memdie ? (t.sigpending ? TIF_BOTH : TIF_MEM) : t.sigpending ? TIF_SIG : NO_TIF;
+  let children = NO_CHILDREN;
+  if (t.children !== null && t.children.size > 0) {
+    children = [];
+    for (const c of t.children) children.push(c.pid);
+  }
   return {
     pid: t.pid,
     tgid: t.tgid,
@@ -66,8 +79,8 @@ function snapshotTask(t: Task, bits: 32 | 64, hz: number): SnapshotTask {
     children,
     comm: t.comm,
     mm: t.mm === null ? null : t.mm.id,
-    utime: BigInt.asUintN(bits, BigInt(t.utimeJiffies)),
-    stime: BigInt.asUintN(bits, BigInt(t.stimeJiffies)),
+    utime: ulong(t.utimeJiffies, bits),
+    stime: ulong(t.stimeJiffies, bits),
     start_time: BigInt(Math.floor(t.startTicks / hz)),
     nice: t.staticPrio - 120,
     uid: t.uid,
@@ -77,7 +90,8 @@ function snapshotTask(t: Task, bits: 32 | 64, hz: number): SnapshotTask {
     flags: namesOf(t.flags, PF_ENTRIES, pfCache),
     tif,
     cpuset: t.cpuset.path,
-    mems_allowed: [...t.memsAllowed],
+    // Shared, never mutated: the snapshot is read-only once built.
+    mems_allowed: t.memsAllowed as number[],
   };
 }
 
@@ -86,12 +100,14 @@ export function buildOomSnapshot(k: KernelState, call: OomCallInput): Snapshot {
   const tasks: SnapshotTask[] = [];
   const mms: SnapshotMm[] = [];
   const seenMm = new Set<string>();
-  for (const t of k.eachThread()) {
-    tasks.push(snapshotTask(t, k.bits, k.hz));
-    const mm = t.mm;
-    if (mm !== null && !seenMm.has(mm.id)) {
-      seenMm.add(mm.id);
-      mms.push({ id: mm.id, total_vm: BigInt.asUintN(k.bits, BigInt(mm.totalVmPages)) });
+  for (const leader of k.processList.values()) {
+    for (const t of leader.group.threads) {
+      tasks.push(snapshotTask(t, k.bits, k.hz));
+      const mm = t.mm;
+      if (mm !== null && !seenMm.has(mm.id)) {
+        seenMm.add(mm.id);
+        mms.push({ id: mm.id, total_vm: ulong(mm.totalVmPages, k.bits) });
+      }
     }
   }
   const cpusets = [...k.cpusets.values()].map((c) => ({
