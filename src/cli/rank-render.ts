@@ -42,7 +42,7 @@ function printable(name: string): string {
 }
 
 function victimMark(row: RankRow, report: RankReport): string {
-  const old = report.victim2620.selected?.pid === row.pid;
+  const old = report.victim2620.selected?.tgid === row.pid;
   const mod = report.victimModern?.pid === row.pid;
   return old && mod ? "both" : old ? "2.6.20" : mod ? "modern" : "";
 }
@@ -50,7 +50,7 @@ function victimMark(row: RankRow, report: RankReport): string {
 /** Sorted rows with the predicted victims moved to the top (2.6.20's first). */
 export function orderedRows(report: RankReport, opts: RankViewOptions): RankRow[] {
   const sorted = sortRows(report.rows, opts.sort);
-  const top = [report.victim2620.selected?.pid, report.victimModern?.pid].filter(
+  const top = [report.victim2620.selected?.tgid, report.victimModern?.pid].filter(
     (p): p is number => p !== undefined,
   );
   const head = top
@@ -64,7 +64,8 @@ function victimLines(report: RankReport, meta: RankMeta): string[] {
   const v = report.victim2620;
   let old = `2.6.20 (HZ ${meta.hz}): outcome ${v.outcome}`;
   if (v.selected !== null) {
-    old += `; selects ${v.selected.pid} (${printable(v.selected.comm)}) score ${v.selected.points}`;
+    const thread = v.selected.tgid === v.selected.pid ? "" : ` (a thread of ${v.selected.tgid})`;
+    old += `; selects ${v.selected.pid}${thread} (${printable(v.selected.comm)}) score ${v.selected.points}`;
   }
   if (v.killed !== null) old += `; kills ${v.killed.pid} (${printable(v.killed.comm)})`;
   const m = report.victimModern;
@@ -144,7 +145,12 @@ export function rankJson(report: RankReport, meta: RankMeta, opts: RankViewOptio
         selected:
           v.selected === null
             ? null
-            : { pid: v.selected.pid, comm: v.selected.comm, points: v.selected.points.toString() },
+            : {
+                pid: v.selected.pid,
+                tgid: v.selected.tgid,
+                comm: v.selected.comm,
+                points: v.selected.points.toString(),
+              },
         killed: v.killed,
       },
       modern:
@@ -165,7 +171,7 @@ export function rankJson(report: RankReport, meta: RankMeta, opts: RankViewOptio
       kernel_oom_score: r.kernelOomScore,
       oom_score_adj: r.oomScoreAdj,
       oomkilladj: r.oomkilladj,
-      victim_2620: v.selected?.pid === r.pid,
+      victim_2620: v.selected?.tgid === r.pid,
       victim_modern: m?.pid === r.pid,
     })),
     assumptions: meta.assumptions,

@@ -31,17 +31,27 @@ export interface ProcStat {
   rssPages: bigint;
 }
 
-const INT = /^-?\d{1,20}$/;
+function isInteger(s: string): boolean {
+  const n = s.length;
+  if (n === 0 || n > 21) return false;
+  let i = s.charCodeAt(0) === 45 ? 1 : 0;
+  if (i === n) return false;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
 
 function toBig(s: string | undefined): bigint | null {
-  if (s === undefined || !INT.test(s)) return null;
-  return BigInt(s);
+  if (s === undefined || !isInteger(s)) return null;
+  const n = Number(s);
+  return Number.isSafeInteger(n) ? BigInt(n) : BigInt(s);
 }
 
 function toNum(s: string | undefined): number | null {
-  const b = toBig(s);
-  if (b === null) return null;
-  const n = Number(b);
+  if (s === undefined || !isInteger(s)) return null;
+  const n = Number(s);
   return Number.isSafeInteger(n) ? n : null;
 }
 

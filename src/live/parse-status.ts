@@ -28,13 +28,35 @@ export interface ProcStatus {
   hasMm: boolean;
 }
 
+const WANTED = new Set([
+  "Tgid",
+  "Pid",
+  "PPid",
+  "Uid",
+  "NSpid",
+  "Kthread",
+  "Threads",
+  "VmSize",
+  "VmRSS",
+  "RssAnon",
+  "RssFile",
+  "RssShmem",
+  "VmPTE",
+  "VmSwap",
+  "CapEff",
+  "Mems_allowed_list",
+]);
+
+/** The wanted "Key:" lines; the first occurrence of a key wins. */
 function splitLines(text: string): Map<string, string> {
   const map = new Map<string, string>();
-  for (const line of text.split("\n")) {
-    const colon = line.indexOf(":");
-    if (colon <= 0) continue;
-    const key = line.slice(0, colon);
-    if (!map.has(key)) map.set(key, line.slice(colon + 1).trim());
+  for (const key of WANTED) {
+    const at = text.startsWith(`${key}:`) ? 0 : text.indexOf(`\n${key}:`);
+    if (at < 0) continue;
+    const from = at === 0 ? key.length + 1 : at + key.length + 2;
+    let end = text.indexOf("\n", from);
+    if (end < 0) end = text.length;
+    map.set(key, text.slice(from, end).trim());
   }
   return map;
 }

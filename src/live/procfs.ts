@@ -5,7 +5,7 @@
  * Files are decoded as latin1, one character per byte: /proc files are ASCII apart from
  * task names, and latin1 keeps a name's raw bytes (invalid UTF-8 included) recoverable.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
 
 /** What a read produced: text, "the process went away", "not allowed", or another error. */
@@ -58,9 +58,10 @@ export interface NodeProcFsOptions {
 export function nodeProcFs(opts: NodeProcFsOptions = {}): ProcFs {
   const root = opts.root ?? "/proc";
   const sysRoot = opts.sysRoot === undefined ? (root === "/proc" ? "/sys" : null) : opts.sysRoot;
+  const prefix = root.endsWith("/") ? root : `${root}/`;
   const readSync = (path: string): ReadOutcome => {
     try {
-      return { kind: "ok", text: readFileSync(join(root, path), "latin1") };
+      return { kind: "ok", text: readWhole(prefix + path) };
     } catch (err) {
       return classifyError(err);
     }
@@ -74,7 +75,7 @@ export function nodeProcFs(opts: NodeProcFsOptions = {}): ProcFs {
     },
     list: async (path) => {
       try {
-        return readdirSync(join(root, path));
+        return readdirSync(path === "" ? root : prefix + path);
       } catch {
         return null;
       }
@@ -88,6 +89,36 @@ export function nodeProcFs(opts: NodeProcFsOptions = {}): ProcFs {
       }
     },
   };
+}
+
+/** One shared buffer for every read; grown when a file does not fit. */
+let shared = Buffer.allocUnsafe(65536);
+/** A read that leaves this much room unused has reached the end of the file. */
+const EOF_SLACK = 8192;
+
+/**
+ * open, read, close: no stat (procfs reports size 0) and, for the small files that make
+ * up nearly every read, no second read to see the end: a regular file or a seq_file
+ * stops short of a large buffer only at its end.
+ */
+function readWhole(file: string): string {
+  const fd = openSync(file, "r");
+  try {
+    let used = 0;
+    for (;;) {
+      if (shared.length - used < EOF_SLACK) {
+        const bigger = Buffer.allocUnsafe(shared.length * 2);
+        shared.copy(bigger, 0, 0, used);
+        shared = bigger;
+      }
+      const n = readSync(fd, shared, used, shared.length - used, null);
+      used += n;
+      if (n === 0 || shared.length - used >= EOF_SLACK) break;
+    }
+    return shared.toString("latin1", 0, used);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Decodes a latin1-read name back to its bytes and then as UTF-8 (invalid bytes become U+FFFD). */

@@ -3,9 +3,10 @@
  * (the best thread shown per process) and the modern `oom_badness`/`oom_score`, with the
  * victim each would choose. No I/O: the inputs come from a live read or a snapshot file.
  */
-import { runOutOfMemory } from "../oom/out_of_memory.js";
+import { outOfMemory } from "../oom/out_of_memory.js";
 import type { Outcome } from "../oom/result.js";
-import { type BadnessRow, badnessTable } from "../oom/table.js";
+import { compileState } from "../oom/state.js";
+import { type BadnessRow, badnessRows } from "../oom/table.js";
 import {
   type KernelVersion,
   type ModernTask,
@@ -51,8 +52,10 @@ export interface RankRow {
 
 export interface Victim2620 {
   outcome: Outcome;
-  selected: { pid: number; comm: string; points: bigint } | null;
-  killed: { pid: number; comm: string } | null;
+  /** The task select_bad_process chose (maybe a thread; tgid names its process). */
+  selected: { pid: number; tgid: number; comm: string; points: bigint } | null;
+  /** The first task SIGKILLed (a child of the selected task, or itself). */
+  killed: { pid: number; tgid: number; comm: string } | null;
 }
 
 export interface VictimModern {
@@ -84,7 +87,9 @@ export function rankMachine(
   infos: readonly RankProcessInfo[],
   modern: ModernContext | null,
 ): RankReport {
-  const threadRows = badnessTable(snapshot);
+  // One compiled state: the table first, then the call, which may change the state.
+  const state = compileState(snapshot);
+  const threadRows = badnessRows(state);
   const groups = new Map<number, BadnessRow[]>();
   for (const r of threadRows) {
     const g = groups.get(r.tgid);
@@ -92,6 +97,7 @@ export function rankMachine(
     else g.push(r);
   }
   const commOf = new Map(snapshot.tasks.map((t) => [t.pid, t.comm]));
+  const tgidOf = new Map(snapshot.tasks.map((t) => [t.pid, t.tgid]));
   const adjOf = new Map(snapshot.tasks.map((t) => [t.pid, t.oomkilladj]));
   const infoOf = new Map(infos.map((i) => [i.pid, i]));
 
@@ -117,7 +123,7 @@ export function rankMachine(
     });
   }
 
-  const result = runOutOfMemory(snapshot);
+  const result = outOfMemory(state);
   const victim2620: Victim2620 = {
     outcome: result.outcome,
     selected:
@@ -125,13 +131,18 @@ export function rankMachine(
         ? null
         : {
             pid: result.selected.pid,
+            tgid: tgidOf.get(result.selected.pid) ?? result.selected.pid,
             comm: commOf.get(result.selected.pid) ?? "",
             points: result.selected.points,
           },
     killed:
       result.sigkill.length === 0
         ? null
-        : { pid: result.sigkill[0]!, comm: commOf.get(result.sigkill[0]!) ?? "" },
+        : {
+            pid: result.sigkill[0]!,
+            tgid: tgidOf.get(result.sigkill[0]!) ?? result.sigkill[0]!,
+            comm: commOf.get(result.sigkill[0]!) ?? "",
+          },
   };
 
   let victimModern: VictimModern | null = null;

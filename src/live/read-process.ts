@@ -75,9 +75,13 @@ async function readThreads(
   const threads: LiveThread[] = [];
   let childrenDenied = false;
   for (const tid of tids) {
-    const r = await fs.read(`${pid}/task/${tid}/stat`);
-    let tstat: ProcStat | null = null;
-    if (r.kind === "ok") tstat = parseStat(r.text);
+    // A single-threaded process: its own line is the thread's (times then include any
+    // threads that have exited, the one difference; one read fewer per process).
+    let tstat: ProcStat | null = tids.length === 1 ? stat : null;
+    if (tstat === null) {
+      const r = await fs.read(`${pid}/task/${tid}/stat`);
+      if (r.kind === "ok") tstat = parseStat(r.text);
+    }
     if (tstat === null) {
       // A thread that exited between the listing and the read; the leader falls back
       // to the process-wide line, which is what a single-threaded process shows anyway.

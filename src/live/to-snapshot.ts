@@ -44,11 +44,18 @@ export function sanitizeComm(latin1: string): string {
   return latin1.replace(/[^\x20-\x7e]/g, "?").slice(0, 15);
 }
 
+const capCache = new Map<bigint, string[]>();
+
+/** Effective capabilities by name (bits 0..30, the ones 2.6.20 knows). */
 function capNames(capEff: bigint | null): string[] {
   if (capEff === null) return [];
-  return Object.entries(CAPABILITIES)
+  const cached = capCache.get(capEff);
+  if (cached !== undefined) return [...cached];
+  const names = Object.entries(CAPABILITIES)
     .filter(([, bit]) => ((capEff >> BigInt(bit)) & 1n) === 1n)
     .map(([name]) => name);
+  if (capCache.size < 256) capCache.set(capEff, names);
+  return [...names];
 }
 
 function clampU32(n: number | undefined): number {

@@ -77,7 +77,18 @@ export interface ModernRules {
   beforeRewrite: boolean;
 }
 
+const rulesCache = new Map<string, ModernRules>();
+
 export function modernRules(version: KernelVersion = DEFAULT_KERNEL_VERSION): ModernRules {
+  const key = version.join(".");
+  const cached = rulesCache.get(key);
+  if (cached !== undefined) return cached;
+  const rules = computeRules(version);
+  if (rulesCache.size < 64) rulesCache.set(key, rules);
+  return rules;
+}
+
+function computeRules(version: KernelVersion): ModernRules {
   const beforeRewrite = !atLeast(version, 2, 6, 36);
   const v: KernelVersion = beforeRewrite ? [2, 6, 36] : version;
   const era: Era = atLeast(v, 5, 9) ? "signed" : atLeast(v, 3, 7) ? "pages" : "proportional";
@@ -117,16 +128,21 @@ interface Computation {
   rows: { term: string; value: string; note: string }[];
 }
 
-/** The whole computation with its intermediate values; the public functions read from it. */
+/**
+ * The whole computation; with `explain` it also records each intermediate value (the
+ * selection path skips that work).
+ */
 function computeBadness(
   task: ModernTask,
   totalPages: bigint,
-  version?: KernelVersion,
+  version: KernelVersion | undefined,
+  explain: boolean,
 ): Computation {
   const rules = modernRules(version);
   const rows: Computation["rows"] = [];
-  const row = (term: string, value: bigint | number | string, note: string) =>
-    rows.push({ term, value: String(value), note });
+  const row = (term: string, value: bigint | number | string, note: string) => {
+    if (explain) rows.push({ term, value: String(value), note });
+  };
   if (rules.beforeRewrite) {
     row(
       "version",
@@ -158,11 +174,10 @@ function computeBadness(
   let adj = BigInt(task.oomScoreAdj);
   if (rules.era === "proportional") {
     let points = (base * 1000n) / total;
-    row(
-      "per-mille",
-      points,
-      `(rss + swap${rules.countsPgtables ? " + pgtables" : ""}) * 1000 / ${total}`,
-    );
+    if (explain) {
+      const pgt = rules.countsPgtables ? " + pgtables" : "";
+      row("per-mille", points, `(rss + swap${pgt}) * 1000 / ${total}`);
+    }
     if (root) {
       points -= 30n;
       row("root bonus", -30n, "CAP_SYS_ADMIN: minus 30 per mille");
@@ -185,7 +200,7 @@ function computeBadness(
   }
   const unit = total / 1000n;
   const adjPages = adj * unit;
-  row("adj x totalpages/1000", adjPages, `${adj} * (${total} / 1000 = ${unit})`);
+  if (explain) row("adj x totalpages/1000", adjPages, `${adj} * (${total} / 1000 = ${unit})`);
   points += adjPages;
   if (rules.era === "pages") {
     const clamped = points > 0n ? points : 1n;
@@ -202,7 +217,7 @@ export function oomBadness(
   totalPages: bigint,
   version?: KernelVersion,
 ): bigint | null {
-  return computeBadness(task, totalPages, version).points;
+  return computeBadness(task, totalPages, version, false).points;
 }
 
 function procScoreOf(points: bigint | null, totalPages: bigint, rules: ModernRules): bigint {
@@ -263,7 +278,7 @@ export function explainModern(
   version?: KernelVersion,
 ): { term: string; value: string; note: string }[] {
   const rules = modernRules(version);
-  const { points, rows } = computeBadness(task, totalPages, version);
+  const { points, rows } = computeBadness(task, totalPages, version, true);
   const total = safeTotal(totalPages);
   const score = procScoreOf(points, totalPages, rules);
   let formula = "ineligible tasks read 0";

@@ -1,0 +1,187 @@
+/**
+ * `oomkit rank`: every process of this machine (or of a snapshot) under the 2.6.20
+ * `badness()` and the modern `oom_badness`, with each policy's victim; `--explain`,
+ * `--watch`, and `--check` against the kernel's own /proc/PID/oom_score.
+ */
+import { readFile } from "node:fs/promises";
+import { InputError, UsageError } from "../../errors.js";
+import { checkOomScores } from "../../live/check.js";
+import {
+  type LiveView,
+  readLiveView,
+  SNAPSHOT_ASSUMPTIONS,
+  snapshotInfos,
+} from "../../live/live-rank.js";
+import { nodeProcFs } from "../../live/procfs.js";
+import {
+  type ModernContext,
+  type RankProcessInfo,
+  type RankSort,
+  rankMachine,
+} from "../../live/rank-model.js";
+import { parseSnapshot } from "../../snapshot/load.js";
+import type { Snapshot } from "../../snapshot/types.js";
+import { hzOption, intOption, pidOption, secondsOption } from "../live-options.js";
+import { checkJson, explainJson, renderCheck, renderExplain } from "../rank-explain.js";
+import { type RankMeta, rankJson, renderRankTable } from "../rank-render.js";
+import { watchLoop } from "../watch.js";
+import type { Register } from "./index.js";
+
+interface RankOpts {
+  snapshot?: string;
+  root: string;
+  json?: boolean;
+  watch?: string;
+  explain?: string;
+  check?: boolean;
+  hz: string;
+  limit?: string;
+  current?: string;
+  sort: string;
+}
+
+const DEFAULT_TABLE_ROWS = 20;
+
+async function loadSnapshotFile(file: string): Promise<Snapshot> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    const code = typeof err === "object" && err !== null && "code" in err ? err.code : "EIO";
+    throw new InputError({ file, path: "$", expected: `a readable file (${String(code)})` });
+  }
+  return parseSnapshot(text, file);
+}
+
+interface Frame {
+  snapshot: Snapshot;
+  infos: RankProcessInfo[];
+  modern: ModernContext | null;
+  meta: RankMeta;
+}
+
+async function readFrame(opts: RankOpts, hz: number, current: number | undefined): Promise<Frame> {
+  if (opts.snapshot !== undefined) {
+    const snapshot = await loadSnapshotFile(opts.snapshot);
+    return {
+      snapshot,
+      infos: snapshotInfos(snapshot),
+      modern: null,
+      meta: {
+        source: "snapshot",
+        origin: opts.snapshot,
+        kernelVersion: null,
+        hz: snapshot.kernel.hz,
+        pageSizeBytes: null,
+        totalPages: null,
+        current: snapshot.current,
+        currentPolicy: "as the snapshot says",
+        assumptions: [...SNAPSHOT_ASSUMPTIONS],
+      },
+    };
+  }
+  const fs = nodeProcFs({ root: opts.root });
+  const view: LiveView = await readLiveView(fs, { hz, current, oomScore: true }, process.arch);
+  return {
+    snapshot: view.snapshot,
+    infos: view.infos,
+    modern: view.modern,
+    meta: {
+      source: "live",
+      origin: opts.root,
+      kernelVersion: view.machine.kernelRelease ?? view.modern.version.join("."),
+      hz,
+      pageSizeBytes: view.machine.pageSizeBytes,
+      totalPages: view.modern.totalPages,
+      current: view.snapshot.current,
+      currentPolicy: view.currentPolicy,
+      assumptions: view.assumptions,
+    },
+  };
+}
+
+function sortOption(value: string): RankSort {
+  if (value === "modern" || value === "2620") return value;
+  throw new UsageError(`--sort must be "modern" or "2620", got "${value}"`);
+}
+
+async function renderFrame(opts: RankOpts, hz: number, current: number | undefined) {
+  const f = await readFrame(opts, hz, current);
+  const report = rankMachine(f.snapshot, f.infos, f.modern);
+  if (opts.explain !== undefined) {
+    const doc = explainJson(
+      pidOption("--explain", opts.explain),
+      report,
+      f.infos,
+      f.modern,
+      f.meta,
+    );
+    return opts.json ? `${JSON.stringify(doc)}\n` : renderExplain(doc);
+  }
+  const sort = f.modern === null ? "2620" : sortOption(opts.sort);
+  if (opts.json) {
+    const limit = opts.limit === undefined ? null : limitOf(opts.limit);
+    return `${JSON.stringify(rankJson(report, f.meta, { sort, limit }))}\n`;
+  }
+  const limit = opts.limit === undefined ? DEFAULT_TABLE_ROWS : limitOf(opts.limit);
+  return renderRankTable(report, f.meta, { sort, limit });
+}
+
+function limitOf(value: string): number | null {
+  const n = intOption("--limit", value, 0, 10_000_000);
+  return n === 0 ? null : n;
+}
+
+async function runCheck(opts: RankOpts): Promise<void> {
+  if (opts.snapshot !== undefined || opts.watch !== undefined || opts.explain !== undefined) {
+    throw new UsageError(
+      "--check reads the live /proc; it cannot be combined with --snapshot, --watch or --explain",
+    );
+  }
+  const report = await checkOomScores(nodeProcFs({ root: opts.root }));
+  process.stdout.write(
+    opts.json ? `${JSON.stringify(checkJson(report), null, 2)}\n` : renderCheck(report),
+  );
+  if (report.mismatches.length > 0) process.exitCode = 1;
+}
+
+export const registerRank: Register = (program) => {
+  program
+    .command("rank")
+    .description(
+      "rank this machine's processes under the 2.6.20 badness() and the modern oom_badness",
+    )
+    .option("--snapshot <file>", "rank an oomkit.snapshot/1 document instead of the live machine")
+    .option("--root <dir>", "the /proc tree to read", "/proc")
+    .option("--json", "print JSON (one document per frame with --watch)")
+    .option("--watch <seconds>", "refresh every SECONDS until interrupted (Ctrl-C)")
+    .option("--explain <pid>", "show term by term why PID scores what it does under each policy")
+    .option("--check", "compare the modern policy with the kernel's /proc/PID/oom_score")
+    .option("--hz <n>", "HZ of the simulated 2.6.20 kernel", "250")
+    .option("--limit <n>", `rows to show (table default ${DEFAULT_TABLE_ROWS}, JSON all; 0 = all)`)
+    .option("--current <pid>", "the allocating task for 2.6.20 (default: this process)")
+    .option("--sort <policy>", 'order by "modern" score or by "2620" badness', "modern")
+    .addHelpText(
+      "after",
+      "\nThe 2.6.20 column is the best-scoring thread's badness(); the victims of both policies\n" +
+        "are listed first. --check exits 1 if any stable process disagrees.",
+    )
+    .action(async (opts: RankOpts) => {
+      if (opts.check) return runCheck(opts);
+      const hz = hzOption(opts.hz);
+      const current = opts.current === undefined ? undefined : pidOption("--current", opts.current);
+      sortOption(opts.sort);
+      if (opts.limit !== undefined) limitOf(opts.limit);
+      if (opts.explain !== undefined) pidOption("--explain", opts.explain);
+      if (opts.watch === undefined) {
+        process.stdout.write(await renderFrame(opts, hz, current));
+        return;
+      }
+      const seconds = secondsOption("--watch", opts.watch);
+      const out = {
+        isTTY: process.stdout.isTTY && !opts.json,
+        write: (t: string) => process.stdout.write(t),
+      };
+      await watchLoop(seconds, () => renderFrame(opts, hz, current), out);
+    });
+};

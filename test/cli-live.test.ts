@@ -1,0 +1,203 @@
+/**
+ * `oomkit snapshot` and `oomkit rank` end to end on the fake /proc trees of
+ * test/fixtures/proc (modern-oom §4, §5; snapshot-format §2).
+ */
+
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { CLI, ROOT, runCli } from "./support/cli.js";
+
+/** Runs the CLI and interrupts it with SIGINT after `ms`, as Ctrl-C would. */
+function runInterrupted(args: string[], ms: number) {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: ms,
+    killSignal: "SIGINT",
+  });
+  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), "oomkit-live-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const CASES = ["normal", "zombie", "kthread-old-kernel", "vanished", "hidepid", "hostile-comm"];
+const root = (name: string) => `test/fixtures/proc/${name}`;
+
+describe("oomkit snapshot", () => {
+  for (const name of CASES) {
+    it(`spec modern-oom §5: ${name} gives a document that oomkit oom accepts`, () => {
+      const out = join(dir, `${name}.json`);
+      const r = runCli(["snapshot", "--root", root(name), "-o", out]);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toContain("assumed: current (the allocating task)");
+      const doc = JSON.parse(readFileSync(out, "utf8"));
+      expect(doc.format).toBe("oomkit.snapshot/1");
+      const oom = runCli(["oom", "--json", out]);
+      expect(oom.status).toBe(0);
+      expect(JSON.parse(oom.stdout).format).toBe("oomkit.result/1");
+    });
+  }
+  it("writes to stdout without -o, honours --hz and --current", () => {
+    const r = runCli(["snapshot", "--root", root("normal"), "--hz", "1000", "--current", "300"]);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.kernel.hz).toBe(1000);
+    expect(doc.current).toBe(300);
+  });
+  it("--json with -o prints a summary with the assumptions", () => {
+    const out = join(dir, "summary.json");
+    const r = runCli(["snapshot", "--root", root("normal"), "-o", out, "--json"]);
+    expect(r.status).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s).toMatchObject({ file: out, tasks: 8, current: 200 });
+    expect(s.assumptions.length).toBeGreaterThan(3);
+  });
+  it("bad options: one line, exit 2, no output file", () => {
+    const out = join(dir, "never.json");
+    for (const args of [
+      ["--hz", "5"],
+      ["--current", "999"],
+      ["--current", "abc"],
+    ]) {
+      const r = runCli(["snapshot", "--root", root("normal"), "-o", out, ...args]);
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(existsSync(out)).toBe(false);
+    }
+    expect(readdirSync(dir).filter((f) => f.includes(".tmp"))).toEqual([]);
+  });
+  it("an unreadable output directory is a system error with no partial file", () => {
+    const r = runCli([
+      "snapshot",
+      "--root",
+      root("normal"),
+      "-o",
+      join(dir, "no", "such", "x.json"),
+    ]);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toContain("cannot write");
+  });
+});
+
+describe("oomkit rank", () => {
+  it("--json: per process pid, comm, badness_2620 as a string, oom_score, kernel_oom_score", () => {
+    const r = runCli(["rank", "--root", root("normal"), "--json"]);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    const java = doc.processes.find((p: { pid: number }) => p.pid === 200);
+    expect(java).toMatchObject({
+      pid: 200,
+      comm: "java",
+      badness_2620: "889216",
+      badness_2620_tid: 201,
+      oom_score: 1000,
+      kernel_oom_score: 1000,
+      oom_score_adj: 300,
+      oomkilladj: 5,
+    });
+    const kworker = doc.processes.find((p: { pid: number }) => p.pid === 10);
+    expect(kworker).toMatchObject({ badness_2620: null, skip_2620: "no_mm", oom_score: 0 });
+    expect(doc.victims.modern.pid).toBe(200);
+    // 2.6.20 scores threads: the compiler thread (with the child) is the one selected.
+    expect(doc.victims.linux_2_6_20.selected).toMatchObject({ pid: 201, tgid: 200 });
+    expect(java.victim_2620).toBe(true);
+    expect(doc.assumptions).toContain("task-list order taken as start time, then pid");
+    // Highest modern score first.
+    expect(doc.processes[0].pid).toBe(200);
+  });
+  it("the table lists the victims first and is aligned", () => {
+    const r = runCli(["rank", "--root", root("normal")]);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.split("\n");
+    const header = lines.findIndex((l) => l.trimStart().startsWith("PID"));
+    expect(lines[header + 1]).toMatch(/^\s*200\s+java\b.*both$/);
+    expect(r.stdout).toContain(
+      "victim 2.6.20 (HZ 250): outcome killed; selects 201 (a thread of 200)",
+    );
+  });
+  it("--sort 2620 orders by the 2.6.20 badness", () => {
+    const r = runCli(["rank", "--root", root("normal"), "--json", "--sort", "2620"]);
+    const b = JSON.parse(r.stdout).processes.map(
+      (p: { badness_2620: string | null }) => p.badness_2620,
+    );
+    const nums = b.filter((x: string | null) => x !== null).map(BigInt);
+    expect(nums).toEqual([...nums].sort((x, y) => (x > y ? -1 : x < y ? 1 : 0)));
+  });
+  it("hostile names survive in JSON and print safely in the table", () => {
+    const j = JSON.parse(runCli(["rank", "--root", root("hostile-comm"), "--json"]).stdout);
+    const names = j.processes.map((p: { comm: string }) => p.comm);
+    expect(names).toContain("two\nlines");
+    expect(names).toContain(") (x) 1 2 (");
+    const t = runCli(["rank", "--root", root("hostile-comm")]).stdout;
+    expect(t).toContain("two?lines");
+    expect(t).not.toContain("two\nlines");
+  });
+  it("--explain shows both policies term by term", () => {
+    const r = runCli(["rank", "--root", root("normal"), "--explain", "200"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("thread 201 (C2 CompilerThre): points 889216  <- selected");
+    expect(r.stdout).toContain("adj x totalpages/1000");
+    expect(r.stdout).toContain("(1000 + 125100 * 1000 / 250000) * 2 / 3");
+    const j = JSON.parse(
+      runCli(["rank", "--root", root("normal"), "--explain", "200", "--json"]).stdout,
+    );
+    expect(j.modern.terms.at(-1)).toEqual({
+      term: "oom_score",
+      value: "1000",
+      note: expect.any(String),
+    });
+    expect(runCli(["rank", "--root", root("normal"), "--explain", "4242"]).status).toBe(2);
+  });
+  it("--check on a fake tree agrees everywhere and reports JSON counts", () => {
+    const r = runCli(["rank", "--root", root("normal"), "--check", "--json"]);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ checked: 7, agreed: 7, mismatches: [] });
+  });
+  it("--snapshot ranks a document (2.6.20 only) and rejects a bad file with exit 2", () => {
+    const out = join(dir, "rank-src.json");
+    runCli(["snapshot", "--root", root("normal"), "-o", out]);
+    const r = runCli(["rank", "--snapshot", out, "--json"]);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.source).toBe("snapshot");
+    expect(doc.processes.find((p: { pid: number }) => p.pid === 200)).toMatchObject({
+      badness_2620: "889216",
+      oom_score: null,
+      kernel_oom_score: null,
+    });
+    const bad = runCli(["rank", "--snapshot", join(dir, "missing.json")]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+  });
+  it("--watch appends frames when not on a terminal, stops cleanly on SIGINT", () => {
+    const r = runInterrupted(
+      ["rank", "--root", root("normal"), "--watch", "0.1", "--limit", "2", "--json"],
+      2500,
+    );
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe("");
+    const frames = r.stdout
+      .trim()
+      .split("\n")
+      .filter((l) => l !== "");
+    expect(frames.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.parse(frames[0]!).processes).toHaveLength(2);
+  });
+  it("rejects bad option values with one line and exit 2", () => {
+    for (const args of [
+      ["--hz", "0"],
+      ["--limit", "-1"],
+      ["--watch", "0"],
+      ["--sort", "x"],
+    ]) {
+      const r = runCli(["rank", "--root", root("normal"), ...args]);
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    }
+  });
+});
