@@ -13,9 +13,11 @@ import { doFork } from "../kernel/fork.js";
 import { KernelState } from "../kernel/kernel-state.js";
 import { Prng } from "../kernel/prng.js";
 import { CLONE_THREAD, CLONE_VM, type Task } from "../kernel/task.js";
+import type { Snapshot } from "../snapshot/types.js";
 import { AllocatorPort } from "./alloc-adapter.js";
 import { Engine, type ScheduledAction } from "./engine.js";
 import type { SimEvent } from "./events.js";
+import { loadSnapshotTasks } from "./from-snapshot.js";
 import { jsonPath } from "./load-scenario.js";
 import type { OomCallRecord } from "./oom-call.js";
 import type { MachineSpec, ProcessSpec, Scenario } from "./scenario-schema.js";
@@ -31,6 +33,8 @@ export interface SetupOptions {
   checkInvariants?: boolean;
   onOomCall?: (r: OomCallRecord) => void;
   onProgress?: (tick: number) => void;
+  /** Reads the snapshot named by `from_snapshot` (relative to the scenario file). */
+  loadSnapshot?: (path: string) => Snapshot;
 }
 
 export interface Simulation {
@@ -398,6 +402,26 @@ export function setupSimulation(
     applyAttrs(b, init, initSpec, ["processes", initIdx]);
     chargeRss(b, init, initSpec, ["processes", initIdx]);
     b.labels.set(initSpec.label ?? initSpec.name, init);
+  }
+  if (scenario.from_snapshot !== undefined) {
+    if (o.loadSnapshot === undefined)
+      throw err(
+        o,
+        ["from_snapshot"],
+        "a scenario read from a file (snapshots cannot be loaded here)",
+      );
+    const snap = o.loadSnapshot(scenario.from_snapshot);
+    if (initSpec !== undefined)
+      throw err(o, ["processes", initIdx], "no pid 1 process together with from_snapshot");
+    k.ticks = Math.max(k.ticks, Number(snap.kernel.uptime) * m.hz);
+    init.mm = null;
+    try {
+      const { labels } = loadSnapshotTasks(k, port, snap, scenario.snapshot_rss_percent);
+      for (const [name, t] of labels) if (!b.labels.has(name)) b.labels.set(name, t);
+    } catch (e) {
+      if (e instanceof RangeError) throw err(o, ["from_snapshot"], e.message);
+      throw e;
+    }
   }
   const kswapds = new Map<number, Task>();
   for (const n of port.nodes)

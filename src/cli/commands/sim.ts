@@ -1,6 +1,6 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { UsageError } from "../../errors.js";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { InputError, UsageError } from "../../errors.js";
 import { toResultJson } from "../../oom/result.js";
 import { simJsonLine } from "../../report/sim-json.js";
 import { simLogLines } from "../../report/sim-log.js";
@@ -10,6 +10,7 @@ import type { SimEvent } from "../../sim/events.js";
 import type { OomCallRecord } from "../../sim/oom-call.js";
 import { runScenarioText } from "../../sim/run.js";
 import { TIME_RE } from "../../sim/scenario-schema.js";
+import { parseSnapshot } from "../../snapshot/load.js";
 import { snapshotToJson } from "../../snapshot/serialize.js";
 import { readInputText } from "../input.js";
 import type { Register } from "./index.js";
@@ -134,6 +135,22 @@ export const registerSim: Register = (program) => {
               process.stderr.write(`\roomkit sim: ${(tick / hz).toFixed(1)} s of uptime`);
             }
           : undefined,
+        loadSnapshot: (path) => {
+          const base = file === undefined || file === "-" ? process.cwd() : dirname(file);
+          const full = resolve(base, path);
+          let text: string;
+          try {
+            text = readFileSync(full, "utf8");
+          } catch (err) {
+            const code = (err as NodeJS.ErrnoException).code ?? "error";
+            throw new InputError({
+              file: input.name,
+              path: "from_snapshot",
+              expected: `a readable snapshot file (${code}: ${path})`,
+            });
+          }
+          return parseSnapshot(text, path);
+        },
         onSetup: (sim) => {
           printkTime = sim.printkTime;
         },
