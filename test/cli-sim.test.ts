@@ -1,0 +1,98 @@
+/**
+ * `oomkit sim` end to end, as a user runs it.
+ */
+
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runCli } from "./support/cli.js";
+
+const dir = mkdtempSync(join(tmpdir(), "oomkit-sim-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("oomkit sim", () => {
+  it("runs the embedded story without arguments: a child is killed and the allocation succeeds", () => {
+    const r = runCli(["sim", "--summary"]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain(
+      "batchjob invoked oom-killer: gfp_mask=0x280d2, order=0, oomkilladj=0",
+    );
+    expect(r.stdout).toContain(
+      "<3>[ 3606.364000] Out of memory: kill process 900 (httpd) score 7502 or a child",
+    );
+    expect(r.stdout).toContain("<3>[ 3606.364000] Killed process 901 (httpd)");
+    expect(r.stdout).toContain("ended: nothing left to do");
+    expect(runCli(["sim", "--example", "--summary"]).stdout).toBe(r.stdout);
+  });
+
+  it("prints JSON lines with --json, a summary line last with --summary", () => {
+    const r = runCli(["sim", "--json", "--summary"]);
+    expect(r.status).toBe(0);
+    const lines = r.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines[0].type).toBe("sim.start");
+    expect(lines.at(-2).type).toBe("sim.end");
+    expect(lines.at(-1).type).toBe("summary");
+    expect(lines.some((e) => e.type === "oom.step" && e.step === "select")).toBe(true);
+  });
+
+  it("--quiet prints only the summary; --until stops a loop that never ends", () => {
+    const r = runCli(["sim", "examples/gfp-nofs-loop.yaml", "--quiet", "--until", "5s"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.startsWith("Simulation summary")).toBe(true);
+    expect(r.stdout).toContain("ended: time limit reached");
+    expect(r.stdout).toContain("OOM killer calls: 0");
+  });
+
+  it("--dump-oom writes a snapshot and a result per call, and `oom --json` agrees with each", () => {
+    const out = join(dir, "dump");
+    const r = runCli(["sim", "examples/memdie-wait.yaml", "--quiet", "--dump-oom", out]);
+    expect(r.status).toBe(0);
+    const files = readdirSync(out).sort();
+    expect(files).toEqual([
+      "oom-0001.result.json",
+      "oom-0001.snapshot.json",
+      "oom-0002.result.json",
+      "oom-0002.snapshot.json",
+      "oom-0003.result.json",
+      "oom-0003.snapshot.json",
+    ]);
+    for (const n of ["0001", "0002", "0003"]) {
+      const again = runCli(["oom", "--json", join(out, `oom-${n}.snapshot.json`)]);
+      expect(again.status).toBe(0);
+      expect(JSON.parse(again.stdout)).toEqual(
+        JSON.parse(readFileSync(join(out, `oom-${n}.result.json`), "utf8")),
+      );
+    }
+    expect(JSON.parse(readFileSync(join(out, "oom-0002.result.json"), "utf8")).outcome).toBe(
+      "aborted",
+    );
+  });
+
+  it("rejects a bad scenario with one line, exit 2, nothing on stdout and no dump files", () => {
+    const bad = join(dir, "bad.yaml");
+    writeFileSync(bad, "machine:\n  memory: 64MiB\n  colour: blue\n");
+    const out = join(dir, "nodump");
+    const r = runCli(["sim", bad, "--dump-oom", out]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(`${bad}:3:3: machine.colour: unknown key "colour"\n`);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("rejects bad options as usage errors", () => {
+    expect(runCli(["sim", "--until", "soon"]).status).toBe(2);
+    expect(runCli(["sim", "--seed", "-1"]).status).toBe(2);
+    expect(runCli(["sim", "--example", "examples/child-first.yaml"]).status).toBe(2);
+  });
+
+  it("gives byte-identical output for the same scenario and seed", () => {
+    const a = runCli(["sim", "examples/child-first.yaml", "--json", "--seed", "7"]);
+    const b = runCli(["sim", "examples/child-first.yaml", "--json", "--seed", "7"]);
+    expect(a.stdout).toBe(b.stdout);
+  });
+});
