@@ -79,6 +79,13 @@ describe("oomkit validate", () => {
     expect(r.stderr).toBe(`${bad}: tasks[2]: unknown key "foo"\n`);
   });
 
+  it("refuses to read standard input twice", () => {
+    const r = runCli(["validate", "-", "-"], "{}");
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe("oomkit: standard input ('-') can be named only once\n");
+  });
+
   it("reports a missing file as bad input", () => {
     const missing = join(dir, "nope.json");
     const r = runCli(["validate", missing]);

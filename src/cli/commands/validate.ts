@@ -3,6 +3,7 @@
  * without running anything. Each valid file gets one line on stdout; the first invalid
  * one stops the command with its one-line diagnostic on stderr (exit status 2).
  */
+import { UsageError } from "../../errors.js";
 import { parseSnapshot } from "../../snapshot/load.js";
 import { readInputText } from "../input.js";
 import type { Register } from "./index.js";
@@ -42,6 +43,9 @@ export const registerValidate: Register = (program) => {
     .option("--json", 'print one JSON line per valid file: {"file", "valid", "tasks"}')
     .addHelpText("after", HELP_AFTER)
     .action(async (files: string[], opts: ValidateOpts) => {
+      if (files.filter((file) => file === "-").length > 1) {
+        throw new UsageError("standard input ('-') can be named only once");
+      }
       for (const file of files) {
         const { name, text } = await readInputText(file);
         const snapshot = parseSnapshot(text, name);
