@@ -56,8 +56,33 @@ function parentPath(path: string): string {
   return cut === 0 ? "/" : path.slice(0, cut);
 }
 
-function sharedNode(a: readonly number[], b: readonly number[]): number | undefined {
-  return a.find((id) => b.includes(id));
+/**
+ * The nodes already taken by the children of one cpuset: `any[id]` is 1 + the index of
+ * the first child with node `id`, `exclusive[id]` the same among mem_exclusive children.
+ */
+interface SiblingNodes {
+  any: Int32Array;
+  exclusive: Int32Array;
+}
+
+/** Why `cpuset` (index j) may not sit beside its earlier siblings, if it may not. */
+function siblingOverlap(
+  cpuset: SnapshotCpuset,
+  j: number,
+  taken: SiblingNodes,
+  cpusets: readonly SnapshotCpuset[],
+): string | undefined {
+  let message: string | undefined;
+  for (const id of cpuset.mems) {
+    const owner = (cpuset.mem_exclusive ? taken.any[id]! : taken.exclusive[id]!) - 1;
+    if (owner >= 0 && message === undefined) {
+      const sibling = cpusets[owner]!;
+      message = `must not overlap the mems of sibling cpuset ${quote(sibling.path)} (cpusets[${owner}]) as one of them is mem_exclusive, but both have node ${id}`;
+    }
+    if (taken.any[id] === 0) taken.any[id] = j + 1;
+    if (cpuset.mem_exclusive && taken.exclusive[id] === 0) taken.exclusive[id] = j + 1;
+  }
+  return message;
 }
 
 /** §3.6: the cpuset tree (only when the document lists cpusets). */
@@ -71,7 +96,7 @@ function checkCpusets(raw: RawDocument, snapshot: Snapshot): Violation[] {
   });
   if (!byPath.has("/")) return [{ path: ["cpusets"], message: 'must contain the top cpuset "/"' }];
   const found: Violation[] = [];
-  const siblingsOf = new Map<string, number[]>();
+  const takenUnder = new Map<string, SiblingNodes>();
   cpusets.forEach((cpuset, j) => {
     const base = ["cpusets", j];
     const rawMems = raw.cpusets![j]!.mems;
@@ -109,28 +134,15 @@ function checkCpusets(raw: RawDocument, snapshot: Snapshot): Violation[] {
         message: `must be false, because parent cpuset ${quote(parentName)} (cpusets[${parentIndex}]) is not mem_exclusive`,
       });
     }
-    const siblings = siblingsOf.get(parentName) ?? [];
-    const overlap = overlappingSibling(cpuset, siblings, cpusets);
+    let taken = takenUnder.get(parentName);
+    if (taken === undefined) {
+      taken = { any: new Int32Array(64), exclusive: new Int32Array(64) };
+      takenUnder.set(parentName, taken);
+    }
+    const overlap = siblingOverlap(cpuset, j, taken, cpusets);
     if (overlap !== undefined) found.push({ path: [...base, "mems"], message: overlap });
-    siblings.push(j);
-    siblingsOf.set(parentName, siblings);
   });
   return found;
-}
-
-function overlappingSibling(
-  cpuset: SnapshotCpuset,
-  siblings: readonly number[],
-  cpusets: readonly SnapshotCpuset[],
-): string | undefined {
-  for (const k of siblings) {
-    const sibling = cpusets[k]!;
-    if (!cpuset.mem_exclusive && !sibling.mem_exclusive) continue;
-    const node = sharedNode(cpuset.mems, sibling.mems);
-    if (node === undefined) continue;
-    return `must not overlap the mems of sibling cpuset ${quote(sibling.path)} (cpusets[${k}]) as one of them is mem_exclusive, but both have node ${node}`;
-  }
-  return undefined;
 }
 
 /** §3.7: mm ids are distinct (emptiness is a shape rule). Fills `firstAt` with every id. */
