@@ -41,6 +41,8 @@ export interface SimSummary {
   /** Allocations still looping in the slow path when the run ended. */
   pendingAllocations: { since: string; pid: number; gfpMask: string; order: number }[];
   panics: { time: string; message: string }[];
+  /** Tasks that hang for ever: self-deadlocked in constrained_alloc, or blocked on cpuset_lock. */
+  hung: { time: string; pid: number; comm: string; why: "deadlock" | "cpuset_lock" }[];
 }
 
 export class SummaryCollector {
@@ -61,6 +63,7 @@ export class SummaryCollector {
     failedAllocations: [],
     pendingAllocations: [],
     panics: [],
+    hung: [],
   };
   private pendingOom = new Map<number, { n: number; time: string; pid: number; comm: string }>();
   private intervals: [number, number][] = [];
@@ -87,9 +90,15 @@ export class SummaryCollector {
       case "oom.invoked":
         this.pendingOom.set(e.n, { n: e.n, time: this.time(e.tick), pid: e.pid, comm: e.comm });
         break;
+      case "oom.blocked":
+        s.hung.push({ time: this.time(e.tick), pid: e.pid, comm: e.comm, why: "cpuset_lock" });
+        break;
       case "oom.result": {
         const p = this.pendingOom.get(e.n);
         if (p !== undefined) s.oomCalls.push({ ...p, outcome: e.outcome });
+        if (p !== undefined && e.outcome === "deadlock") {
+          s.hung.push({ time: p.time, pid: p.pid, comm: p.comm, why: "deadlock" });
+        }
         this.pendingOom.delete(e.n);
         break;
       }
@@ -195,6 +204,16 @@ export function renderSummary(s: SimSummary): string[] {
       out.push(
         `    pid ${p.pid} gfp_mask=${p.gfpMask} order=${p.order}, in the slow path since ${p.since} s`,
       );
+    }
+  }
+  if (s.hung.length > 0) {
+    out.push(`  Tasks hung for ever: ${s.hung.length}`);
+    for (const h of s.hung) {
+      const why =
+        h.why === "deadlock"
+          ? "self-deadlock on the cpuset mutex in constrained_alloc (quirk Q4)"
+          : "blocked in out_of_memory on cpuset_lock, held by a deadlocked task";
+      out.push(`    [${h.time}] ${h.pid} (${h.comm}): ${why}`);
     }
   }
   out.push(`  Panics:${s.panics.length === 0 ? " none" : ""}`);

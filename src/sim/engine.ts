@@ -178,7 +178,7 @@ export class Engine {
     const ctx = this.ctx;
     for (const [t, w] of ctx.work) {
       const a = w.activity;
-      if (a !== null && a.kind === "alloc" && a.gen !== null) {
+      if (a !== null && a.kind === "alloc" && a.gen !== null && t.sched !== "blocked") {
         ctx.emit({
           type: "alloc.pending",
           pid: t.pid,
