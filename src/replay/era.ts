@@ -161,7 +161,9 @@ export function inferKernelVersion(e: OomEvent, given?: KernelVersion): KernelIn
     return { version: DEFAULT_KERNEL_VERSION, source: "default", release, range, hints, notes };
   }
   let version: KernelVersion;
-  if (range.hi !== null) version = range.hi;
+  // A range wholly before the 2.6.36 rewrite is shown by its start (2.6.20, the project's model).
+  if (range.hi !== null && compareKernelVersions(range.hi, [2, 6, 36]) < 0) version = range.lo;
+  else if (range.hi !== null) version = range.hi;
   else
     version =
       compareKernelVersions(range.lo, DEFAULT_KERNEL_VERSION) > 0

@@ -17,7 +17,7 @@ function pidOf(text: string): number | null {
 
 /** `oom-kill:constraint=..,nodemask=..,cpuset=..,mems_allowed=..,oom_memcg=..,task=..,pid=..,uid=..` */
 export function parseSummary(message: string, lineNo: number): OomSummary | null {
-  const at = message.indexOf("oom-kill:");
+  const at = message.indexOf("oom-kill:constraint=");
   if (at < 0) return null;
   const summary: OomSummary = {
     line: lineNo,

@@ -17,13 +17,14 @@ export function forEachLogLine(text: string, visit: (line: LogLine) => void): vo
   let lineNo = 0;
   let start = 0;
   const n = text.length;
+  let nextCr = text.indexOf("\r");
   while (start <= n) {
-    let end = start;
-    while (end < n) {
-      const c = text.charCodeAt(end);
-      if (c === 10 || c === 13) break;
-      end++;
-    }
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = n;
+    // A CR ends a line too (CRLF, or a lone CR from a terminal capture). The next CR is
+    // looked up again only once passed, so a text without any stays linear.
+    if (nextCr !== -1 && nextCr < start) nextCr = text.indexOf("\r", start);
+    if (nextCr !== -1 && nextCr < end) end = nextCr;
     const physical = text.slice(start, end);
     lineNo++;
     if (end < n && text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10) end++;

@@ -27,7 +27,7 @@ export function emptyMemcg(): MemcgInfo {
 const ZONE = /\bNode (\d{1,4}) (\w{1,16}) free:\d+kB\b/;
 const PRESENT = /\bpresent:(\d{1,20})kB\b/;
 const MANAGED = /\bmanaged:(\d{1,20})kB\b/;
-const PAGES_RAM = /^(\d{1,20}) pages RAM\b/;
+const PAGES_RAM = /^(\d{1,20}) pages (?:of )?RAM\b/;
 const TOTAL_SWAP = /\bTotal swap = (\d{1,20})kB\b/;
 const FREE_SWAP = /\bFree swap {1,2}= (\d{1,20})kB\b/;
 

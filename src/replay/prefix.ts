@@ -53,48 +53,45 @@ export function parsePrefix(raw: string): PrefixInfo {
     foreign: false,
   };
   for (let round = 0; round < 8; round++) {
-    const before = rest;
     rest = rest.trimStart();
-    let m = MAIL_QUOTE.exec(rest);
-    if (m && m[0].length > 0) rest = rest.slice(m[0].length);
-    m = SYSLOG_BSD.exec(rest) ?? SYSLOG_ISO.exec(rest);
-    if (m && info.host === undefined) {
-      info.time = m[1];
-      info.host = m[2] ?? "";
-      if (m[3] !== "kernel") info.foreign = true;
-      rest = rest.slice(m[0].length);
+    const c = rest.charCodeAt(0);
+    let m: RegExpExecArray | null = null;
+    if (c === 62 /* > */) {
+      m = MAIL_QUOTE.exec(rest);
+      if (m) rest = rest.slice(m[0].length);
       continue;
     }
-    m = KMSG.exec(rest);
-    if (m) {
-      info.uptime ??= kmsgUptime(m[3]);
-      rest = rest.slice(m[0].length);
-      continue;
+    if (info.host === undefined && c !== 91 /* [ */ && c !== 60 /* < */) {
+      m = c >= 48 && c <= 57 ? SYSLOG_ISO.exec(rest) : SYSLOG_BSD.exec(rest);
+      if (m) {
+        info.time = m[1];
+        info.host = m[2] ?? "";
+        if (m[3] !== "kernel") info.foreign = true;
+        rest = rest.slice(m[0].length);
+        continue;
+      }
     }
-    m = LEVEL_TAG.exec(rest) ?? DMESG_X.exec(rest);
-    if (m) {
-      rest = rest.slice(m[0].length);
-      continue;
+    if (c >= 48 && c <= 57) {
+      m = KMSG.exec(rest);
+      if (m) info.uptime ??= kmsgUptime(m[3]);
+    } else if (c === 60) {
+      m = LEVEL_TAG.exec(rest);
+    } else if (c === 91) {
+      m = UPTIME.exec(rest);
+      if (m) info.uptime ??= m[1];
+      else {
+        m = CALLER.exec(rest);
+        if (m) info.caller ??= m[1];
+        else {
+          m = DMESG_T.exec(rest);
+          if (m) info.time ??= m[1];
+        }
+      }
+    } else {
+      m = DMESG_X.exec(rest);
     }
-    m = UPTIME.exec(rest);
-    if (m) {
-      info.uptime ??= m[1];
-      rest = rest.slice(m[0].length);
-      continue;
-    }
-    m = CALLER.exec(rest);
-    if (m) {
-      info.caller ??= m[1];
-      rest = rest.slice(m[0].length);
-      continue;
-    }
-    m = DMESG_T.exec(rest);
-    if (m) {
-      info.time ??= m[1];
-      rest = rest.slice(m[0].length);
-      continue;
-    }
-    if (rest === before) break;
+    if (!m) break;
+    rest = rest.slice(m[0].length);
   }
   info.message = rest.trimEnd();
   return info;

@@ -146,7 +146,7 @@ export function parseOomReports(text: string): OomEvent[] {
       }
       return;
     }
-    if (msg.includes("oom-kill:")) {
+    if (msg.includes("oom-kill:constraint=")) {
       const summary = parseSummary(msg, line.lineNo);
       if (summary) {
         if (!e || e.summary !== null || hasVictimLine(e)) {
@@ -247,7 +247,7 @@ export function parseOomReports(text: string): OomEvent[] {
     const panic = msg.includes("Kernel panic") ? parsePanic(msg) : null;
     if (panic !== null) {
       if (e && (e.noKillable || hasVictimLine(e) || e.header !== null)) {
-        e.panic = panic;
+        e.panic ??= panic;
         touch(e);
       }
       return;

@@ -45,7 +45,7 @@ function constraintOf(e: OomEvent): [Constraint, string] {
   if (message.includes("in cpuset")) return ["CONSTRAINT_CPUSET", "kill line"];
   if (message.includes("MPOL_BIND")) return ["CONSTRAINT_MEMORY_POLICY", "kill line"];
   if (e.memcg?.memory) return ["CONSTRAINT_MEMCG", "memcg block"];
-  return ["CONSTRAINT_NONE", "assumed (the report does not name a constraint)"];
+  return ["CONSTRAINT_NONE", "assumed: the report names no constraint"];
 }
 
 function nodesOf(list: string | null | undefined): Set<number> | null {
@@ -136,6 +136,13 @@ export function totalPagesOf(e: OomEvent, opts: TotalPagesOptions): TotalPages {
       "pages RAM used for totalram (no managed: counts; the kernel's total is a little lower)",
     );
     return result(info.pagesRam + swapPages(), "pages RAM + total swap");
+  }
+  if (info && info.zones.length > 0 && info.zones.every((z) => z.presentKb !== null)) {
+    assumptions.push(
+      "zones' present pages used for totalram (no managed:, no pages RAM; the kernel's total is lower)",
+    );
+    const present = info.zones.reduce((sum, z) => sum + z.presentKb! / pageKb, 0n);
+    return result(present + swapPages(), "sum of the zones' present pages + total swap");
   }
   return result(null, "Mem-Info totals not in the report");
 }

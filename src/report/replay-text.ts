@@ -126,9 +126,14 @@ export function replayToText(r: Replay): string {
       : r.predictedBy
         ? ` by ${r.predictedBy}`
         : "";
-  out.push(`  predicted victim: ${ref(r.predicted)}${by}${verdict}`);
-  out.push(`  2.6.20 badness would kill: ${ref(r.ranking2620.victim)}`);
-  if (r.tasks.length > 0) out.push(`    (${r.ranking2620.adjFrom}; other assumptions at the end)`);
+  const none = r.tasks.length === 0 ? "none (no task table)" : "none (no eligible task)";
+  out.push(`  predicted victim: ${r.predicted ? ref(r.predicted) : none}${by}${verdict}`);
+  if (r.tasks.length > 0) {
+    out.push(`  2.6.20 badness would kill: ${ref(r.ranking2620.victim)}`);
+    out.push(`    (${r.ranking2620.adjFrom}; other assumptions at the end)`);
+  } else {
+    out.push("  2.6.20 badness: no task table to rank");
+  }
   if (r.assumptions.length > 0) {
     out.push("  assumptions:");
     for (const a of r.assumptions) out.push(`    - ${a}`);
