@@ -8,13 +8,19 @@ export interface WatchTarget {
   write(text: string): unknown;
 }
 
+/** Where SIGINT comes from: the process, or an emitter in tests. */
+export interface SignalSource {
+  on(event: "SIGINT", listener: () => void): unknown;
+  off(event: "SIGINT", listener: () => void): unknown;
+}
+
 const CLEAR = "\x1b[H\x1b[2J";
 
 export async function watchLoop(
   intervalSeconds: number,
   frame: () => Promise<string>,
   out: WatchTarget,
-  signals: Pick<NodeJS.Process, "on" | "off"> = process,
+  signals: SignalSource = process,
   maxFrames = Number.POSITIVE_INFINITY,
 ): Promise<number> {
   let stopped = false;

@@ -28,7 +28,7 @@ export interface ProcStatus {
   hasMm: boolean;
 }
 
-const WANTED = new Set([
+const WANTED = [
   "Tgid",
   "Pid",
   "PPid",
@@ -45,15 +45,19 @@ const WANTED = new Set([
   "VmSwap",
   "CapEff",
   "Mems_allowed_list",
-]);
+].map((key) => ({ key, head: `${key}:`, needle: `\n${key}:` }));
 
 /** The wanted "Key:" lines; the first occurrence of a key wins. */
 function splitLines(text: string): Map<string, string> {
   const map = new Map<string, string>();
-  for (const key of WANTED) {
-    const at = text.startsWith(`${key}:`) ? 0 : text.indexOf(`\n${key}:`);
-    if (at < 0) continue;
-    const from = at === 0 ? key.length + 1 : at + key.length + 2;
+  for (const { key, head, needle } of WANTED) {
+    let from: number;
+    if (text.startsWith(head)) from = head.length;
+    else {
+      const at = text.indexOf(needle);
+      if (at < 0) continue;
+      from = at + needle.length;
+    }
     let end = text.indexOf("\n", from);
     if (end < 0) end = text.length;
     map.set(key, text.slice(from, end).trim());

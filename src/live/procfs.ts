@@ -56,7 +56,7 @@ export interface NodeProcFsOptions {
  * memory and never block on a disk, and this keeps a scan of 10,000 processes fast.
  */
 export function nodeProcFs(opts: NodeProcFsOptions = {}): ProcFs {
-  const root = opts.root ?? "/proc";
+  const root = (opts.root ?? "/proc").replace(/(.)\/+$/, "$1");
   const sysRoot = opts.sysRoot === undefined ? (root === "/proc" ? "/sys" : null) : opts.sysRoot;
   const prefix = root.endsWith("/") ? root : `${root}/`;
   const readSync = (path: string): ReadOutcome => {

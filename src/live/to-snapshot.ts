@@ -50,12 +50,12 @@ const capCache = new Map<bigint, string[]>();
 function capNames(capEff: bigint | null): string[] {
   if (capEff === null) return [];
   const cached = capCache.get(capEff);
-  if (cached !== undefined) return [...cached];
+  if (cached !== undefined) return cached;
   const names = Object.entries(CAPABILITIES)
     .filter(([, bit]) => ((capEff >> BigInt(bit)) & 1n) === 1n)
     .map(([name]) => name);
   if (capCache.size < 256) capCache.set(capEff, names);
-  return [...names];
+  return names;
 }
 
 function clampU32(n: number | undefined): number {
@@ -174,6 +174,8 @@ export function liveToSnapshot(machine: LiveMachine, opts: SnapshotOptions): Liv
     const mmId = mmIdOf.get(p.pid) ?? null;
     const uids = p.status.uids;
     const mems = (p.status.memsAllowedList ?? onlineIds).filter((n) => onlineIds.includes(n));
+    const caps = capNames(p.status.capEff);
+    const oomkilladj = oomAdjFromScoreAdj(p.oomScoreAdj);
     for (const t of p.threads) {
       if (t.tid >= limit) continue;
       tasks.push({
@@ -189,8 +191,8 @@ export function liveToSnapshot(machine: LiveMachine, opts: SnapshotOptions): Liv
         nice: Math.max(-20, Math.min(19, t.stat.nice)),
         uid: clampU32(uids?.[0]),
         euid: clampU32(uids?.[1]),
-        caps: capNames(p.status.capEff),
-        oomkilladj: oomAdjFromScoreAdj(p.oomScoreAdj),
+        caps: [...caps],
+        oomkilladj,
         flags: translatePfFlags(t.stat.flags),
         tif: [],
         cpuset: "/",

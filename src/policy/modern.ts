@@ -79,7 +79,18 @@ export interface ModernRules {
 
 const rulesCache = new Map<string, ModernRules>();
 
+let lastVersion: KernelVersion | null = null;
+let lastRules: ModernRules | null = null;
+
 export function modernRules(version: KernelVersion = DEFAULT_KERNEL_VERSION): ModernRules {
+  if (version === lastVersion && lastRules !== null) return lastRules;
+  const rules = cachedRules(version);
+  lastVersion = version;
+  lastRules = rules;
+  return rules;
+}
+
+function cachedRules(version: KernelVersion): ModernRules {
   const key = version.join(".");
   const cached = rulesCache.get(key);
   if (cached !== undefined) return cached;
