@@ -21,7 +21,7 @@ describe("scenario validation", () => {
 
   it("names the range a number must be in", () => {
     const e = errorOf("machine:\n  memory: 64MiB\n  hz: 5\n");
-    expect(e.message).toBe("s.yaml:3:7: machine.hz: must be at least 12");
+    expect(e.message).toBe("s.yaml:3:7: machine.hz: must be at least 12, got 5");
   });
 
   it("rejects a bad size, time or GFP name", () => {

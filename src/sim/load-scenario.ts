@@ -20,18 +20,34 @@ export function jsonPath(path: readonly PropertyKey[]): string {
   return out.startsWith("[") ? `$${out}` : out;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = data;
+  for (const p of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}
+
+function got(v: unknown): string {
+  if (v === undefined) return "";
+  const text = JSON.stringify(v);
+  return text === undefined ? "" : `, got ${text.length > 40 ? `${text.slice(0, 37)}...` : text}`;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
+  const value = valueAt(data, issue.path as PropertyKey[]);
   switch (issue.code) {
     case "unrecognized_keys":
       return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
     case "invalid_type":
-      return issue.input === undefined
+      return value === undefined
         ? `required: expected ${issue.expected}`
-        : `expected ${issue.expected}`;
+        : `expected ${issue.expected}${got(value)}`;
     case "too_small":
-      return `must be at least ${String(issue.minimum)}`;
+      return `must be at least ${String(issue.minimum)}${got(value)}`;
     case "too_big":
-      return `must be at most ${String(issue.maximum)}`;
+      return `must be at most ${String(issue.maximum)}${got(value)}`;
     case "invalid_union": {
       const msgs = issue.errors.flat().map((e) => e.message);
       const specific = msgs.find((m) => m.startsWith("a ") || m.startsWith("an "));
@@ -40,7 +56,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case "invalid_format":
       return issue.message;
     case "invalid_value":
-      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}${got(value)}`;
     default:
       return issue.message;
   }
@@ -102,7 +118,7 @@ export function parseScenario(text: string, file: string): ParsedScenario {
     throw new InputError({
       file,
       path: jsonPath(path),
-      expected: describeIssue(issue),
+      expected: describeIssue(issue, data),
       line: pos?.line,
       column: pos?.col,
     });
