@@ -4,6 +4,7 @@ import { registerBench } from "./bench.js";
 import { registerGen } from "./gen.js";
 import { registerOom } from "./oom.js";
 import { registerRank } from "./rank.js";
+import { registerReplay } from "./replay.js";
 import { registerSim } from "./sim.js";
 import { registerSnapshot } from "./snapshot.js";
 import { registerValidate } from "./validate.js";
@@ -20,4 +21,5 @@ export const commands: Register[] = [
   registerRank,
   registerSim,
   registerValidate,
+  registerReplay,
 ];

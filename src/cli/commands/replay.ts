@@ -3,12 +3,12 @@
  * syslog, /dev/kmsg; `-` reads stdin), recompute each listed task's score under the rules of
  * the report's kernel, and say whether the predicted victim is the one the kernel chose.
  */
-import { readFile } from "node:fs/promises";
-import { InputError, UsageError } from "../../errors.js";
+import { UsageError } from "../../errors.js";
 import { type KernelVersion, parseKernelVersion } from "../../policy/modern.js";
 import { parseOomReports, type ReplayOptions, replayEvent } from "../../replay/index.js";
 import { replayJsonLines } from "../../report/replay-json.js";
 import { replaysToText } from "../../report/replay-text.js";
+import { readInputText } from "../input.js";
 import type { Register } from "./index.js";
 
 interface ReplayCliOpts {
@@ -16,20 +16,6 @@ interface ReplayCliOpts {
   kernelVersion?: string;
   pageSize: string;
   totalSwapKb?: string;
-}
-
-async function readInput(file: string): Promise<string> {
-  if (file === "-") {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString("utf8");
-  }
-  try {
-    return await readFile(file, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? "read error";
-    throw new InputError({ file, path: "$", expected: `a readable log file (${code})` });
-  }
 }
 
 function replayOptions(opts: ReplayCliOpts): ReplayOptions {
@@ -98,10 +84,10 @@ on stderr); 2 for an unreadable file or bad options.`,
     )
     .action(async (file: string, opts: ReplayCliOpts) => {
       const options = replayOptions(opts);
-      const text = await readInput(file);
+      const { name, text } = await readInputText(file);
       const events = parseOomReports(text);
       if (events.length === 0) {
-        process.stderr.write(`oomkit: no OOM report found in ${file === "-" ? "<stdin>" : file}\n`);
+        process.stderr.write(`oomkit: no OOM report found in ${name}\n`);
         process.exitCode = 1;
         return;
       }
