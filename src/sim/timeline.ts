@@ -1,0 +1,137 @@
+/**
+ * The timeline of a scenario compiled to ticks: one scheduled action per entry (or per
+ * repetition), each with its target left to be resolved when it fires.
+ */
+
+import type { ScheduledAction } from "./engine.js";
+import type { Scenario } from "./scenario-schema.js";
+import { parseGfp, sizeToPages, timeToTicks } from "./units.js";
+
+export const ACTION_KEYS = [
+  "fault",
+  "map",
+  "unmap",
+  "fork",
+  "thread",
+  "exec",
+  "exit",
+  "kill",
+  "oom_adj",
+  "page_cache",
+  "kalloc",
+  "wait",
+] as const;
+
+/** Every timeline entry as scheduled actions; `err` builds the error for a bad entry. */
+export function compileTimeline(
+  scenario: Scenario,
+  hz: number,
+  numa: boolean,
+  startTick: number,
+  err: (path: PropertyKey[], expected: string) => Error,
+): ScheduledAction[] {
+  const out: ScheduledAction[] = [];
+  scenario.timeline.forEach((e, i) => {
+    const path = ["timeline", i];
+    const present = ACTION_KEYS.filter((key) => e[key] !== undefined);
+    if (present.length !== 1) throw err(path, `exactly one action of ${ACTION_KEYS.join(", ")}`);
+    const key = present[0]!;
+    const at = startTick + timeToTicks(e.at, hz);
+    const repeat = e.repeat ?? 1;
+    const every = e.every === undefined ? 0 : timeToTicks(e.every, hz);
+    if (repeat > 1 && every === 0)
+      throw err([...path, "every"], "a positive interval when repeat is given");
+    const rate = (r: number | undefined) => (r === undefined ? Number.POSITIVE_INFINITY : r / hz);
+    const gfpOf = (v: string | string[] | undefined, dflt: number, p: PropertyKey[]) => {
+      if (v === undefined) return dflt;
+      const g = parseGfp(v, numa);
+      if (typeof g === "string")
+        throw err(p, `GFP flag names such as GFP_KERNEL or __GFP_NOFAIL, got ${g}`);
+      return g;
+    };
+    for (let r = 0; r < repeat; r++) {
+      const entry = i;
+      let action: ScheduledAction["action"];
+      switch (key) {
+        case "fault": {
+          const f = e.fault!;
+          action = {
+            kind: "fault",
+            pages: sizeToPages(f.pages),
+            perTick: rate(f.rate),
+            gfp: gfpOf(f.gfp, 0x280d2, [...path, "fault", "gfp"]),
+            entry,
+          };
+          break;
+        }
+        case "page_cache": {
+          const p = e.page_cache!;
+          action = {
+            kind: "page_cache",
+            pages: sizeToPages(p.pages),
+            perTick: rate(p.rate),
+            dirty: p.dirty,
+            entry,
+          };
+          break;
+        }
+        case "kalloc": {
+          const ka = e.kalloc!;
+          action = {
+            kind: "kalloc",
+            gfp: gfpOf(ka.gfp, 0xd0, [...path, "kalloc", "gfp"]),
+            order: ka.order,
+            count: ka.count,
+            entry,
+          };
+          break;
+        }
+        case "map":
+          action = { kind: "map", pages: sizeToPages(e.map!), entry };
+          break;
+        case "unmap":
+          action = { kind: "unmap", pages: sizeToPages(e.unmap!), entry };
+          break;
+        case "fork": {
+          const f = e.fork!;
+          action = {
+            kind: "fork",
+            name: f.name,
+            label: f.label,
+            pid: f.pid,
+            shareMm: f.share_mm,
+            cloneParent: f.clone_parent,
+            dontFork: sizeToPages(f.dontfork),
+            entry,
+          };
+          break;
+        }
+        case "thread":
+          action = { kind: "thread", label: e.thread!.label, pid: e.thread!.pid, entry };
+          break;
+        case "exec":
+          action = {
+            kind: "exec",
+            path: e.exec!.path,
+            totalVm: sizeToPages(e.exec!.total_vm),
+            entry,
+          };
+          break;
+        case "exit":
+          action = { kind: "exit", code: e.exit!, entry };
+          break;
+        case "kill":
+          action = { kind: "kill", entry };
+          break;
+        case "oom_adj":
+          action = { kind: "oom_adj", value: e.oom_adj!, entry };
+          break;
+        case "wait":
+          action = { kind: "wait", entry };
+          break;
+      }
+      out.push({ tick: at + r * every, entry, target: e.task, action });
+    }
+  });
+  return out;
+}
