@@ -11,7 +11,7 @@ import { kswapd } from "../alloc/kswapd.js";
 import { type MachineSpec as AllocMachineSpec, buildMemoryModel } from "../alloc/machine.js";
 import { checkConservation, freePages, takeFreePages } from "../alloc/pages.js";
 import { freeArea, type MemoryModel, type PageUse, type Zone } from "../alloc/zone.js";
-import { bindZonelist, zonelistPolicy } from "../alloc/zonelist.js";
+import { bindZonelist, nodeZonelist, zonelistPolicy } from "../alloc/zonelist.js";
 import { jiffiesAt } from "../kernel/clock.js";
 import type { KernelState } from "../kernel/kernel-state.js";
 import { PrintkRatelimit } from "../kernel/printk.js";
@@ -50,6 +50,14 @@ export class AllocatorPort implements MemoryPort {
 
   /** The node of the CPU a task runs on: the first online node it may use. */
   cpuNode(t: Task): number {
+    const first = t.memsAllowed[0];
+    if (
+      first !== undefined &&
+      (this.nodes.length === 1
+        ? this.nodes[0]!.id === first
+        : this.nodes.some((x) => x.id === first))
+    )
+      return first;
     for (const n of t.memsAllowed) if (this.nodes.some((x) => x.id === n)) return n;
     return this.nodes[0]!.id;
   }
@@ -93,14 +101,13 @@ export class AllocatorPort implements MemoryPort {
   }
 
   zonelist(t: Task, gfp: number): readonly Zone[] {
-    let bind: Zone[] | null = null;
-    if (t.mempolicyBind !== null) {
-      const key = t.mempolicyBind.join(",");
-      bind = this.bindCache.get(key) ?? null;
-      if (bind === null) {
-        bind = bindZonelist(this.mem, t.mempolicyBind);
-        this.bindCache.set(key, bind);
-      }
+    // Without a policy the answer is the CPU node's zonelist; no context is needed.
+    if (t.mempolicyBind === null) return nodeZonelist(this.mem, this.cpuNode(t), gfp);
+    const key = t.mempolicyBind.join(",");
+    let bind = this.bindCache.get(key);
+    if (bind === undefined) {
+      bind = bindZonelist(this.mem, t.mempolicyBind);
+      this.bindCache.set(key, bind);
     }
     return zonelistPolicy(this.mem, this.context(t), gfp, bind);
   }
