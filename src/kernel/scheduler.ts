@@ -17,6 +17,8 @@ interface Timer {
 export class Scheduler {
   private queue: Task[] = [];
   private head = 0;
+  /** Tasks that run before the round-robin queue: kswapd, and tasks just sent SIGKILL. */
+  private urgentQueue: Task[] = [];
   private readonly queued = new Set<Task>();
   private heap: Timer[] = [];
   private seq = 0;
@@ -73,6 +75,10 @@ export class Scheduler {
 
   /** The next task to run this tick, or null if the CPU is idle. */
   pickNext(): Task | null {
+    while (this.urgentQueue.length > 0) {
+      const t = this.urgentQueue.shift()!;
+      if (t.sched === "runnable") return t;
+    }
     while (this.head < this.queue.length) {
       const t = this.queue[this.head]!;
       this.head += 1;
@@ -91,21 +97,21 @@ export class Scheduler {
     if (t.sched === "runnable") this.wake(t);
   }
 
-  /** Queues `t` first (kswapd runs before other tasks, spec §4.9). */
+  /** Queues `t` before everything else (kswapd runs before other tasks, spec §4.9). */
   wakeFirst(t: Task): void {
     this.wake(t);
-    if (this.queue[this.head] === t) return;
-    const at = this.queue.indexOf(t, this.head);
-    if (at >= 0) this.queue.splice(at, 1);
-    this.queue.splice(this.head, 0, t);
+    if (this.urgentQueue[0] !== t) this.urgentQueue.unshift(t);
   }
 
-  /** Whether any task is runnable. */
-  hasRunnable(): boolean {
-    for (let i = this.head; i < this.queue.length; i++) {
-      if (this.queue[i]!.sched === "runnable") return true;
-    }
-    return false;
+  /**
+   * A runnable or interruptibly sleeping task that has just been sent SIGKILL runs on
+   * the next tick (spec §4.9), after kswapd and earlier such tasks. A task in an
+   * uninterruptible sleep is left alone until its sleep ends.
+   */
+  wakeSignalled(t: Task): void {
+    if (t.sched !== "runnable" && t.sched !== "idle") return;
+    this.wake(t);
+    if (!this.urgentQueue.includes(t)) this.urgentQueue.push(t);
   }
 
   /** The earliest pending timer, or null. */

@@ -91,6 +91,9 @@ export class Engine {
       signalled(target, reason) {
         const w = workOf(ctx, target);
         w.killedBy ??= reason;
+        // Inside the allocator the task is not on its way to user mode: it keeps its place.
+        const a = w.activity;
+        if (a === null || a.kind !== "alloc" || a.gen === null) sched.wakeSignalled(target);
         emit({ type: "task.signal", pid: target.pid, comm: target.comm, signal: 9, reason });
       },
       exited(task, code) {
