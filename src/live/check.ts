@@ -60,7 +60,7 @@ type Attempt =
 async function attempt(fs: ProcFs, pid: number, machine: LiveMachine): Promise<Attempt> {
   const before = await readScore(fs, pid);
   if (before === null) return { kind: "gone" };
-  const r = await readProcess(fs, pid, { oomScore: false, children: false });
+  const r = await readProcess(fs, pid, { oomScore: false });
   if (r.kind !== "ok") return { kind: "gone" };
   r.process.isVforkChild = await vforkNow(fs, r.process);
   const after = await readScore(fs, pid);

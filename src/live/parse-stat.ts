@@ -60,6 +60,27 @@ function field(rest: string[], n: number): string | undefined {
   return rest[n - 3];
 }
 
+const LAST_FIELD = 24;
+
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/** Fields 3..24 after the name, split on runs of white space; the rest is not looked at. */
+function fieldsAfter(text: string, from: number): string[] {
+  const out: string[] = [];
+  let i = from;
+  const n = text.length;
+  while (out.length <= LAST_FIELD - 3) {
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const start = i;
+    while (i < n && !isSpace(text.charCodeAt(i))) i++;
+    out.push(text.slice(start, i));
+  }
+  return out;
+}
+
 /** Parses stat text; null when it is not a stat line with at least 24 fields. */
 export function parseStat(text: string): ProcStat | null {
   if (typeof text !== "string") return null;
@@ -68,10 +89,7 @@ export function parseStat(text: string): ProcStat | null {
   if (open < 0 || close < open) return null;
   const pid = toNum(text.slice(0, open).trim());
   if (pid === null || pid < 0) return null;
-  const rest = text
-    .slice(close + 1)
-    .trim()
-    .split(/\s+/);
+  const rest = fieldsAfter(text, close + 1);
   const state = field(rest, 3);
   const ppid = toNum(field(rest, 4));
   const flags = toNum(field(rest, 9));

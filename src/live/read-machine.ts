@@ -18,7 +18,7 @@ import {
 import { MODERN_PF_FORKNOEXEC, parseStat } from "./parse-stat.js";
 import { parseNodeList, parseStatus } from "./parse-status.js";
 import type { ProcFs } from "./procfs.js";
-import { type LiveProcess, readProcess } from "./read-process.js";
+import { type LiveProcess, readChildren, readProcess } from "./read-process.js";
 
 /** USER_HZ: the unit of /proc tick counts. 100 on x86 and arm64 builds; not in /proc. */
 export const USER_HZ = 100;
@@ -145,11 +145,16 @@ export async function readMachine(fs: ProcFs, opts: ReadMachineOptions = {}): Pr
 
   const skipped = { vanished: 0, denied: 0, garbled: 0 };
   const processes: LiveProcess[] = [];
-  const readOpts = { oomScore: opts.oomScore ?? true, children: opts.children ?? true };
+  const readOpts = { oomScore: opts.oomScore ?? true };
   for (const pid of pids) {
     const r = await readProcess(fs, pid, readOpts);
     if (r.kind === "ok") processes.push(r.process);
     else skipped[r.kind === "garbled" ? "garbled" : r.kind] += 1;
+  }
+  if (opts.children ?? true) {
+    // Only processes that some listed process names as its parent have children to list.
+    const parents = new Set(processes.map((p) => p.stat.ppid));
+    for (const p of processes) if (parents.has(p.pid)) await readChildren(fs, p);
   }
   processes.sort(byStartThenPid);
   await markVforkChildren(fs, processes);

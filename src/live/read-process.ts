@@ -11,7 +11,7 @@ import type { ProcFs } from "./procfs.js";
 export interface LiveThread {
   tid: number;
   stat: ProcStat;
-  /** From task/TID/children; null when unreadable (the caller falls back to PPid). */
+  /** From task/TID/children; null when not read or unreadable (then PPid is used). */
   children: number[] | null;
 }
 
@@ -51,17 +51,9 @@ export type ProcessRead =
 export interface ReadProcessOptions {
   /** Read /proc/PID/oom_score too (rank shows it; --check compares with it). */
   oomScore: boolean;
-  /** Read every thread's children file (the 2.6.20 model needs them). */
-  children: boolean;
 }
 
-async function readThreads(
-  fs: ProcFs,
-  pid: number,
-  stat: ProcStat,
-  opts: ReadProcessOptions,
-  missing: string[],
-): Promise<LiveThread[] | null> {
+async function readThreads(fs: ProcFs, pid: number, stat: ProcStat): Promise<LiveThread[] | null> {
   let tids: number[] = [pid];
   if (stat.numThreads > 1) {
     const names = await fs.list(`${pid}/task`);
@@ -73,7 +65,6 @@ async function readThreads(
     tids = [pid, ...others];
   }
   const threads: LiveThread[] = [];
-  let childrenDenied = false;
   for (const tid of tids) {
     // A single-threaded process: its own line is the thread's (times then include any
     // threads that have exited, the one difference; one read fewer per process).
@@ -88,16 +79,24 @@ async function readThreads(
       if (tid !== pid) continue;
       tstat = stat;
     }
-    let children: number[] | null = null;
-    if (opts.children) {
-      const c = await fs.read(`${pid}/task/${tid}/children`);
-      if (c.kind === "ok") children = parseChildren(c.text);
-      if (c.kind === "denied" || (c.kind === "ok" && children === null)) childrenDenied = true;
-    }
-    threads.push({ tid, stat: tstat, children });
+    threads.push({ tid, stat: tstat, children: null });
   }
-  if (childrenDenied) missing.push("children");
   return threads;
+}
+
+/**
+ * Fills each thread's children list from task/TID/children (the 2.6.20 model hangs
+ * children off the thread that forked them). A list that cannot be read stays null and
+ * the process is marked, so the caller falls back to PPid.
+ */
+export async function readChildren(fs: ProcFs, p: LiveProcess): Promise<void> {
+  let denied = false;
+  for (const t of p.threads) {
+    const c = await fs.read(`${p.pid}/task/${t.tid}/children`);
+    t.children = c.kind === "ok" ? parseChildren(c.text) : null;
+    if (c.kind === "denied" || (c.kind === "ok" && t.children === null)) denied = true;
+  }
+  if (denied && !p.missing.includes("children")) p.missing.push("children");
 }
 
 /** The mm counters, taken from the leader or, for a zombie leader, a live thread. */
@@ -158,7 +157,7 @@ export async function readProcess(
     kernelOomScore = s === null ? null : parseIntFile(s);
   }
 
-  const threads = await readThreads(fs, pid, stat, opts, missing);
+  const threads = await readThreads(fs, pid, stat);
   if (threads === null) return { kind: "vanished" };
   const mm = await readMm(fs, pid, stat, status, threads);
   return {
