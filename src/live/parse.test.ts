@@ -70,7 +70,7 @@ describe("parseStat (modern-oom §4.1, §5 field numbers)", () => {
   it("fast-check: any name round-trips through the stat line", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 64 }), (name) => {
-        const s = parseStat(REAL_STAT.replace("(cat)", `(${name})`));
+        const s = parseStat(REAL_STAT.replace("(cat)", () => `(${name})`));
         return s !== null && s.comm === name && s.rssPages === 360n;
       }),
     );
