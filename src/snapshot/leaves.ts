@@ -5,6 +5,7 @@
  */
 import * as z from "zod";
 import { describe, MISSING_KEY, quote } from "./describe.js";
+import { isNodeList, type NameTable, namesMask } from "./name-tables.js";
 import { hasDuplicate, leaf, list, type Rule } from "./rules.js";
 
 /** An integer (a JSON number without fraction) from `min` to `max`. */
@@ -81,16 +82,22 @@ export const NODE_ID_MAX = 63;
 export const nodeId = intIn(0, NODE_ID_MAX, `a node id (an integer from 0 to ${NODE_ID_MAX})`);
 
 /** A node list (§1): distinct node ids, order irrelevant. */
-export const nodeList = list(nodeId, { what: "an array of node ids", distinct: true });
+export const nodeList: Rule = {
+  schema: list(nodeId, { what: "an array of node ids", distinct: true }).schema,
+  test: (value) => Array.isArray(value) && isNodeList(value),
+};
 
 /** A name list (§1): distinct names from one table of §2.7. */
-export function nameList(names: Iterable<string>, kind: string, example: string): Rule {
-  const known = new Set(names);
+export function nameList(table: NameTable): Rule {
+  const { kind, example, position } = table;
   const name = leaf(
-    (value) => typeof value === "string" && known.has(value),
+    (value) => typeof value === "string" && position.has(value),
     (input) => `must be a known ${kind} name (such as ${quote(example)}), got ${describe(input)}`,
   );
-  return list(name, { what: `an array of ${kind} names`, distinct: true });
+  return {
+    schema: list(name, { what: `an array of ${kind} names`, distinct: true }).schema,
+    test: (value) => Array.isArray(value) && namesMask(table, value) >= 0,
+  };
 }
 
 function isCpusetPath(value: unknown): boolean {

@@ -196,6 +196,35 @@ describe("defaults of spec §2", () => {
     });
   });
 
+  test("spec §1: name lists come out in table order, node lists in ascending order", () => {
+    const s = validateSnapshot(
+      minimal({
+        kernel: { bits: 64, hz: 100, uptime: 0, nodes: [{ id: 5 }, { id: 2 }] },
+        tasks: [
+          {
+            pid: 1,
+            parent: 0,
+            comm: "init",
+            mm: null,
+            uid: 0,
+            euid: 0,
+            flags: ["PF_SWAPOFF", "PF_EXITING"],
+            caps: ["CAP_SYS_ADMIN", "CAP_CHOWN", "CAP_SYS_RAWIO"],
+            tif: ["TIF_MEMDIE", "TIF_SIGPENDING"],
+            mems_allowed: [5, 2],
+          },
+        ],
+      }),
+      "x.json",
+    );
+    expect(s.tasks[0]).toMatchObject({
+      flags: ["PF_EXITING", "PF_SWAPOFF"],
+      caps: ["CAP_CHOWN", "CAP_SYS_RAWIO", "CAP_SYS_ADMIN"],
+      tif: ["TIF_SIGPENDING", "TIF_MEMDIE"],
+      mems_allowed: [2, 5],
+    });
+  });
+
   test("spec §2.5: current may be a kernel thread", () => {
     expect(validateSnapshot(minimal(), "x.json").current).toBe(1);
   });

@@ -1,9 +1,18 @@
 /**
  * Applies the defaults of snapshot-format §2 to a document that has the right shape,
- * giving the `Snapshot` form: ulongs as bigint, gfp_mask as a number, node lists sorted,
- * every optional key filled in and every children list explicit.
+ * giving the `Snapshot` form: ulongs as bigint, gfp_mask as a number, node lists in
+ * ascending order, name lists in the order of their table (§2.7), every optional key
+ * filled in and every children list explicit.
  */
 import { gfpMaskValue } from "./leaves.js";
+import {
+  CAP_TABLE,
+  type NameTable,
+  namesMask,
+  namesOfMask,
+  PF_TABLE,
+  TIF_TABLE,
+} from "./name-tables.js";
 import type { RawDocument, RawTask, RawUlong } from "./schema.js";
 import type {
   Snapshot,
@@ -25,15 +34,46 @@ export interface Normalized {
 const ZERO = 0n;
 
 /**
- * Most tasks of a large snapshot have no caps, flags, TIF bits or children, and take the
- * mems of their cpuset. Those lists are shared frozen arrays rather than millions of
- * copies: consumers read them, and a mistaken write throws instead of leaking.
+ * A large snapshot repeats a few lists over and over (no caps, the caps of root, the mems
+ * of a cpuset). Tasks share one frozen array per distinct list instead of holding
+ * millions of copies: consumers only read them, and a mistaken write throws.
  */
 const NO_NAMES = Object.freeze([]) as unknown as string[];
 const NO_PIDS = Object.freeze([]) as unknown as number[];
 
-function nameListOf(names: readonly string[] | undefined): string[] {
-  return names === undefined || names.length === 0 ? NO_NAMES : names.slice();
+class SharedLists {
+  private readonly byMask = new Map<NameTable, Map<number, string[]>>();
+  private readonly byNodes = new Map<string, number[]>();
+
+  /** A name list in table order (§2.7; the order written is irrelevant). */
+  names(table: NameTable, list: readonly string[] | undefined): string[] {
+    if (list === undefined || list.length === 0) return NO_NAMES;
+    const mask = namesMask(table, list);
+    let lists = this.byMask.get(table);
+    if (lists === undefined) {
+      lists = new Map();
+      this.byMask.set(table, lists);
+    }
+    let shared = lists.get(mask);
+    if (shared === undefined) {
+      shared = Object.freeze(namesOfMask(table, mask)) as string[];
+      lists.set(mask, shared);
+    }
+    return shared;
+  }
+
+  /** A node list in ascending order. */
+  nodes(list: readonly number[]): number[] {
+    if (list.length === 0) return NO_PIDS;
+    const sorted = sortedNodes(list);
+    const key = sorted.join();
+    let shared = this.byNodes.get(key);
+    if (shared === undefined) {
+      shared = Object.freeze(sorted) as number[];
+      this.byNodes.set(key, shared);
+    }
+    return shared;
+  }
 }
 
 function toBigint(value: RawUlong | undefined): bigint {
@@ -77,7 +117,11 @@ function normalizeEnv(raw: RawDocument["env"]): SnapshotEnv {
   };
 }
 
-function normalizeTask(raw: RawTask, cpusetMems: ReadonlyMap<string, number[]>): SnapshotTask {
+function normalizeTask(
+  raw: RawTask,
+  cpusetMems: ReadonlyMap<string, number[]>,
+  shared: SharedLists,
+): SnapshotTask {
   const cpuset = raw.cpuset ?? "/";
   return {
     pid: raw.pid,
@@ -92,15 +136,15 @@ function normalizeTask(raw: RawTask, cpusetMems: ReadonlyMap<string, number[]>):
     nice: raw.nice ?? 0,
     uid: raw.uid,
     euid: raw.euid,
-    caps: nameListOf(raw.caps),
+    caps: shared.names(CAP_TABLE, raw.caps),
     oomkilladj: raw.oomkilladj ?? 0,
-    flags: nameListOf(raw.flags),
-    tif: nameListOf(raw.tif),
+    flags: shared.names(PF_TABLE, raw.flags),
+    tif: shared.names(TIF_TABLE, raw.tif),
     cpuset,
     mems_allowed:
       raw.mems_allowed === undefined
         ? (cpusetMems.get(cpuset) ?? NO_PIDS)
-        : sortedNodes(raw.mems_allowed),
+        : shared.nodes(raw.mems_allowed),
   };
 }
 
@@ -141,16 +185,14 @@ export function normalizeDocument(
 ): Normalized {
   const kernel = normalizeKernel(raw.kernel);
   const cpusets = normalizeCpusets(raw, kernel);
-  // One frozen copy per cpuset, shared by the tasks that default to it.
+  const shared = new SharedLists();
   const cpusetMems = new Map<string, number[]>();
   for (const cpuset of cpusets) {
-    if (!cpusetMems.has(cpuset.path)) {
-      cpusetMems.set(cpuset.path, Object.freeze(cpuset.mems.slice()) as number[]);
-    }
+    if (!cpusetMems.has(cpuset.path)) cpusetMems.set(cpuset.path, shared.nodes(cpuset.mems));
   }
   const rawTasks = raw.tasks;
-  const tasks: SnapshotTask[] = new Array(rawTasks.length);
-  for (let i = 0; i < rawTasks.length; i++) tasks[i] = normalizeTask(rawTasks[i]!, cpusetMems);
+  const tasks: SnapshotTask[] = [];
+  for (const rawTask of rawTasks) tasks.push(normalizeTask(rawTask, cpusetMems, shared));
   const index = indexTasks(tasks);
   for (let i = 0; i < tasks.length; i++) {
     if (rawTasks[i]!.children === undefined) {

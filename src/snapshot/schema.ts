@@ -4,14 +4,7 @@
  * the loader first reads those two with `preflightRule` and then validates the whole
  * document with `documentRules(bits, numa)`.
  */
-import {
-  CAPABILITIES,
-  GFP_BITS,
-  gfpComposites,
-  PF_FLAGS,
-  pidMaxLimit,
-  TIF_NAMES,
-} from "../kernel/constants.js";
+import { GFP_BITS, gfpComposites, pidMaxLimit } from "../kernel/constants.js";
 import { describe } from "./describe.js";
 import {
   bool,
@@ -27,6 +20,7 @@ import {
   oneOf,
   ulong,
 } from "./leaves.js";
+import { CAP_TABLE, PF_TABLE, TIF_TABLE } from "./name-tables.js";
 import { leaf, list, object, optional, type Rule } from "./rules.js";
 import type { Bits, ZoneName } from "./types.js";
 
@@ -122,10 +116,10 @@ function buildDocumentRules(bits: Bits, numa: boolean): DocumentRules {
     nice: optional(intIn(-20, 19)),
     uid: intIn(0, UID_MAX),
     euid: intIn(0, UID_MAX),
-    caps: optional(nameList(Object.keys(CAPABILITIES), "capability", "CAP_SYS_ADMIN")),
+    caps: optional(nameList(CAP_TABLE)),
     oomkilladj: optional(intIn(-17, 15)),
-    flags: optional(nameList(Object.keys(PF_FLAGS), "PF flag", "PF_EXITING")),
-    tif: optional(nameList(TIF_NAMES, "TIF flag", "TIF_MEMDIE")),
+    flags: optional(nameList(PF_TABLE)),
+    tif: optional(nameList(TIF_TABLE)),
     cpuset: optional(cpusetPath),
     mems_allowed: optional(nodeList),
   });
