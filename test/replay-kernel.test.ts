@@ -23,7 +23,7 @@ import {
 } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseOomReports, replayEvent } from "../src/replay/index.js";
-import { replayJsonLines } from "../src/report/replay-json.js";
+import { runCli } from "./support/cli.js";
 
 const LIMIT_BYTES = 96 * 1024 * 1024;
 const DEADLINE_MS = 60_000;
@@ -193,23 +193,33 @@ describe("replay against the real kernel's memcg OOM killer", () => {
     const pids = new Set(children.map((c) => c.pid));
     const firstReport = ours[0];
     expect(firstReport.complete, `missing: ${firstReport.missing.join(", ")}`).toBe(true);
-    const replays = ours.filter((e) => e.complete).map((e) => replayEvent(e));
-    const json = replayJsonLines(replays)
+    // The library's view of every complete report of ours ...
+    for (const r of ours.filter((e) => e.complete).map((e) => replayEvent(e))) {
+      expect(pids.has(r.actual?.pid)).toBe(true);
+      expect(r.predicted).toEqual(r.actual);
+    }
+    // ... and the command's, fed the kernel's own lines of those reports on stdin.
+    const logLines = log.split("\n");
+    const reportText = ours
+      .map((e) => logLines.slice(e.firstLine - 1, e.lastLine).join("\n"))
+      .join("\n");
+    const run = runCli(["replay", "--json", "-"], `${reportText}\n`);
+    expect(run.status, run.stderr).toBe(0);
+    const docs = run.stdout
       .trimEnd()
       .split("\n")
       .map(
         (l) =>
           JSON.parse(l) as {
-            actual: { pid: number };
-            predicted: { pid: number };
+            actual: { pid: number } | null;
+            predicted: { pid: number } | null;
             complete: boolean;
           },
       );
-    expect(json[0].actual.pid).toBe(firstKilled);
-    for (const doc of json) {
-      expect(pids.has(doc.actual.pid)).toBe(true);
-      expect(doc.predicted.pid).toBe(doc.actual.pid);
-    }
+    expect(docs).toHaveLength(ours.length);
+    expect(docs[0].complete).toBe(true);
+    expect(docs[0].actual?.pid).toBe(firstKilled);
+    for (const doc of docs.filter((d) => d.complete)) expect(doc.predicted).toEqual(doc.actual);
     const save = process.env.OOMKIT_SAVE_REAL_REPORT;
     if (save) {
       const lines = log.split("\n").slice(firstReport.firstLine - 1, firstReport.lastLine);

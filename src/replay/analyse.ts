@@ -19,7 +19,7 @@ import {
   badness2620,
   selectBadProcess2620,
 } from "./badness2620.js";
-import { formatVersion, inferKernelVersion, type KernelInference } from "./era.js";
+import { formatStart, formatVersion, inferKernelVersion, type KernelInference } from "./era.js";
 import { type TotalPages, totalPagesOf } from "./totalpages.js";
 import type { OomEvent, TaskRow } from "./types.js";
 
@@ -248,7 +248,7 @@ export function replayEvent(e: OomEvent, opts: ReplayOptions = {}): Replay {
       const other = selectVictim(modern, scoringTotalPages, lo);
       if (other && victim && other.pid !== victim.pid) {
         notes.push(
-          `under ${formatVersion(lo)} rules the victim would be ${other.pid} (${other.comm})`,
+          `under ${formatStart(lo)} rules the victim would be ${other.pid} (${other.comm})`,
         );
       }
     }

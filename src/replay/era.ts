@@ -37,7 +37,7 @@ export function formatVersion(v: KernelVersion): string {
 }
 
 /** A range start with patch level 0 prints as `X.Y` (2.6.x versions keep their patch level). */
-function formatStart(v: KernelVersion): string {
+export function formatStart(v: KernelVersion): string {
   return v[2] === 0 ? `${v[0]}.${v[1]}` : formatVersion(v);
 }
 

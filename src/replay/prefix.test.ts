@@ -51,6 +51,23 @@ describe("line prefixes (modern-oom §6.5)", () => {
     ],
     ["journal short-iso", `2024-11-28T23:54:31-0800 db1 kernel: ${MSG}`, { host: "db1" }],
     ["mail quoting", `> > [ 1.000000] ${MSG}`, { uptime: "1.000000" }],
+    [
+      "journal short-monotonic",
+      `[  123.456789] node-7 kernel: ${MSG}`,
+      { uptime: "123.456789", host: "node-7" },
+    ],
+    [
+      "journal short-unix",
+      `1732866871.369757 db1 kernel: ${MSG}`,
+      { host: "db1", time: "1732866871.369757" },
+    ],
+    [
+      "dmesg --time-format iso",
+      `2024-11-28T23:54:31,369757-08:00 ${MSG}`,
+      { time: "2024-11-28T23:54:31,369757-08:00" },
+    ],
+    ["dmesg --reltime minute stamp", `[Nov28 23:54] ${MSG}`, { time: "Nov28 23:54" }],
+    ["dmesg --reltime delta", `[  +0.000013] ${MSG}`, { uptime: "+0.000013" }],
   ];
   for (const [name, line, expected] of cases) {
     it(`§6.5 ${name}`, () => {

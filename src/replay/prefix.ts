@@ -25,16 +25,27 @@ const LEVEL_TAG = /^<(\d{1,3})>/;
 const KMSG = /^(\d{1,3}),(\d{1,20}),(\d{1,20}),[^;]{0,20};/;
 const DMESG_X =
   /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|res[0-3]|local[0-7])\s*:\s*(?:emerg|alert|crit|err|warn|notice|info|debug)\s*:\s?/;
-const UPTIME = /^\[\s*(\d{1,12}\.\d{1,9})\]\s?/;
+/** `[ 1234.567890]`, and `dmesg --reltime` deltas `[  +0.000013]`. */
+const UPTIME = /^\[\s*([+-]?\d{1,12}\.\d{1,9})\]\s?/;
 const CALLER = /^\[\s*([TC]\d{1,10})\]\s?/;
-/** `dmesg -T`: any bracketed text holding a clock time, e.g. `[dim. 19 avril 18:03:30 2026]`. */
-const DMESG_T = /^\[([^\][]{0,40}?\d{1,2}:\d\d:\d\d[^\][]{0,24})\]\s?/;
+/**
+ * `dmesg -T`: any bracketed text holding a clock time, e.g. `[dim. 19 avril 18:03:30 2026]`;
+ * also the `dmesg --reltime` minute stamps `[Nov28 23:54]`.
+ */
+const DMESG_T = /^\[([^\][]{0,40}?\d{1,2}:\d\d(?::\d\d)?[^\][]{0,24})\]\s?/;
 /** `Mon DD HH:MM:SS host prog[pid]: ` (month names in any language, host may be empty). */
 const SYSLOG_BSD =
   /^([^\s\d[\]<>]{2,10}\s{1,2}\d{1,2}\s\d\d:\d\d:\d\d(?:\.\d{1,9})?)\s(?:\s?([^\s:]+)\s)?\s?([\w./@-]{1,64})(?:\[\d{1,10}\])?:(?: |$)/;
-/** RFC 3339 / `short-iso`: `2024-11-28T23:54:31.369757-08:00 host prog: `. */
+/**
+ * RFC 3339 / journal `short-iso`: `2024-11-28T23:54:31.369757-08:00 host prog: `; journal
+ * `short-unix`: `1732866871.369757 host prog: `.
+ */
 const SYSLOG_ISO =
-  /^(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?)\s(?:\s?([^\s:]+)\s)?\s?([\w./@-]{1,64})(?:\[\d{1,10}\])?:(?: |$)/;
+  /^(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?|\d{9,11}\.\d{1,9})\s(?:\s?([^\s:]+)\s)?\s?([\w./@-]{1,64})(?:\[\d{1,10}\])?:(?: |$)/;
+/** `dmesg --time-format iso`: `2024-11-28T23:54:31,369757-08:00 ` with no host or program. */
+const DMESG_ISO = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[.,]\d{1,9}(?:Z|[+-]\d\d:?\d\d))\s/;
+/** journal `short-monotonic`: `[  123.456789] host kernel: ` (after the uptime stamp). */
+const MONOTONIC_HOST = /^([^\s:[\]]{1,64}) kernel: /;
 
 function kmsgUptime(usec: string): string {
   const padded = usec.padStart(7, "0");
@@ -71,9 +82,21 @@ export function parsePrefix(raw: string): PrefixInfo {
         continue;
       }
     }
+    if (info.host === undefined && info.uptime !== null && c !== 91) {
+      m = MONOTONIC_HOST.exec(rest);
+      if (m) {
+        info.host = m[1];
+        rest = rest.slice(m[0].length);
+        continue;
+      }
+    }
     if (c >= 48 && c <= 57) {
       m = KMSG.exec(rest);
       if (m) info.uptime ??= kmsgUptime(m[3]);
+      else {
+        m = DMESG_ISO.exec(rest);
+        if (m) info.time ??= m[1];
+      }
     } else if (c === 60) {
       m = LEVEL_TAG.exec(rest);
     } else if (c === 91) {

@@ -1,0 +1,100 @@
+/**
+ * `oomkit replay` end to end (modern-oom §6): text and JSON-lines output, stdin, exit codes.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { runCli } from "./support/cli.js";
+
+const REPORTS = "test/fixtures/reports";
+
+function jsonLines(stdout: string): Record<string, unknown>[] {
+  return stdout
+    .trimEnd()
+    .split("\n")
+    .map((l) => JSON.parse(l));
+}
+
+describe("oomkit replay", () => {
+  it("spec §6.4: --json prints one object per event in log order with actual, predicted, complete", () => {
+    const r = runCli(["replay", "--json", `${REPORTS}/truncated.txt`]);
+    expect([r.status, r.stderr]).toEqual([0, ""]);
+    const docs = jsonLines(r.stdout);
+    expect(docs.map((d) => [d.index, d.actual, d.predicted, d.complete])).toEqual([
+      [0, null, { pid: 8110, comm: "rustc" }, false],
+      [1, null, null, false],
+    ]);
+  });
+
+  it("spec §6: the real kernel's report, read from stdin, matches", () => {
+    const text = readFileSync(`${REPORTS}/real-memcg-v1.txt`, "utf8");
+    const r = runCli(["replay", "--json", "-"], text);
+    expect(r.status).toBe(0);
+    const [doc] = jsonLines(r.stdout);
+    expect(doc).toMatchObject({
+      actual: { pid: 11302, comm: "perl" },
+      predicted: { pid: 11302, comm: "perl" },
+      complete: true,
+      match: true,
+      constraint: "CONSTRAINT_MEMCG",
+      totalpages: "24576",
+      kernel: { version: "6.18.44", source: "report" },
+    });
+  });
+
+  it("spec §6: the text rendering names both victims, the table and the 2.6.20 view", () => {
+    const r = runCli(["replay", `${REPORTS}/tie-5.10-last-wins.txt`]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("kernel's victim: 2401 (worker)");
+    expect(r.stdout).toContain(
+      "predicted victim: 2401 (worker) under the rules of 5.10.0 - MATCHES the kernel",
+    );
+    expect(r.stdout).toContain("2.6.20 badness would kill: 2400 (worker)");
+    expect(r.stdout).toContain("2.6.20 badness assumptions:");
+    expect(r.stdout).toMatch(
+      /1 OOM event: 1 complete; predicted victim matches the kernel's in 1 of 1 compared\n$/,
+    );
+  });
+
+  it("spec §2: --kernel-version changes the rules (a 5.10 tie scored as 5.8 goes to the first)", () => {
+    const r = runCli([
+      "replay",
+      "--json",
+      "--kernel-version",
+      "5.8.0",
+      `${REPORTS}/tie-5.10-last-wins.txt`,
+    ]);
+    const [doc] = jsonLines(r.stdout);
+    expect([doc.predicted, doc.match]).toEqual([{ pid: 2400, comm: "worker" }, false]);
+  });
+
+  it("no OOM report: exit 1 and one line on stderr", () => {
+    const r = runCli(["replay", "-"], "[ 1.0] nothing to see\n");
+    expect(r).toEqual({
+      status: 1,
+      stdout: "",
+      stderr: "oomkit: no OOM report found in <stdin>\n",
+    });
+  });
+
+  it("an unreadable file or a bad option: exit 2, one line, nothing on stdout", () => {
+    const missing = runCli(["replay", `${REPORTS}/does-not-exist.txt`]);
+    expect([missing.status, missing.stdout]).toEqual([2, ""]);
+    expect(missing.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(missing.stderr).toContain("does-not-exist.txt: $: cannot read file (ENOENT");
+    const bad = runCli(["replay", "--kernel-version", "banana", `${REPORTS}/truncated.txt`]);
+    expect([bad.status, bad.stdout, bad.stderr]).toEqual([
+      2,
+      "",
+      'oomkit: --kernel-version: expected a version like 5.15.0, got "banana"\n',
+    ]);
+  });
+
+  it("garbage never crashes the command", () => {
+    const r = runCli(
+      ["replay", "--json", "-"],
+      "\u0000\u0001 invoked oom-killer: [ pid ] ]]] Killed process 1 (\n#012\r\n",
+    );
+    expect([0, 1]).toContain(r.status);
+    expect(r.stderr).not.toContain("internal error");
+  });
+});
