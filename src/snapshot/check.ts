@@ -14,7 +14,7 @@ import type { RawDocument } from "./schema.js";
 import type { Snapshot, SnapshotCpuset } from "./types.js";
 
 /** The first index `k` of `nodes` that is not online, as a violation at `base[k]`. */
-export function offlineNode(
+function offlineNode(
   nodes: readonly number[],
   online: readonly boolean[],
   base: readonly PathSegment[],
