@@ -238,6 +238,7 @@ export function replayEvent(e: OomEvent, opts: ReplayOptions = {}): Replay {
     predictedBy = predicted ? "badness-2.6.20" : null;
     notes.push(
       `kernel ${formatVersion(kernel.version)} used the total_vm heuristic: predicted with the 2.6.20 badness and its assumptions`,
+      "points and oom_score follow the 2.6.36 rules here, for comparison only",
     );
   } else if (rows.length > 0) {
     const victim = selectVictim(modern, scoringTotalPages, kernel.version);
