@@ -158,6 +158,25 @@ describe("spec modern-oom §2 history", () => {
     expect(procOomScore(t, 1_000_000n, V(5, 8))).toBe(0);
     expect(procOomScore(t, 1_000_000n, V(5, 9))).toBe(2);
   });
+  it("4.6: an mm marked OOM skip (reaped) becomes ineligible; not before", () => {
+    const t = task({ rssPages: 100n, mmOomSkip: true });
+    expect(oomBadness(t, 10_000n, V(4, 5))).toBe(100n);
+    expect(oomBadness(t, 10_000n, V(4, 6))).toBeNull();
+  });
+  it("rows that change inputs, not the formula (2.6.25, 4.8, 4.15, 6.2, 6.16) score alike", () => {
+    const t = task({ rssPages: 7000n, swapPages: 30n, pgtablesPages: 12n, oomScoreAdj: 42 });
+    const pairs: [KernelVersion, KernelVersion][] = [
+      [V(2, 6, 24), V(2, 6, 25)],
+      [V(4, 7), V(4, 8)],
+      [V(4, 14), V(4, 15)],
+      [V(6, 1), V(6, 2)],
+      [V(6, 15), V(6, 16)],
+    ];
+    for (const [a, b] of pairs) {
+      expect(oomBadness(t, 100_000n, a)).toBe(oomBadness(t, 100_000n, b));
+      expect(procOomScore(t, 100_000n, a)).toBe(procOomScore(t, 100_000n, b));
+    }
+  });
   it("versions before 2.6.36 fall back to the 2.6.36 rules and say so", () => {
     expect(modernRules(V(2, 6, 32)).beforeRewrite).toBe(true);
     const rows = explainModern(task({ rssPages: 1n }), total, V(2, 6, 20));
