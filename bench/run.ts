@@ -5,6 +5,7 @@
 
 import { type BenchRow, benchOom } from "./oom.bench.js";
 import { benchRank } from "./rank.bench.js";
+import { benchSim } from "./sim.bench.js";
 
 function format(row: BenchRow): string {
   const value =
@@ -22,10 +23,12 @@ function format(row: BenchRow): string {
 }
 
 async function main(): Promise<void> {
+  // `npm run bench -- oom` runs one suite.
   const only = process.argv[2];
   const suites: [string, () => Promise<BenchRow[]>][] = [
     ["oom", () => benchOom()],
     ["rank", () => benchRank()],
+    ["sim", () => benchSim()],
   ];
   for (const [name, run] of suites) {
     if (only !== undefined && only !== name) continue;
