@@ -104,6 +104,16 @@ describe("liveToSnapshot (modern-oom §5, snapshot-format §2)", () => {
     expect(task(s, 805).comm).toBe("a)b (c?d");
     for (const t of s.tasks) expect(t.comm).toMatch(/^[\x20-\x7e]{0,15}$/);
   });
+  it("a pid reused during the read appears once (the first sighting wins)", async () => {
+    const m = await readMachine(fixtureFs("normal"));
+    const helper = m.processes.find((p) => p.pid === 300)!;
+    const clone = { ...helper, pid: 201, threads: [{ ...helper.threads[0]!, tid: 201 }] };
+    m.processes.push(clone);
+    const s = liveToSnapshot(m, { hz: 250 }).snapshot;
+    expect(s.tasks.filter((t) => t.pid === 201)).toHaveLength(1);
+    expect(task(s, 201).tgid).toBe(200);
+    roundTrip(s);
+  });
   it("sanitizeComm", () => {
     expect(sanitizeComm("x".repeat(40))).toHaveLength(15);
     expect(sanitizeComm("tab\there\u00ff")).toBe("tab?here?");

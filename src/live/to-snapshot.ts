@@ -133,11 +133,27 @@ function chooseCurrent(
   return { pid: tasks[0]!.pid, policy: `the first task listed (pid ${tasks[0]!.pid})` };
 }
 
+/**
+ * Every pid once: a pid reused while the tree was read (a thread id seen again as a
+ * process, or twice as a thread) keeps its first appearance only.
+ */
+function uniqueTasks(processes: LiveProcess[]): LiveProcess[] {
+  const seen = new Set<number>();
+  const out: LiveProcess[] = [];
+  for (const p of processes) {
+    if (seen.has(p.pid)) continue;
+    const threads = p.threads.filter((t) => t.tid === p.pid || !seen.has(t.tid));
+    for (const t of threads) seen.add(t.tid);
+    out.push(threads.length === p.threads.length ? p : { ...p, threads });
+  }
+  return out;
+}
+
 export function liveToSnapshot(machine: LiveMachine, opts: SnapshotOptions): LiveSnapshot {
   const assumptions: string[] = [];
   const bits = opts.bits ?? 64;
   const limit = pidMaxLimit(bits);
-  const processes = machine.processes.filter((p) => p.pid >= 1 && p.pid < limit);
+  const processes = uniqueTasks(machine.processes.filter((p) => p.pid >= 1 && p.pid < limit));
   if (processes.length < machine.processes.length) {
     assumptions.push(`processes with pids of ${limit} or more left out (bits ${bits})`);
   }
