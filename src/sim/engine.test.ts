@@ -82,3 +82,31 @@ timeline:
     expect(reapParent.type === "task.reap" && reapParent.by).toBe("parent");
   });
 });
+
+describe("teardown window (spec §4.9, §15)", () => {
+  it("with a teardown time, a second OOM in the window no longer waits for the victim and picks another", () => {
+    const scenario = (
+      teardown: string,
+    ) => `machine: {bits: 64, hz: 250, memory: 64MiB, uptime: 1000, teardown: "${teardown}"}
+processes:
+  - {name: big, pid: 800, start: 10, total_vm: 9000, rss: 8000}
+  - {name: middle, pid: 802, start: 10, total_vm: 4000, rss: 3000}
+  - {name: leaker, pid: 801, start: 900, total_vm: 1000, rss: 500}
+timeline:
+  - {at: 1, task: leaker, fault: {pages: 9000, rate: 10000}}
+`;
+    const kills = (ev: SimEvent[]) =>
+      ev.filter((e) => e.type === "oom.kill").map((e) => (e.type === "oom.kill" ? e.victim : 0));
+    expect(kills(events(scenario("0j")))).toEqual([800]);
+    const slow = events(scenario("2s"));
+    const exit = slow.find((e) => e.type === "task.exit" && e.pid === 800)!;
+    const freed = slow.find((e) => e.type === "mm.free" && e.pid === 800)!;
+    expect(freed.tick - exit.tick).toBe(500);
+    // A second victim is chosen while 800's pages are still on their way back.
+    const second = slow.filter((e) => e.type === "oom.kill")[1]!;
+    expect(kills(slow)[0]).toBe(800);
+    expect(kills(slow)[1]).not.toBe(800);
+    expect(second.tick).toBeGreaterThan(exit.tick);
+    expect(second.tick).toBeLessThan(freed.tick);
+  });
+});

@@ -36,6 +36,8 @@ export interface EngineOptions {
   onOomCall?: (record: OomCallRecord) => void;
   /** Called now and then with the current tick (progress display). */
   onProgress?: (tick: number) => void;
+  /** Ticks between the last mmput of an mm and its pages reaching the free lists. */
+  teardownTicks?: number;
   /** Picks among several candidates for "@random" targets. */
   random?: () => number;
 }
@@ -46,6 +48,8 @@ export class Engine {
   readonly ctx: SimContext;
   private readonly actions: ScheduledAction[];
   private nextAction = 0;
+  /** exit_mmap teardowns still in progress, in the order they finish. */
+  private readonly teardowns: { tick: number; finish: () => void }[] = [];
 
   constructor(
     k: KernelState,
@@ -75,15 +79,23 @@ export class Engine {
       sink,
     };
     this.ctx = ctx;
+    const teardowns = this.teardowns;
+    const teardownTicks = opts.teardownTicks ?? 0;
     k.hooks = {
       mmFreed(mm, by) {
-        const byZone = [...mm.pagesByZone];
-        for (let z = 0; z < byZone.length; z++)
-          if (byZone[z]! > 0) port.free(z, "anon", byZone[z]!);
-        const pages = mm.rssPages;
-        mm.rssPages = 0;
-        mm.pagesByZone.fill(0);
-        emit({ type: "mm.free", mm: mm.id, pid: by.pid, comm: by.comm, pages, byZone });
+        // exit_mmap: the pages reach the free lists now, or after the teardown time.
+        const finish = () => {
+          const byZone = [...mm.pagesByZone];
+          for (let z = 0; z < byZone.length; z++) {
+            if (byZone[z]! > 0) port.free(z, "anon", byZone[z]!);
+          }
+          const pages = mm.rssPages;
+          mm.rssPages = 0;
+          mm.pagesByZone.fill(0);
+          emit({ type: "mm.free", mm: mm.id, pid: by.pid, comm: by.comm, pages, byZone });
+        };
+        if (teardownTicks === 0) finish();
+        else teardowns.push({ tick: k.ticks + teardownTicks, finish });
       },
       mmPut(mm, by) {
         emit({ type: "mm.put", mm: mm.id, pid: by.pid, users: mm.users });
@@ -200,6 +212,9 @@ export class Engine {
     const until = this.opts.untilTick;
     let progressAt = k.ticks;
     for (;;) {
+      while (this.teardowns.length > 0 && this.teardowns[0]!.tick <= k.ticks) {
+        this.teardowns.shift()!.finish();
+      }
       while (
         this.nextAction < this.actions.length &&
         this.actions[this.nextAction]!.tick <= k.ticks
@@ -214,7 +229,11 @@ export class Engine {
         const nextA =
           this.nextAction < this.actions.length ? this.actions[this.nextAction]!.tick : null;
         const nextT = sched.nextTimer();
-        const next = nextA === null ? nextT : nextT === null ? nextA : Math.min(nextA, nextT);
+        const nextF = this.teardowns.length > 0 ? this.teardowns[0]!.tick : null;
+        const next = [nextA, nextT, nextF].reduce<number | null>(
+          (m, x) => (x === null ? m : m === null ? x : Math.min(m, x)),
+          null,
+        );
         if (next === null) return "idle";
         if (next > until) {
           k.ticks = until;

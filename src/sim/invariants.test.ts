@@ -62,6 +62,7 @@ const scenarioArb = fc
     bits: fc.constantFrom(32, 64),
     hz: fc.constantFrom(100, 250, 1000),
     memoryMiB: fc.integer({ min: 12, max: 40 }),
+    teardown: fc.constantFrom("0j", "0j", "3j", "1s"),
     processes: fc
       .integer({ min: 1, max: 4 })
       .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => processArb(i)))),
@@ -72,7 +73,13 @@ const scenarioArb = fc
   })
   .map((s) => ({
     seed: 1,
-    machine: { bits: s.bits, hz: s.hz, memory: `${s.memoryMiB}MiB`, uptime: 100 },
+    machine: {
+      bits: s.bits,
+      hz: s.hz,
+      memory: `${s.memoryMiB}MiB`,
+      uptime: 100,
+      teardown: s.teardown,
+    },
     processes: s.processes,
     timeline: s.timeline.map(([ms, task, action]) => ({ at: `${ms}ms`, task, ...action })),
     until: 8,

@@ -330,6 +330,7 @@ export function setupSimulation(
     checkInvariants: o.checkInvariants,
     onOomCall: o.onOomCall,
     onProgress: o.onProgress,
+    teardownTicks: timeToTicks(m.teardown, m.hz),
     random: () => prng.nextUint32() / 2 ** 32,
   });
   return { engine, k, port, startTick, untilTick, seed, printkTime: m.printk_time };
