@@ -61,7 +61,7 @@ const scenarioArb = fc
   .record({
     bits: fc.constantFrom(32, 64),
     hz: fc.constantFrom(100, 250, 1000),
-    memoryMiB: fc.integer({ min: 12, max: 40 }),
+    memoryMiB: fc.integer({ min: 24, max: 48 }),
     teardown: fc.constantFrom("0j", "0j", "3j", "1s"),
     processes: fc
       .integer({ min: 1, max: 4 })
