@@ -73,11 +73,11 @@ export const registerSim: Register = (program) => {
     .command("sim")
     .summary("simulate a 2.6.20 machine running out of memory, from a scenario")
     .description(
-      "Runs a scenario (YAML or JSON): a machine, its processes and a timeline of what they do.\n" +
-        "The simulated kernel allocates pages, reclaims, wakes kswapd and calls the 2.6.20 OOM\n" +
-        "killer when an allocation cannot be satisfied; killed tasks exit and give their memory\n" +
-        "back. Prints the kernel log (with [seconds.micro] times when the machine has\n" +
-        "printk_time), or every event as JSON lines with --json. Without SCENARIO, or with\n" +
+      "Runs a scenario (YAML or JSON): a machine, its processes and a timeline of what they do. " +
+        "The simulated kernel allocates pages, reclaims, wakes kswapd and calls the 2.6.20 OOM " +
+        "killer when an allocation cannot be satisfied; killed tasks exit and give their memory " +
+        "back. Prints the kernel log (with [seconds.micro] times when the machine has " +
+        "printk_time), or every event as JSON lines with --json. Without SCENARIO, or with " +
         "--example, runs the embedded default story.",
     )
     .argument("[SCENARIO]", "scenario file ('-' reads standard input)")
