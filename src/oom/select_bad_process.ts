@@ -48,6 +48,12 @@ export function selectBadProcess(s: OomState, onBadness?: BadnessObserver): Sele
   // Everything the loop reads, in locals: the per-task cost is a few typed-array loads.
   const { mm, totalVm, flags, childStart, childList, utime, stime, startTime } = c;
   const { nice, caps, uid, euid, oomkilladj, cpuset, overlap, limit, uptime, cpuScale } = c;
+  // Module imports are live bindings; locals let the compiler keep them in registers.
+  const sqrtTable = SQRT_TABLE;
+  const root4Table = ROOT4_TABLE;
+  const pow2 = POW2;
+  const pow2Inverse = POW2_INVERSE;
+  const small = SMALL;
   const pid = s.tasks.pid;
   const memdie = s.tasks.memdie;
   const n = s.tasks.count;
@@ -85,13 +91,13 @@ export function selectBadProcess(s: OomState, onBadness?: BadnessObserver): Sele
       if (p <= limit && cpu <= limit && start <= limit && uptime >= 0) {
         const cpuTime = Math.floor(cpu * cpuScale);
         if (cpuTime !== 0) {
-          p = Math.floor(p / (cpuTime < SMALL ? SQRT_TABLE[cpuTime]! : intSqrtNumber(cpuTime)));
+          p = Math.floor(p / (cpuTime < small ? sqrtTable[cpuTime]! : intSqrtNumber(cpuTime)));
         }
         if (uptime >= start) {
           const runTime = Math.floor((uptime - start) * 0.0009765625);
           if (runTime !== 0) {
             const root =
-              runTime < SMALL ? ROOT4_TABLE[runTime]! : intSqrtNumber(intSqrtNumber(runTime));
+              runTime < small ? root4Table[runTime]! : intSqrtNumber(intSqrtNumber(runTime));
             p = Math.floor(p / root);
           }
         }
@@ -105,8 +111,8 @@ export function selectBadProcess(s: OomState, onBadness?: BadnessObserver): Sele
           if ((cap & CAP_SYS_RAWIO_MASK) !== 0) p = Math.floor(p * 0.25);
           if (overlap[cpuset[i]!] === 0 && (f & PF_EXITING) === 0) p = Math.floor(p * 0.125);
           const adj = oomkilladj[i]!;
-          if (adj > 0) p *= POW2[adj]!;
-          else if (adj < 0) p = Math.floor(p * POW2_INVERSE[-adj]!);
+          if (adj > 0) p *= pow2[adj]!;
+          else if (adj < 0) p = Math.floor(p * pow2Inverse[-adj]!);
           if (p <= limit) points = p;
         }
       }
