@@ -56,7 +56,7 @@ export const registerReplay: Register = (program) => {
       "replay real kernel OOM reports: parse them, recompute the scores, check the victim",
     )
     .argument(
-      "<file>",
+      "<FILE>",
       "kernel log text (dmesg, dmesg -T, journalctl -k, syslog, /dev/kmsg); - for stdin",
     )
     .option("--json", "JSON lines: one object per OOM event, in log order")
