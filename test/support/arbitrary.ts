@@ -43,7 +43,7 @@ const processSpec = (bits: Bits) =>
     nice: fc.integer({ min: -20, max: 19 }),
     uid: fc.constantFrom(0, 1000, 1001),
     euid: fc.constantFrom(0, 1000),
-    caps: fc.subarray(["CAP_SYS_ADMIN", "CAP_SYS_RAWIO", "CAP_KILL"]),
+    caps: fc.subarray(["CAP_KILL", "CAP_SYS_RAWIO", "CAP_SYS_ADMIN"]),
     adj: fc.oneof(
       { weight: 4, arbitrary: fc.constant(0) },
       { weight: 2, arbitrary: fc.integer({ min: -17, max: 15 }) },
