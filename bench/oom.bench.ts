@@ -30,7 +30,7 @@ export async function benchOom(
     const before = settledHeapBytes();
     let state: OomState | null = loadState(tasks);
     const heapPerTask = (settledHeapBytes() - before) / tasks;
-    const timing = timeSelection(state, tasks >= 1000000 ? 15 : 40);
+    const timing = timeSelection(state, Math.max(15, Math.round(4e6 / tasks)));
     state = null;
     rows.push({
       name: `select_bad_process, ${tasks} tasks: best`,

@@ -4,7 +4,7 @@
  */
 
 import type { LogLevel, LogLine } from "./result.js";
-import type { OomState } from "./state.js";
+import { ATTR_MEMDIE, type OomState } from "./state.js";
 
 export class OomEffects {
   readonly log: LogLine[] = [];
@@ -31,6 +31,7 @@ export class OomEffects {
 
   setMemdie(i: number): void {
     this.s.tasks.memdie[i] = 1;
+    this.s.tasks.attrs[i]! |= ATTR_MEMDIE;
     this.memdie.push(this.s.tasks.pid[i]!);
   }
 

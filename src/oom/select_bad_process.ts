@@ -13,13 +13,6 @@
  * property tests check the two against each other.
  */
 
-import {
-  CAP_SYS_ADMIN_MASK,
-  CAP_SYS_RAWIO_MASK,
-  OOM_DISABLE,
-  PF_EXITING,
-  PF_SWAPOFF,
-} from "../kernel/constants.js";
 import { ulongMax as ulongMaxOf } from "../kernel/ulong.js";
 import {
   badnessExact,
@@ -31,7 +24,18 @@ import {
   SQRT_TABLE,
 } from "./badness.js";
 import { intSqrtNumber } from "./int_sqrt.js";
-import type { OomState } from "./state.js";
+import {
+  ATTR_ADJ_UP_SHIFT,
+  ATTR_EXITING,
+  ATTR_INIT,
+  ATTR_MEMDIE,
+  ATTR_NICE,
+  ATTR_OOM_DISABLE,
+  ATTR_SHIFT_MASK,
+  ATTR_SPECIAL,
+  ATTR_SWAPOFF,
+  type OomState,
+} from "./state.js";
 
 export type Selection =
   | { kind: "chosen"; index: number; points: number | bigint }
@@ -46,16 +50,17 @@ export type BadnessObserver = (index: number, points: number | bigint) => void;
 export function selectBadProcess(s: OomState, onBadness?: BadnessObserver): Selection {
   const c = makeBadnessContext(s);
   // Everything the loop reads, in locals: the per-task cost is a few typed-array loads.
-  const { mm, totalVm, flags, childStart, childList, utime, stime, startTime } = c;
-  const { nice, caps, uid, euid, oomkilladj, cpuset, overlap, limit, uptime, cpuScale } = c;
+  const { mm, totalVm, childStart, childList, utime, stime, startTime } = c;
+  const { cpuset, overlap, limit, uptime, cpuScale } = c;
+  const attrs = s.tasks.attrs;
   // Module imports are live bindings; locals let the compiler keep them in registers.
   const sqrtTable = SQRT_TABLE;
   const root4Table = ROOT4_TABLE;
   const pow2 = POW2;
   const pow2Inverse = POW2_INVERSE;
   const small = SMALL;
-  const pid = s.tasks.pid;
-  const memdie = s.tasks.memdie;
+  // With a single cpuset every task overlaps current's: skip the lookup.
+  const someApart = overlap.includes(0);
   const n = s.tasks.count;
   const current = s.current;
   const ulongMax = ulongMaxOf(s.bits);
@@ -66,21 +71,23 @@ export function selectBadProcess(s: OomState, onBadness?: BadnessObserver): Sele
   for (let i = 0; i < n; i++) {
     const m = mm[i]!;
     if (m < 0) continue;
-    if (pid[i] === 1) continue;
-    if (memdie[i] !== 0) return { kind: "abort" };
-    const f = flags[i]!;
-    if ((f & PF_EXITING) !== 0) {
-      if (i !== current) return { kind: "abort" };
-      // KERNEL-QUIRK: Q11 (spec §6 step 3.4): exiting current is chosen with ULONG_MAX
-      // and the checks below still run for it: there is no `continue`.
-      chosen = i;
-      bestBig = ulongMax;
+    const a = attrs[i]!;
+    if ((a & ATTR_SPECIAL) !== 0) {
+      if ((a & ATTR_INIT) !== 0) continue;
+      if ((a & ATTR_MEMDIE) !== 0) return { kind: "abort" };
+      if ((a & ATTR_EXITING) !== 0) {
+        if (i !== current) return { kind: "abort" };
+        // KERNEL-QUIRK: Q11 (spec §6 step 3.4): exiting current is chosen with ULONG_MAX
+        // and the checks below still run for it: there is no `continue`.
+        chosen = i;
+        bestBig = ulongMax;
+      }
+      if ((a & ATTR_OOM_DISABLE) !== 0) continue;
     }
-    if (oomkilladj[i] === OOM_DISABLE) continue;
 
     // badness(p, uptime), spec §5.1; the mm is not null here. -1: use the exact path.
     let points = -1;
-    if ((f & PF_SWAPOFF) === 0) {
+    if ((a & ATTR_SWAPOFF) === 0) {
       let p = totalVm[m]!;
       for (let k = childStart[i]!, end = childStart[i + 1]!; k < end; k++) {
         const cm = mm[childList[k]!]!;
@@ -102,17 +109,15 @@ export function selectBadProcess(s: OomState, onBadness?: BadnessObserver): Sele
           }
         }
         // A doubling or a left shift past the limit would wrap: the exact path takes over.
-        if (nice[i]! > 0) p *= 2;
+        if ((a & ATTR_NICE) !== 0) p *= 2;
         if (p <= limit) {
-          const cap = caps[i]!;
-          if ((cap & CAP_SYS_ADMIN_MASK) !== 0 || uid[i] === 0 || euid[i] === 0) {
-            p = Math.floor(p * 0.25);
-          }
-          if ((cap & CAP_SYS_RAWIO_MASK) !== 0) p = Math.floor(p * 0.25);
-          if (overlap[cpuset[i]!] === 0 && (f & PF_EXITING) === 0) p = Math.floor(p * 0.125);
-          const adj = oomkilladj[i]!;
-          if (adj > 0) p *= pow2[adj]!;
-          else if (adj < 0) p = Math.floor(p * pow2Inverse[-adj]!);
+          // Steps 10-13: the root and raw I/O divisions by 4, the cpuset division by 8 and
+          // a negative oomkilladj are all right shifts; floor(floor(x/2^a)/2^b) equals
+          // floor(x/2^(a+b)), so they are applied as one.
+          let shift = a & ATTR_SHIFT_MASK;
+          if (someApart && overlap[cpuset[i]!] === 0 && (a & ATTR_EXITING) === 0) shift += 3;
+          if (shift !== 0) p = Math.floor(p * pow2Inverse[shift]!);
+          p *= pow2[(a >> ATTR_ADJ_UP_SHIFT) & 31]!;
           if (p <= limit) points = p;
         }
       }
@@ -128,7 +133,7 @@ export function selectBadProcess(s: OomState, onBadness?: BadnessObserver): Sele
         bestNumber = points;
       }
     } else {
-      const exact = (f & PF_SWAPOFF) !== 0 ? ulongMax : badnessExact(s, c, i);
+      const exact = (a & ATTR_SWAPOFF) !== 0 ? ulongMax : badnessExact(s, c, i);
       if (onBadness !== undefined) onBadness(i, exact);
       if (exact > (bestBig ?? BigInt(bestNumber)) || chosen < 0) {
         chosen = i;

@@ -7,8 +7,32 @@
  * path sees the NaN, fails its range test and defers to the exact bigint path.
  */
 
-import { CAPABILITIES, PF_EXITING, PF_FLAGS, shiftHz } from "../kernel/constants.js";
+import {
+  CAP_SYS_ADMIN_MASK,
+  CAP_SYS_RAWIO_MASK,
+  CAPABILITIES,
+  OOM_DISABLE,
+  PF_EXITING,
+  PF_FLAGS,
+  PF_SWAPOFF,
+  shiftHz,
+} from "../kernel/constants.js";
 import type { Bits, Snapshot } from "../snapshot/types.js";
+
+/**
+ * Bits of `TaskTable.attrs`: the per-task facts the selection loop tests, packed into one
+ * word so that scoring a task reads one value instead of eight.
+ */
+export const ATTR_SHIFT_MASK = 0x1f; // bits 0-4: the right shifts of steps 10, 11 and 13 (negative oomkilladj)
+export const ATTR_NICE = 1 << 5; // task_nice(p) > 0
+export const ATTR_ADJ_UP_SHIFT = 8; // bits 8-12: a positive oomkilladj
+export const ATTR_EXITING = 1 << 13;
+export const ATTR_SWAPOFF = 1 << 14;
+export const ATTR_MEMDIE = 1 << 15;
+export const ATTR_INIT = 1 << 16; // pid == 1
+export const ATTR_OOM_DISABLE = 1 << 17;
+export const ATTR_SPECIAL =
+  ATTR_EXITING | ATTR_SWAPOFF | ATTR_MEMDIE | ATTR_INIT | ATTR_OOM_DISABLE;
 
 export interface TaskTable {
   readonly count: number;
@@ -29,6 +53,8 @@ export interface TaskTable {
   readonly flags: Uint32Array;
   /** 1 when the task has TIF_MEMDIE. */
   readonly memdie: Uint8Array;
+  /** The ATTR_* bits of each task, derived from the fields above. */
+  readonly attrs: Int32Array;
   /** Index into the cpuset table. */
   readonly cpuset: Int32Array;
   /** Children list of task i: childList[childStart[i] .. childStart[i + 1]), as task indices. */
@@ -109,6 +135,25 @@ function capMask(names: readonly string[]): number {
   return mask >>> 0;
 }
 
+/** The ATTR_* word of task i, from its compiled fields. */
+export function packAttrs(t: TaskTable, i: number): number {
+  const caps = t.caps[i]!;
+  const adj = t.oomkilladj[i]!;
+  let shift = 0;
+  if ((caps & CAP_SYS_ADMIN_MASK) !== 0 || t.uid[i] === 0 || t.euid[i] === 0) shift += 2;
+  if ((caps & CAP_SYS_RAWIO_MASK) !== 0) shift += 2;
+  if (adj < 0 && adj !== OOM_DISABLE) shift -= adj;
+  let attrs = shift;
+  if (t.nice[i]! > 0) attrs |= ATTR_NICE;
+  if (adj > 0) attrs |= adj << ATTR_ADJ_UP_SHIFT;
+  if ((t.flags[i]! & PF_EXITING) !== 0) attrs |= ATTR_EXITING;
+  if ((t.flags[i]! & PF_SWAPOFF) !== 0) attrs |= ATTR_SWAPOFF;
+  if (t.memdie[i] !== 0) attrs |= ATTR_MEMDIE;
+  if (t.pid[i] === 1) attrs |= ATTR_INIT;
+  if (adj === OOM_DISABLE) attrs |= ATTR_OOM_DISABLE;
+  return attrs;
+}
+
 function compileCpusets(snapshot: Snapshot): { index: Map<string, number>; exclusive: bigint[] } {
   const index = new Map<string, number>();
   snapshot.cpusets.forEach((c, i) => {
@@ -175,6 +220,7 @@ function compileTasks(
     oomkilladj: new Int8Array(n),
     flags: new Uint32Array(n),
     memdie: new Uint8Array(n),
+    attrs: new Int32Array(n),
     cpuset: new Int32Array(n),
     childStart: new Int32Array(n + 1),
     childList: new Int32Array(childTotal),
@@ -199,6 +245,7 @@ function compileTasks(
     t.oomkilladj[i] = task.oomkilladj;
     t.flags[i] = flagMask(task.flags, PF_FLAGS);
     t.memdie[i] = task.tif.includes("TIF_MEMDIE") ? 1 : 0;
+    t.attrs[i] = packAttrs(t, i);
     t.cpuset[i] = cpusetIndex.get(task.cpuset)!;
     t.comm[i] = task.comm;
     t.childStart[i] = next;
