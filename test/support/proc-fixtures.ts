@@ -1,9 +1,19 @@
 /** Fake /proc trees of test/fixtures/proc and a ProcFs that refuses chosen paths. */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { nodeProcFs, type ProcFs, type ReadOutcome } from "../../src/live/procfs.js";
 
-export const fixtureRoot = (name: string): string =>
-  fileURLToPath(new URL(`../fixtures/proc/${name}`, import.meta.url));
+/** Empty directories a fixture needs; git keeps no empty directory, so they are made here. */
+const EMPTY_DIRS: Readonly<Record<string, readonly string[]>> = {
+  vanished: ["70"], // a process that exited between readdir and the first read
+};
+
+export const fixtureRoot = (name: string): string => {
+  const root = fileURLToPath(new URL(`../fixtures/proc/${name}`, import.meta.url));
+  for (const dir of EMPTY_DIRS[name] ?? []) mkdirSync(join(root, dir), { recursive: true });
+  return root;
+};
 
 export const fixtureFs = (name: string): ProcFs => nodeProcFs({ root: fixtureRoot(name) });
 
