@@ -4,23 +4,8 @@
  */
 
 import type { ScheduledAction } from "./engine.js";
-import type { Scenario } from "./scenario-schema.js";
+import { ACTION_KEYS, type Scenario } from "./scenario-schema.js";
 import { parseGfp, sizeToPages, timeToTicks } from "./units.js";
-
-export const ACTION_KEYS = [
-  "fault",
-  "map",
-  "unmap",
-  "fork",
-  "thread",
-  "exec",
-  "exit",
-  "kill",
-  "oom_adj",
-  "page_cache",
-  "kalloc",
-  "wait",
-] as const;
 
 /** Every timeline entry as scheduled actions; `err` builds the error for a bad entry. */
 export function compileTimeline(
