@@ -5,11 +5,11 @@
  * snapshot; each mm gets `rssPercent` of its total_vm, placed as at boot.
  */
 
+import { makeLeader } from "../kernel/boot.js";
 import { taskTimeslice } from "../kernel/clock.js";
 import { CAPABILITIES, PF_FLAGS } from "../kernel/constants.js";
 import type { KernelState } from "../kernel/kernel-state.js";
 import type { Mm, Task, ThreadGroup } from "../kernel/task.js";
-import { TASK_INTERRUPTIBLE } from "../kernel/task.js";
 import type { Snapshot, SnapshotTask } from "../snapshot/types.js";
 import type { AllocatorPort } from "./alloc-adapter.js";
 
@@ -62,41 +62,23 @@ export function loadSnapshotTasks(
   const groups = new Map<number, ThreadGroup>();
   const labels = new Map<string, Task>();
   const make = (s: SnapshotTask): Task => {
-    const t: Task =
-      s.pid === 1
-        ? init
-        : {
-            pid: s.pid,
-            tgid: s.tgid,
-            group: undefined as unknown as ThreadGroup,
-            comm: s.comm,
-            mm: null,
-            flags: 0,
-            memdie: false,
-            sigkillPending: false,
-            sigpending: false,
-            state: TASK_INTERRUPTIBLE,
-            exitState: 0,
-            exitSignal: s.pid === s.tgid ? 17 : -1,
-            utimeJiffies: 0,
-            stimeJiffies: 0,
-            startTicks: 0,
-            staticPrio: 120,
-            prio: 120,
-            timeSlice: 1,
-            uid: 0,
-            euid: 0,
-            caps: 0,
-            oomkilladj: 0,
-            realParent: null,
-            parent: null,
-            children: null,
-            cpuset: k.rootCpuset,
-            memsAllowed: k.rootCpuset.mems,
-            mempolicyBind: null,
-            kernelThread: s.mm === null,
-            sched: "idle",
-          };
+    const fields = {
+      pid: s.pid,
+      comm: s.comm,
+      uid: s.uid,
+      euid: s.euid,
+      caps: capMask(s.caps),
+      nice: s.nice,
+      oomkilladj: s.oomkilladj,
+      startTicks: 0,
+      cpuset: k.rootCpuset,
+    };
+    const t = s.pid === 1 ? init : makeLeader(k, fields, null, s.mm === null);
+    if (s.pid !== s.tgid) {
+      // A thread: it joins its leader's group below, and is released at its own exit.
+      t.tgid = s.tgid;
+      t.exitSignal = -1;
+    }
     t.comm = s.comm;
     t.flags = flagBits(s.flags);
     t.memdie = s.tif.includes("TIF_MEMDIE");
@@ -119,7 +101,6 @@ export function loadSnapshotTasks(
     const t = make(s);
     if (s.pid === s.tgid) {
       if (t !== init) {
-        t.group = { leader: t, threads: new Set([t]), groupExit: false, live: 1, autoReap: false };
         k.claimPid(t.pid);
         k.tasks.set(t.pid, t);
         k.processList.set(t.tgid, t);
