@@ -67,10 +67,19 @@ export interface TaskTable {
   readonly bigStartTime: Map<number, bigint>;
 }
 
+/** `MmTable.rss` and `.swap` hold this where the snapshot does not give the value. */
+export const NOT_GIVEN = -1;
+
 export interface MmTable {
   readonly count: number;
   readonly totalVm: Float64Array;
   readonly bigTotalVm: Map<number, bigint>;
+  /** Resident pages, stored as the ulongs above, or NOT_GIVEN. */
+  readonly rss: Float64Array;
+  readonly bigRss: Map<number, bigint>;
+  /** Swap entries in pages, stored as the ulongs above, or NOT_GIVEN. */
+  readonly swap: Float64Array;
+  readonly bigSwap: Map<number, bigint>;
 }
 
 export interface OomState {
@@ -121,6 +130,25 @@ function storeUlong(arr: Float64Array, big: Map<number, bigint>, i: number, v: b
 export function ulongAt(arr: Float64Array, big: Map<number, bigint>, i: number): bigint {
   const v = arr[i];
   return Number.isNaN(v) ? big.get(i)! : BigInt(v);
+}
+
+/** The exact value of an optional ulong slot, or null where it holds NOT_GIVEN. */
+export function optionalUlongAt(
+  arr: Float64Array,
+  big: Map<number, bigint>,
+  i: number,
+): bigint | null {
+  return arr[i] === NOT_GIVEN ? null : ulongAt(arr, big, i);
+}
+
+function storeOptionalUlong(
+  arr: Float64Array,
+  big: Map<number, bigint>,
+  i: number,
+  v: bigint | undefined,
+): void {
+  if (v === undefined) arr[i] = NOT_GIVEN;
+  else storeUlong(arr, big, i, v);
 }
 
 function flagMask(names: readonly string[], table: Readonly<Record<string, number>>): number {
@@ -183,11 +211,17 @@ function compileMms(snapshot: Snapshot): { table: MmTable; index: Map<string, nu
     count,
     totalVm: new Float64Array(count),
     bigTotalVm: new Map(),
+    rss: new Float64Array(count),
+    bigRss: new Map(),
+    swap: new Float64Array(count),
+    bigSwap: new Map(),
   };
   const index = new Map<string, number>();
   snapshot.mms.forEach((mm, i) => {
     index.set(mm.id, i);
     storeUlong(table.totalVm, table.bigTotalVm, i, mm.total_vm);
+    storeOptionalUlong(table.rss, table.bigRss, i, mm.rss);
+    storeOptionalUlong(table.swap, table.bigSwap, i, mm.swap);
   });
   return { table, index };
 }

@@ -198,7 +198,15 @@ export function snapshotArbitrary(options: SnapshotArbitraryOptions = {}): fc.Ar
       })
       .map(({ top, picks, reverse }) => buildCpusets(online, top, picks, reverse));
     const mms = fc.uniqueArray(
-      fc.record({ id: fc.string({ minLength: 1, maxLength: 6 }), total_vm: ulongArbitrary(bits) }),
+      fc.record(
+        {
+          id: fc.string({ minLength: 1, maxLength: 6 }),
+          total_vm: ulongArbitrary(bits),
+          rss: ulongArbitrary(bits),
+          swap: ulongArbitrary(bits),
+        },
+        { requiredKeys: ["id", "total_vm"] },
+      ),
       { maxLength: 5, selector: (mm) => mm.id },
     );
     const groupSizes = fc.array(fc.integer({ min: 1, max: 1 + maxThreads }), {

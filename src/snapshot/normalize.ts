@@ -2,7 +2,8 @@
  * Applies the defaults of snapshot-format §2 to a document that has the right shape,
  * giving the `Snapshot` form: ulongs as bigint, gfp_mask as a number, node lists in
  * ascending order, name lists in the order of their table (§2.7), every optional key
- * filled in and every children list explicit.
+ * filled in (but an mm's `rss` and `swap`, which stay absent when not given) and every
+ * children list explicit.
  */
 import { gfpMaskValue } from "./leaves.js";
 import {
@@ -13,12 +14,13 @@ import {
   PF_TABLE,
   TIF_TABLE,
 } from "./name-tables.js";
-import type { RawDocument, RawTask, RawUlong } from "./schema.js";
+import type { RawDocument, RawMm, RawTask, RawUlong } from "./schema.js";
 import type {
   Snapshot,
   SnapshotCpuset,
   SnapshotEnv,
   SnapshotKernel,
+  SnapshotMm,
   SnapshotTask,
 } from "./types.js";
 
@@ -179,6 +181,13 @@ export function indexTasks(tasks: readonly SnapshotTask[]): Omit<Normalized, "sn
  * Normalises a document that passed `documentRules`. Tasks without a `children` key get
  * their default list; tasks with one keep it as written (the checks compare the two).
  */
+function normalizeMm(raw: RawMm): SnapshotMm {
+  const mm: SnapshotMm = { id: raw.id, total_vm: BigInt(raw.total_vm) };
+  if (raw.rss !== undefined) mm.rss = BigInt(raw.rss);
+  if (raw.swap !== undefined) mm.swap = BigInt(raw.swap);
+  return mm;
+}
+
 export function normalizeDocument(
   raw: RawDocument,
   gfpNames: Readonly<Record<string, number>>,
@@ -204,7 +213,7 @@ export function normalizeDocument(
     format: raw.format,
     kernel,
     cpusets,
-    mms: (raw.mms ?? []).map((mm) => ({ id: mm.id, total_vm: BigInt(mm.total_vm) })),
+    mms: (raw.mms ?? []).map(normalizeMm),
     tasks,
     current: raw.current,
     request: {

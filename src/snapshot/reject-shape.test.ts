@@ -54,7 +54,7 @@ cases("spec §3.1: unknown keys at every level", [
   ["kernel", (d) => (d.kernel.HZ = 100), "kernel", /^unknown key "HZ"$/],
   ["node", (d) => (d.kernel.nodes[0].cpus = 4), "kernel.nodes[0]", /unknown key "cpus"/],
   ["cpuset", (d) => (d.cpusets[3].cpus = [0]), "cpusets[3]", /unknown key "cpus"/],
-  ["mm", (d) => (d.mms[0].rss = 1), "mms[0]", /unknown key "rss"/],
+  ["mm", (d) => (d.mms[0].anon = 1), "mms[0]", /unknown key "anon"/],
   ["task", (d) => (d.tasks[2].foo = 1), "tasks[2]", /^unknown key "foo"$/],
   ["request", (d) => (d.request.nodemask = []), "request", /unknown key "nodemask"/],
   ["zonelist entry", (d) => (d.request.zonelist[0].x = 0), "request.zonelist[0]", /"x"/],
@@ -163,6 +163,23 @@ cases("spec §3.3: ulong ranges", [
     (d) => (d.tasks[3].start_time = "9223372036854775808"),
     "tasks[3].start_time",
     /LONG_MAX for 64-bit/,
+  ],
+  [
+    "rss above ULONG_MAX (64)",
+    (d) => (d.mms[0].rss = U64_OVER),
+    "mms[0].rss",
+    /at most 18446744073709551615 \(ULONG_MAX for 64-bit\)/,
+  ],
+  ["negative swap", (d) => (d.mms[1].swap = -1), "mms[1].swap", /got -1$/],
+  [
+    "32-bit: swap above ULONG_MAX",
+    (d) => {
+      d.kernel.bits = 32;
+      d.mms[1].total_vm = 1;
+      d.mms[0].swap = 4294967296;
+    },
+    "mms[0].swap",
+    /at most 4294967295 \(ULONG_MAX for 32-bit\), got 4294967296$/,
   ],
   [
     "32-bit: total_vm above ULONG_MAX",

@@ -98,7 +98,12 @@ function buildDocumentRules(bits: Bits, numa: boolean): DocumentRules {
     nodes: list(node, { what: "an array of nodes", nonEmpty: true }),
   });
   const cpuset = object({ path: cpusetPath, mems: nodeList, mem_exclusive: optional(bool) });
-  const mm = object({ id: nonEmptyString, total_vm: anyUlong });
+  const mm = object({
+    id: nonEmptyString,
+    total_vm: anyUlong,
+    rss: optional(anyUlong),
+    swap: optional(anyUlong),
+  });
   const task = object({
     pid,
     tgid: optional(pid),
@@ -175,6 +180,8 @@ export interface RawCpuset {
 export interface RawMm {
   id: string;
   total_vm: RawUlong;
+  rss?: RawUlong;
+  swap?: RawUlong;
 }
 
 export interface RawTask {

@@ -9,6 +9,7 @@ import type {
   SnapshotCpuset,
   SnapshotEnv,
   SnapshotKernel,
+  SnapshotMm,
   SnapshotTask,
 } from "./types.js";
 
@@ -88,6 +89,13 @@ function taskToJson(
   return out;
 }
 
+function mmToJson(mm: SnapshotMm): Record<string, unknown> {
+  const out: Record<string, unknown> = { id: mm.id, total_vm: ulongToJson(mm.total_vm) };
+  if (mm.rss !== undefined) out.rss = ulongToJson(mm.rss);
+  if (mm.swap !== undefined) out.swap = ulongToJson(mm.swap);
+  return out;
+}
+
 function envToJson(env: SnapshotEnv): Record<string, unknown> | undefined {
   const out: Record<string, unknown> = {};
   if (env.notifier_freed !== 0n) out.notifier_freed = ulongToJson(env.notifier_freed);
@@ -109,7 +117,7 @@ export function snapshotToJson(snapshot: Snapshot): Record<string, unknown> {
     format: snapshot.format,
     kernel: kernelToJson(snapshot.kernel),
     cpusets: snapshot.cpusets.map(cpusetToJson),
-    mms: snapshot.mms.map((mm) => ({ id: mm.id, total_vm: ulongToJson(mm.total_vm) })),
+    mms: snapshot.mms.map(mmToJson),
     tasks: snapshot.tasks.map((task) =>
       taskToJson(task, children.get(task.pid) ?? none, cpusetMems.get(task.cpuset)),
     ),

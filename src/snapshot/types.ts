@@ -33,6 +33,10 @@ export interface SnapshotCpuset {
 export interface SnapshotMm {
   id: string;
   total_vm: bigint;
+  /** Resident pages (file + anon + shmem); absent when the document does not give them. */
+  rss?: bigint;
+  /** Swap entries in pages; absent when not given. */
+  swap?: bigint;
 }
 
 export interface SnapshotTask {
