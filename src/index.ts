@@ -12,6 +12,27 @@ export { selectBadProcess } from "./oom/select_bad_process.js";
 export { compileState } from "./oom/state.js";
 export type { BadnessRow } from "./oom/table.js";
 export { badnessTable } from "./oom/table.js";
+export { largestRssPolicy } from "./policy/largest-rss.js";
+export { badnessOfView, linux2620Policy } from "./policy/linux-2620.js";
+export { type KernelVersion, parseKernelVersion } from "./policy/modern.js";
+export { modernPolicy, modernTaskOfView } from "./policy/modern-policy.js";
+export {
+  allPolicies,
+  isPolicyName,
+  POLICY_NAMES,
+  type PolicyOptions,
+  policyByName,
+} from "./policy/registry.js";
+export { chooseVictim, type ScoredView, scoreViews } from "./policy/select.js";
+export { chooseOnState, contextOfState, viewsOfState } from "./policy/state-views.js";
+export type {
+  CandidateView,
+  Choice,
+  Eligibility,
+  PolicyContext,
+  PolicyTerm,
+  VictimPolicy,
+} from "./policy/types.js";
 export { explainOutOfMemory } from "./report/explain.js";
 export { kernelLogLines } from "./report/kernel-log.js";
 export { EXAMPLE_SNAPSHOT_TEXT } from "./snapshot/example.js";

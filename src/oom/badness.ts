@@ -10,6 +10,7 @@
 
 import { CAP_SYS_ADMIN_MASK, CAP_SYS_RAWIO_MASK, PF_SWAPOFF } from "../kernel/constants.js";
 import { fastLimit, ulongMax, wrap } from "../kernel/ulong.js";
+import type { Bits } from "../snapshot/types.js";
 import { exclusiveOverlapByCpuset } from "./cpuset.js";
 import { intSqrt, intSqrtNumber } from "./int_sqrt.js";
 import { isExiting, type OomState, ulongAt } from "./state.js";
@@ -107,6 +108,37 @@ export function makeBadnessContext(s: OomState): BadnessContext {
   };
 }
 
+/**
+ * What `badness(p, uptime)` reads of a task, as exact values: the compiled state, a live
+ * read and a replayed report all reduce to this, so the arithmetic exists once.
+ */
+export interface BadnessInputs {
+  /** total_vm of p's mm; null when p has no mm. */
+  totalVm: bigint | null;
+  swapoff: boolean;
+  /** total_vm of each child on p's children list whose mm is neither null nor p's. */
+  childrenTotalVm: readonly bigint[];
+  /** utime + stime in jiffies (wrapped to a ulong here). */
+  cpuTime: bigint;
+  /** start_time.tv_sec. */
+  startTime: bigint;
+  nice: number;
+  /** CAP_SYS_ADMIN, uid 0 or euid 0. */
+  root: boolean;
+  rawio: boolean;
+  /** `cpuset_excl_nodes_overlap(p)`, its PF_EXITING escapes included. */
+  cpusetOverlap: boolean;
+  oomkilladj: number;
+}
+
+/** The machine a score is computed for. */
+export interface BadnessMachine {
+  bits: Bits;
+  shiftHz: number;
+  /** `uptime.tv_sec`. */
+  uptime: bigint;
+}
+
 /** badness(p, uptime) on exact values, optionally recording every term that ran. */
 export function badnessExact(
   s: OomState,
@@ -114,8 +146,39 @@ export function badnessExact(
   i: number,
   trace?: BadnessTerm[],
 ): bigint {
+  return badnessOf(badnessInputsAt(s, ctx, i), s, trace);
+}
+
+/** The inputs of task i of the compiled state. */
+export function badnessInputsAt(s: OomState, ctx: BadnessContext, i: number): BadnessInputs {
   const t = s.tasks;
-  const bits = s.bits;
+  const mm = t.mm[i]!;
+  const totalVm = (m: number) => ulongAt(s.mms.totalVm, s.mms.bigTotalVm, m);
+  const childrenTotalVm: bigint[] = [];
+  if (mm >= 0) {
+    for (let k = t.childStart[i]!, end = t.childStart[i + 1]!; k < end; k++) {
+      const cm = t.mm[t.childList[k]!]!;
+      if (cm >= 0 && cm !== mm) childrenTotalVm.push(totalVm(cm));
+    }
+  }
+  const caps = t.caps[i]!;
+  return {
+    totalVm: mm < 0 ? null : totalVm(mm),
+    swapoff: (t.flags[i]! & PF_SWAPOFF) !== 0,
+    childrenTotalVm,
+    cpuTime: ulongAt(t.utime, t.bigUtime, i) + ulongAt(t.stime, t.bigStime, i),
+    startTime: ulongAt(t.startTime, t.bigStartTime, i),
+    nice: t.nice[i]!,
+    root: (caps & CAP_SYS_ADMIN_MASK) !== 0 || t.uid[i] === 0 || t.euid[i] === 0,
+    rawio: (caps & CAP_SYS_RAWIO_MASK) !== 0,
+    cpusetOverlap: ctx.overlap[t.cpuset[i]!] !== 0 || isExiting(s, i),
+    oomkilladj: t.oomkilladj[i]!,
+  };
+}
+
+/** spec §5.1 step by step on bigints, wrapping modulo 2^BITS. */
+export function badnessOf(p: BadnessInputs, m: BadnessMachine, trace?: BadnessTerm[]): bigint {
+  const bits = m.bits;
   const note = (
     term: BadnessTerm["term"],
     before: bigint,
@@ -127,28 +190,20 @@ export function badnessExact(
       by === undefined ? { term, before, after, detail } : { term, before, after, detail, by },
     );
   };
-  const mm = t.mm[i]!;
-  if (mm < 0) {
+  if (p.totalVm === null) {
     note("no_mm", 0n, 0n, "no mm: badness() returns 0");
     return 0n;
   }
-  const totalVm = (m: number) => ulongAt(s.mms.totalVm, s.mms.bigTotalVm, m);
-  let points = totalVm(mm);
+  let points = wrap(p.totalVm, bits);
   note("total_vm", 0n, points, `total_vm of its mm: ${points} pages`);
-  if ((t.flags[i]! & PF_SWAPOFF) !== 0) {
+  if (p.swapoff) {
     const max = ulongMax(bits);
     note("swapoff", points, max, "PF_SWAPOFF: ULONG_MAX, no further adjustment");
     return max;
   }
   const before = points;
-  let entries = 0;
-  for (let k = t.childStart[i]!, end = t.childStart[i + 1]!; k < end; k++) {
-    const cm = t.mm[t.childList[k]!]!;
-    if (cm >= 0 && cm !== mm) {
-      points = wrap(points + totalVm(cm) / 2n + 1n, bits);
-      entries++;
-    }
-  }
+  for (const vm of p.childrenTotalVm) points = wrap(points + wrap(vm, bits) / 2n + 1n, bits);
+  const entries = p.childrenTotalVm.length;
   if (entries > 0) {
     note(
       "children",
@@ -157,11 +212,8 @@ export function badnessExact(
       `+ half the total_vm (+1) of ${entries} child entries with their own mm`,
     );
   }
-  const utime = ulongAt(t.utime, t.bigUtime, i);
-  const stime = ulongAt(t.stime, t.bigStime, i);
-  const cpuTime = wrap(utime + stime, bits) >> BigInt(s.shiftHz + 3);
-  const start = ulongAt(t.startTime, t.bigStartTime, i);
-  const runTime = s.uptime >= start ? (s.uptime - start) >> 10n : 0n;
+  const cpuTime = wrap(p.cpuTime, bits) >> BigInt(m.shiftHz + 3);
+  const runTime = m.uptime >= p.startTime ? (m.uptime - p.startTime) >> 10n : 0n;
   let root = intSqrt(cpuTime, bits);
   if (root !== 0n) {
     const was = points;
@@ -170,7 +222,7 @@ export function badnessExact(
       "cpu_time",
       was,
       points,
-      `cpu_time ${cpuTime} (utime+stime >> ${s.shiftHz + 3}): / int_sqrt = ${root}`,
+      `cpu_time ${cpuTime} (utime+stime >> ${m.shiftHz + 3}): / int_sqrt = ${root}`,
       root,
     );
   }
@@ -186,28 +238,27 @@ export function badnessExact(
       root,
     );
   }
-  if (t.nice[i]! > 0) {
+  if (p.nice > 0) {
     const was = points;
     points = wrap(points * 2n, bits);
-    note("nice", was, points, `nice ${t.nice[i]} > 0: x 2`, 2n);
+    note("nice", was, points, `nice ${p.nice} > 0: x 2`, 2n);
   }
-  const caps = t.caps[i]!;
-  if ((caps & CAP_SYS_ADMIN_MASK) !== 0 || t.uid[i] === 0 || t.euid[i] === 0) {
+  if (p.root) {
     const was = points;
     points /= 4n;
     note("root", was, points, "CAP_SYS_ADMIN or uid 0 or euid 0: / 4", 4n);
   }
-  if ((caps & CAP_SYS_RAWIO_MASK) !== 0) {
+  if (p.rawio) {
     const was = points;
     points /= 4n;
     note("rawio", was, points, "CAP_SYS_RAWIO: / 4", 4n);
   }
-  if (ctx.overlap[t.cpuset[i]!] === 0 && !isExiting(s, i)) {
+  if (!p.cpusetOverlap) {
     const was = points;
     points /= 8n;
     note("cpuset", was, points, "cpuset mems do not overlap current's: / 8", 8n);
   }
-  const adj = t.oomkilladj[i]!;
+  const adj = p.oomkilladj;
   if (adj !== 0) {
     const was = points;
     // KERNEL-QUIRK: Q3 and Q15 (spec §13): no 0 -> 1 guard, and the left shift drops high bits.

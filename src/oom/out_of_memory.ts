@@ -10,6 +10,8 @@ import {
   PANIC_NO_KILLABLE,
   PANIC_ON_OOM,
 } from "../kernel/constants.js";
+import type { PolicyExtras } from "../policy/state-views.js";
+import type { VictimPolicy } from "../policy/types.js";
 import type { Snapshot } from "../snapshot/types.js";
 import { constrainedAlloc } from "./constrained_alloc.js";
 import { OomEffects } from "./effects.js";
@@ -21,6 +23,14 @@ import { compileState, type OomState } from "./state.js";
 export interface OutOfMemoryOptions {
   /** Receives every `badness()` call of the selection; the result then lists none. */
   onBadness?: BadnessObserver;
+  /**
+   * Chooses the victim inside `select_bad_process()` instead of 2.6.20's `badness()`; the
+   * rest of the call (constraint, panic, child first, OOM_DISABLE test, SIGKILL) stays
+   * 2.6.20's. Absent: 2.6.20.
+   */
+  policy?: VictimPolicy;
+  /** What `policy` may read beyond the state (RAM + swap pages, the kernel release). */
+  policyContext?: PolicyExtras;
 }
 
 /**
@@ -94,7 +104,7 @@ export function outOfMemory(s: OomState, options: OutOfMemoryOptions = {}): OomR
   // The kernel's `goto retry` after a kill that did nothing. A frozen state cannot
   // reach it (snapshot-format §4); the bound keeps a changed model from spinning.
   for (let attempt = 0; attempt < 2; attempt++) {
-    const selection = selectBadProcess(s, onBadness);
+    const selection = selectBadProcess(s, onBadness, options.policy, options.policyContext);
     if (selection.kind === "abort") return finish("aborted", "none");
     if (selection.kind === "none") return panic(PANIC_NO_KILLABLE, "none");
     const selected = { pid: t.pid[selection.index]!, points: BigInt(selection.points) };

@@ -14,6 +14,8 @@
  */
 
 import { ulongMax as ulongMaxOf } from "../kernel/ulong.js";
+import { chooseOnState, type PolicyExtras } from "../policy/state-views.js";
+import type { Choice, VictimPolicy } from "../policy/types.js";
 import {
   badnessExact,
   makeBadnessContext,
@@ -41,13 +43,23 @@ export type Selection =
   | { kind: "chosen"; index: number; points: number | bigint }
   /** No task reached the comparison. */
   | { kind: "none" }
-  /** The kernel's `ERR_PTR(-1)`: a task is already dying; wait for it. */
-  | { kind: "abort" };
+  /** The kernel's `ERR_PTR(-1)`: task `index` is already dying; wait for it. */
+  | { kind: "abort"; index: number };
 
 /** Called once per `badness()` call, in call order. */
 export type BadnessObserver = (index: number, points: number | bigint) => void;
 
-export function selectBadProcess(s: OomState, onBadness?: BadnessObserver): Selection {
+/**
+ * 2.6.20's selection, or with `policy` that policy's choice over the same tasks (through
+ * its fast path over the compiled state when it has one, else over `viewsOfState`).
+ */
+export function selectBadProcess(
+  s: OomState,
+  onBadness?: BadnessObserver,
+  policy?: VictimPolicy,
+  extras?: PolicyExtras,
+): Selection {
+  if (policy !== undefined) return selectionOfChoice(chooseOnState(s, policy, extras, onBadness));
   const c = makeBadnessContext(s);
   // Everything the loop reads, in locals: the per-task cost is a few typed-array loads.
   const { mm, totalVm, childStart, childList, utime, stime, startTime } = c;
@@ -74,9 +86,9 @@ export function selectBadProcess(s: OomState, onBadness?: BadnessObserver): Sele
     const a = attrs[i]!;
     if ((a & ATTR_SPECIAL) !== 0) {
       if ((a & ATTR_INIT) !== 0) continue;
-      if ((a & ATTR_MEMDIE) !== 0) return { kind: "abort" };
+      if ((a & ATTR_MEMDIE) !== 0) return { kind: "abort", index: i };
       if ((a & ATTR_EXITING) !== 0) {
-        if (i !== current) return { kind: "abort" };
+        if (i !== current) return { kind: "abort", index: i };
         // KERNEL-QUIRK: Q11 (spec §6 step 3.4): exiting current is chosen with ULONG_MAX
         // and the checks below still run for it: there is no `continue`.
         chosen = i;
@@ -143,4 +155,9 @@ export function selectBadProcess(s: OomState, onBadness?: BadnessObserver): Sele
   }
   const best = bestBig ?? bestNumber;
   return chosen < 0 ? { kind: "none" } : { kind: "chosen", index: chosen, points: best };
+}
+
+function selectionOfChoice(choice: Choice): Selection {
+  if (choice.kind === "abort") return { kind: "abort", index: choice.index };
+  return choice;
 }

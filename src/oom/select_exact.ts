@@ -16,9 +16,9 @@ export function selectBadProcessExact(s: OomState): Selection {
   let best = 0n;
   for (let i = 0; i < t.count; i++) {
     if (t.mm[i]! < 0 || t.pid[i] === 1) continue;
-    if (t.memdie[i] !== 0) return { kind: "abort" };
+    if (t.memdie[i] !== 0) return { kind: "abort", index: i };
     if ((t.flags[i]! & PF_EXITING) !== 0) {
-      if (i !== s.current) return { kind: "abort" };
+      if (i !== s.current) return { kind: "abort", index: i };
       chosen = i;
       best = ulongMax(s.bits);
     }

@@ -7,6 +7,8 @@
  * signed `long` division too, so a negative `points * 1000 / totalpages` rounds up.
  */
 
+import { chooseBest } from "./select.js";
+
 export type KernelVersion = readonly [number, number, number];
 
 /** The version the functions assume when none is given (the machine the spec measured). */
@@ -249,8 +251,11 @@ export function procOomScore(
   return Number(procScoreOf(oomBadness(task, totalPages, version), totalPages, rules));
 }
 
-/** The value the selection loop compares, with the OOM-origin override (§1.4). */
-function selectionPoints(task: ModernTask, totalPages: bigint, version?: KernelVersion) {
+/**
+ * The value the selection loop compares, with the OOM-origin override (§1.4); null when
+ * the task is not a candidate.
+ */
+export function selectionPoints(task: ModernTask, totalPages: bigint, version?: KernelVersion) {
   const rules = modernRules(version);
   if (task.oomOrigin === true && !task.isInit && !task.isKthread && rules.era !== "proportional") {
     return rules.era === "signed" ? LONG_MAX_64 : 2n ** 64n - 1n;
@@ -264,22 +269,15 @@ export function selectVictim(
   totalPages: bigint,
   version?: KernelVersion,
 ): ModernTask | null {
-  const rules = modernRules(version);
-  let chosen: ModernTask | null = null;
-  let chosenPoints = 0n;
-  for (const task of tasks) {
-    const points = selectionPoints(task, totalPages, version);
-    if (points === null) continue;
-    if (
-      chosen === null ||
-      points > chosenPoints ||
-      (rules.lastWinsTie && points === chosenPoints)
-    ) {
-      chosen = task;
-      chosenPoints = points;
-    }
-  }
-  return chosen;
+  const choice = chooseBest(
+    tasks.length,
+    (i) => {
+      const points = selectionPoints(tasks[i]!, totalPages, version);
+      return points === null ? { kind: "skip" } : { kind: "score", points };
+    },
+    modernRules(version).lastWinsTie ? "last" : "first",
+  );
+  return choice.kind === "chosen" ? tasks[choice.index]! : null;
 }
 
 /** Term-by-term explanation for --explain. */

@@ -10,6 +10,7 @@
  * policy that needs it states what it assumed.
  */
 
+import type { OomState } from "../oom/state.js";
 import type { KernelVersion } from "./modern.js";
 
 export interface CandidateView {
@@ -51,8 +52,10 @@ export interface CandidateView {
   startTimeSeconds: bigint | null;
   /** total_vm of each child that has its own mm, in children-list order; null when unknown. */
   childrenTotalVmPages: readonly bigint[] | null;
-  /** PF_SWAPOFF (2.6.20 scores it ULONG_MAX). */
+  /** PF_SWAPOFF (2.6.20 scores it ULONG_MAX; modern kernels call it the "OOM origin"). */
   swapoff: boolean;
+  /** A vfork child still sharing its parent's mm (modern kernels skip it). Absent = false. */
+  vforkChild?: boolean;
 }
 
 /** What a score may depend on beyond the task itself. */
@@ -64,7 +67,11 @@ export interface PolicyContext {
   totalPages: bigint;
   /** Index of the allocating task among the views, or -1 when it is not one of them. */
   current: number;
-  /** The kernel release whose rules apply, for version-dependent policies. */
+  /**
+   * The kernel release whose rules apply, for version-dependent policies. The registry's
+   * `modern` policy is bound to a version when it is made (its tie rule depends on it), so
+   * it reads its own and not this one.
+   */
   kernelVersion?: KernelVersion;
 }
 
@@ -73,7 +80,13 @@ export type Eligibility =
   /** Never scored; `reason` says why in words. */
   | { kind: "skip"; reason: string }
   /** The whole selection stops (2.6.20 and modern kernels wait for a dying task). */
-  | { kind: "abort"; reason: string };
+  | { kind: "abort"; reason: string }
+  /**
+   * The task becomes the choice at once with these points, whatever was chosen before, and
+   * is not scored; later candidates are compared with the points as usual (2.6.20's exiting
+   * `current`, chosen with ULONG_MAX even when OOM_DISABLE, spec §6 step 3.4).
+   */
+  | { kind: "take"; points: bigint; reason: string };
 
 /** One step of a score, for explanations: the term, the value after it, and why. */
 export interface PolicyTerm {
@@ -87,11 +100,26 @@ export interface VictimPolicy {
   readonly name: string;
   /** Which of equal scores wins: the first scanned or the last. */
   readonly tie: "first" | "last";
-  eligibility(view: CandidateView, ctx: PolicyContext): Eligibility;
+  /**
+   * `index` is the view's place in the scan, compared with `ctx.current` by policies that
+   * treat the allocating task apart; absent, the view is not the allocating task.
+   */
+  eligibility(view: CandidateView, ctx: PolicyContext, index?: number): Eligibility;
   /** The points the selection compares; called only for candidates. */
   score(view: CandidateView, ctx: PolicyContext): bigint;
   /** The terms behind `score`, in the order they apply. */
   explain(view: CandidateView, ctx: PolicyContext): PolicyTerm[];
+  /**
+   * What the policy walks: every thread (2.6.20's do_each_thread) or every process
+   * (modern kernels' for_each_process). Absent = processes.
+   */
+  readonly scans?: "threads" | "processes";
+  /**
+   * A fast path over the compiled OOM state, giving what `chooseVictim` would give over
+   * `viewsOfState(s)` (the 2.6.20 policy's typed-array loop); `onScore` hears every score
+   * in scan order.
+   */
+  chooseCompiled?(s: OomState, onScore?: (index: number, points: number | bigint) => void): Choice;
 }
 
 export type Choice =
