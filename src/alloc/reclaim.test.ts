@@ -52,6 +52,8 @@ describe("spec §4.9 shrink_zone model", () => {
     // Budget 20: 3 clean freed, 5 anon to the 5 free swap slots, 10 dirty written (now clean).
     expect([dma32.cleanCachePages, dma32.anonPages, dma32.dirtyCachePages]).toEqual([10, 5, 0]);
     expect([dma32.anonSwappedPages, mem.swapFreePages]).toEqual([5, 0]);
+    // Each swapped page went into the swap cache and, written, out of it again.
+    expect([mem.swapCacheAddTotal, mem.swapCacheDelTotal]).toEqual([5, 5]);
     // Freed pages reset pages_scanned and clear the flag.
     expect([dma32.pagesScanned, dma32.allUnreclaimable]).toEqual([0, false]);
     // Without swap slots or write permission nothing but clean cache goes.

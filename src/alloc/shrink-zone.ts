@@ -6,7 +6,9 @@
  * an empty LRU scans nothing). Of that budget, in this order:
  * 1. clean page cache is freed;
  * 2. with `maySwap` (__GFP_IO or __GFP_FS) anonymous pages are written to free swap
- *    slots and freed (the write is taken as instantaneous);
+ *    slots and freed (the write is taken as instantaneous): each one is added to the
+ *    swap cache (`add_to_swap`) and, its write done, deleted from it before it is freed
+ *    (`__delete_from_swap_cache`), which show_swap_cache_info() counts;
  * 3. with `mayWrite` (__GFP_FS) dirty page cache is written back: it becomes clean, to be
  *    freed by a later pass.
  * Nothing else is reclaimable (kernel pages; anonymous pages without swap). Scanned pages
@@ -42,6 +44,8 @@ export function shrinkZone(
     zone.anonPages -= swapped;
     zone.anonSwappedPages += swapped;
     mem.swapFreePages -= swapped;
+    mem.swapCacheAddTotal += swapped;
+    mem.swapCacheDelTotal += swapped;
     budget -= swapped;
   }
   if (mayWrite) {

@@ -14,6 +14,7 @@
  */
 
 import type { Arch, ZoneName } from "./gfp.js";
+import type { Pageset } from "./pageset.js";
 
 /** What a used page is: decides whether and how reclaim can free it (spec §4.9). */
 export type PageUse = "anon" | "cleanCache" | "dirtyCache" | "kernel";
@@ -27,7 +28,12 @@ export interface Zone {
   readonly type: number;
   readonly name: ZoneName;
   readonly highmem: boolean;
+  /** `spanned_pages`: the page frames of RAM the zone covers (the model's RAM has no holes). */
+  readonly spannedPages: number;
+  /** `present_pages`: spanned less the mem_map and reserved pages (free-area-init.ts). */
   readonly presentPages: number;
+  /** The limits of every online CPU's page lists for this zone (the same for all CPUs). */
+  readonly pageset: Pageset;
   freePages: number;
   pagesMin: number;
   pagesLow: number;
@@ -89,6 +95,11 @@ export interface MemoryModel {
   policyZone: number;
   readonly swapTotalPages: number;
   swapFreePages: number;
+  /** Online CPUs (`for_each_online_cpu` is 0 .. cpus-1). */
+  readonly cpus: number;
+  /** `swap_cache_info.add_total` and `.del_total`: pages put into and taken out of the swap cache. */
+  swapCacheAddTotal: number;
+  swapCacheDelTotal: number;
 }
 
 /** A zone is populated when it has present pages. */

@@ -126,6 +126,37 @@ describe("spec §4.3 zonelists", () => {
     expect(mem.zoneReclaimMode).toBe(1);
   });
 
+  it("i386 has no SLIT: a table that would reorder the nodes changes nothing", () => {
+    // include/asm-i386/topology.h defines no node_distance(), so every remote node is at
+    // REMOTE_DISTANCE (20) and build_zonelists falls back as with equal distances: the
+    // local node, then the next ids, wrapping round; 20 is not beyond RECLAIM_DISTANCE.
+    const nodes = [0, 1, 2].map((id) => ({
+      id,
+      zones: { DMA: id === 0 ? 4096 : 0, Normal: 1000 },
+    }));
+    const d = [
+      [10, 40, 15],
+      [40, 10, 15],
+      [15, 15, 10],
+    ];
+    const i386 = buildMemoryModel({ arch: "i386", hz: 250, numa: true, distance: d, nodes });
+    const order = (n: number) => names(nodeZonelist(i386, n, GFP_KERNEL));
+    expect(order(0)).toEqual(["0:Normal", "0:DMA", "1:Normal", "2:Normal"]);
+    expect(order(1)).toEqual(["1:Normal", "2:Normal", "0:Normal", "0:DMA"]);
+    expect(order(2)).toEqual(["2:Normal", "0:Normal", "0:DMA", "1:Normal"]);
+    expect(i386.zoneReclaimMode).toBe(0);
+    expect(i386.distance(0, 1)).toBe(20);
+    // The same table on x86_64 does reorder node 0's fallback and turns zone_reclaim on.
+    const x86 = buildMemoryModel({ arch: "x86_64", hz: 250, numa: true, distance: d, nodes });
+    expect(names(nodeZonelist(x86, 0, GFP_KERNEL))).toEqual([
+      "0:Normal",
+      "0:DMA",
+      "2:Normal",
+      "1:Normal",
+    ]);
+    expect(x86.zoneReclaimMode).toBe(1);
+  });
+
   it("a node without CPUs is preferred among equals (PENALTY_FOR_NODE_WITH_CPUS)", () => {
     const mem = buildMemoryModel({
       arch: "x86_64",
