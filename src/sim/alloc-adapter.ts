@@ -166,20 +166,33 @@ export class AllocatorPort implements MemoryPort {
   }
 
   memInfo(): MemInfo {
+    const mem = this.mem;
     let active = 0;
     let dirty = 0;
     let free = 0;
     let slab = 0;
     let total = 0;
+    let highmem = 0;
+    let reserved = 0;
     const zones = [];
-    for (const z of this.mem.zones) {
-      total += z.presentPages;
+    for (const z of mem.zones) {
+      // show_mem walks every page frame of every node: the mem_map and reserved pages
+      // are PageReserved, the rest the zone's present pages.
+      total += z.spannedPages;
+      if (z.highmem) highmem += z.spannedPages;
+      reserved += z.spannedPages - z.presentPages;
+      free += z.freePages;
       if (z.presentPages === 0) continue;
       const lru = z.anonPages + z.cleanCachePages + z.dirtyCachePages;
       active += lru;
       dirty += z.dirtyCachePages;
-      free += z.freePages;
       slab += z.kernelPages;
+      const pagesets = [];
+      for (let cpu = 0; cpu < mem.cpus; cpu++) {
+        // The model keeps the per-CPU lists empty (spec §4.9): every count is 0.
+        const { hot, cold } = z.pageset;
+        pagesets.push({ cpu, hot: { ...hot, count: 0 }, cold: { ...cold, count: 0 } });
+      }
       zones.push({
         node: z.nodeId,
         name: z.name,
@@ -194,20 +207,42 @@ export class AllocatorPort implements MemoryPort {
         allUnreclaimable: z.allUnreclaimable,
         lowmemReserve: [...z.lowmemReserve],
         freeArea: freeArea(z),
+        pagesets,
       });
     }
+    const ulong = (v: number) => v % 2 ** mem.bits;
     return {
+      arch: mem.arch,
       numa: this.numa,
       zones,
       active,
       inactive: 0,
       dirty,
+      writeback: 0,
+      unstable: 0,
       free,
       slab,
       mapped: 0,
-      swapFreePages: this.mem.swapFreePages,
-      swapTotalPages: this.mem.swapTotalPages,
+      pagetables: 0,
+      // Reclaim's swap-outs go into the swap cache and out again once written; nothing
+      // is swapped back in, so no lookups and no races.
+      swapCache: {
+        add: ulong(mem.swapCacheAddTotal),
+        delete: ulong(mem.swapCacheDelTotal),
+        findSuccess: 0,
+        findTotal: 0,
+        noentRace: 0,
+        existRace: 0,
+      },
+      swapFreePages: mem.swapFreePages,
+      swapTotalPages: mem.swapTotalPages,
       totalPages: total,
+      highmemPages: highmem,
+      reservedPages: reserved,
+      // Every page in use has one user: fork's copy-on-write pages stay the parent's own
+      // (spec §4.9) and page cache is not mapped; written swap pages leave the cache.
+      sharedPages: 0,
+      swapCachedPages: 0,
     };
   }
 

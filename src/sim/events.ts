@@ -8,6 +8,20 @@
 import type { AllocEvent } from "../alloc/events.js";
 import type { LogLevel } from "../oom/result.js";
 
+/** One per-CPU page list as show_mem() prints it: `hi`, `btch`, `usd`. */
+export interface PcpInfo {
+  high: number;
+  batch: number;
+  count: number;
+}
+
+/** A CPU's pageset in a zone: its hot and cold lists. */
+export interface PagesetInfo {
+  cpu: number;
+  hot: PcpInfo;
+  cold: PcpInfo;
+}
+
 /** Zone state for show_mem(), captured at the moment of the report. */
 export interface ZoneInfo {
   node: number;
@@ -23,20 +37,48 @@ export interface ZoneInfo {
   allUnreclaimable: boolean;
   lowmemReserve: number[];
   freeArea: number[];
+  /** Every online CPU's lists, CPU 0 first. */
+  pagesets: PagesetInfo[];
+}
+
+/** `swap_cache_info`, as show_swap_cache_info() prints it. */
+export interface SwapCacheInfo {
+  add: number;
+  delete: number;
+  findSuccess: number;
+  findTotal: number;
+  noentRace: number;
+  existRace: number;
 }
 
 export interface MemInfo {
+  /** Which architecture's show_mem() prints the report. */
+  arch: "i386" | "x86_64";
   numa: boolean;
+  /** The populated zones, in node then type order. */
   zones: ZoneInfo[];
   active: number;
   inactive: number;
   dirty: number;
+  writeback: number;
+  unstable: number;
   free: number;
   slab: number;
   mapped: number;
+  pagetables: number;
+  swapCache: SwapCacheInfo;
   swapFreePages: number;
   swapTotalPages: number;
+  /** The page frames of every node (`pages of RAM`). */
   totalPages: number;
+  /** Of which in HighMem zones (i386's `pages of HIGHMEM`). */
+  highmemPages: number;
+  /** PageReserved frames: the mem_map and the DMA reserve. */
+  reservedPages: number;
+  /** Sum of page_count - 1 over the pages in use. */
+  sharedPages: number;
+  /** Pages in the swap cache. */
+  swapCachedPages: number;
 }
 
 /** A kernel log line; a show_mem() placeholder carries the zone state of its moment. */

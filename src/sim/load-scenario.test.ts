@@ -1,17 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../errors.js";
+import { scenarioErrorOf as errorOf } from "../../test/support/scenario-error.js";
 import { parseScenario } from "./load-scenario.js";
-import { runScenarioText } from "./run.js";
-
-function errorOf(text: string): InputError {
-  try {
-    runScenarioText(text, () => {}, { file: "s.yaml" });
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error("no error");
-}
 
 describe("scenario validation", () => {
   it("rejects an unknown key with file:line:col and its path", () => {

@@ -42,7 +42,10 @@ const nodeSpec = z
   .object({
     id: nodeId,
     zones: zoneSizes,
-    /** Distances to every node in id order (the SLIT row); default 10 local, 20 remote. */
+    /**
+     * Distances to every node in id order (the SLIT row); default 10 local, 20 remote.
+     * 64-bit only: i386 has no node_distance().
+     */
     distance: z.array(z.number().int().min(10).max(255)).optional(),
   })
   .strict();
@@ -55,9 +58,18 @@ export const machineSchema = z
   .object({
     bits: z.union([z.literal(32), z.literal(64)]).default(64),
     hz: z.number().int().min(12).max(1535).default(250),
-    /** Total memory, split into the architecture's zones; or `nodes` with explicit zones. */
+    /**
+     * Total RAM, split into the architecture's zones; or `nodes` with the RAM of each
+     * zone. Either way the boot takes each zone's mem_map out of it (free_area_init_core).
+     */
     memory: size.optional(),
     nodes: z.array(nodeSpec).min(1).optional(),
+    /** The zone sizes are the zones' present pages, taken as they are (no mem_map subtracted). */
+    exact_zones: z.boolean().default(false),
+    /** x86_64 `dma_reserve`: pages reserved below 16 MiB before the zones are sized (default 0). */
+    dma_reserve: size.optional(),
+    /** Online CPUs: show_mem() prints each one's per-CPU lists (tasks still run one at a time). */
+    cpus: z.number().int().min(1).max(255).default(1),
     numa: z.boolean().optional(),
     cpusets_enabled: z.boolean().default(true),
     swap: size.default(0),

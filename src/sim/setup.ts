@@ -5,7 +5,6 @@
  * to ticks.
  */
 
-import type { MachineSpec as AllocMachineSpec, NodeSpec } from "../alloc/machine.js";
 import { InputError } from "../errors.js";
 import { bootInit, spawnKernelThread } from "../kernel/boot.js";
 import { CAPABILITIES, pidMaxLimit, ROOT_CAP_EFFECTIVE } from "../kernel/constants.js";
@@ -19,6 +18,7 @@ import { Engine } from "./engine.js";
 import type { SimEvent } from "./events.js";
 import { loadSnapshotTasks } from "./from-snapshot.js";
 import { jsonPath } from "./load-scenario.js";
+import { allocMachineSpec } from "./machine-spec.js";
 import type { OomCallRecord } from "./oom-call.js";
 import type { MachineSpec, ProcessSpec, Scenario } from "./scenario-schema.js";
 import { compileTimeline } from "./timeline.js";
@@ -57,55 +57,6 @@ function err(o: SetupOptions, path: PropertyKey[], expected: string): InputError
     line: pos?.line,
     column: pos?.col,
   });
-}
-
-const X86_64_DMA = 4096;
-const X86_64_DMA32_END = 1048576;
-const I386_NORMAL_END = 229376;
-
-/** The zones of a machine given only its total memory. */
-export function zonesForTotal(bits: 32 | 64, pages: number): NodeSpec["zones"] {
-  const dma = Math.min(pages, X86_64_DMA);
-  if (bits === 64) {
-    const dma32 = Math.min(pages, X86_64_DMA32_END) - dma;
-    return { DMA: dma, DMA32: dma32, Normal: pages - dma - dma32 };
-  }
-  const normal = Math.min(pages, I386_NORMAL_END) - dma;
-  return { DMA: dma, Normal: normal, HighMem: pages - dma - normal };
-}
-
-function allocSpec(m: MachineSpec, o: SetupOptions): AllocMachineSpec {
-  let nodes: NodeSpec[];
-  if (m.nodes !== undefined) {
-    if (m.memory !== undefined)
-      throw err(o, ["machine", "memory"], "give either memory or nodes, not both");
-    nodes = m.nodes.map((n) => {
-      const zones: NodeSpec["zones"] = {};
-      for (const [name, v] of Object.entries(n.zones)) zones[name as "DMA"] = sizeToPages(v!);
-      return { id: n.id, zones };
-    });
-  } else {
-    if (m.memory === undefined) throw err(o, ["machine"], "memory or nodes is required");
-    nodes = [{ id: 0, zones: zonesForTotal(m.bits, sizeToPages(m.memory)) }];
-  }
-  const distance: number[][] = [];
-  m.nodes?.forEach((n) => {
-    if (n.distance !== undefined) {
-      distance[n.id] = [];
-      m.nodes!.forEach((other, j) => {
-        distance[n.id]![other.id] = n.distance![j] ?? (n.id === other.id ? 10 : 20);
-      });
-    }
-  });
-  return {
-    arch: m.bits === 64 ? "x86_64" : "i386",
-    hz: m.hz,
-    numa: m.numa,
-    nodes,
-    distance: distance.length > 0 ? distance : undefined,
-    minFreeKbytes: m.min_free_kbytes,
-    swapPages: sizeToPages(m.swap),
-  };
 }
 
 function capsOf(spec: ProcessSpec, path: PropertyKey[], o: SetupOptions): number {
@@ -245,7 +196,7 @@ export function setupSimulation(
   o: SetupOptions,
 ): Simulation {
   const m = scenario.machine;
-  const spec = allocSpec(m, o);
+  const spec = allocMachineSpec(m, (path, expected) => err(o, path, expected));
   const pidMax = m.pid_max ?? 32768;
   if (pidMax > pidMaxLimit(m.bits))
     throw err(o, ["machine", "pid_max"], `at most ${pidMaxLimit(m.bits)} for ${m.bits}-bit`);
