@@ -48,6 +48,17 @@ describe("oomkit sim", () => {
     expect(r.stdout).toContain("OOM killer calls: 0");
   });
 
+  it("a run whose kernel log is empty says so in one line on stderr", () => {
+    const r = runCli(["sim", "examples/gfp-nofs-loop.yaml", "--until", "5s"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      "oomkit sim: the kernel printed nothing; the run ended at 1005.000000 s of uptime (time limit reached, 1 allocation still looping); --summary tells more\n",
+    );
+    const quiet = runCli(["sim", "examples/gfp-nofs-loop.yaml", "--until", "5s", "--summary"]);
+    expect(quiet.stderr).toBe("");
+  });
+
   it("--dump-oom writes a snapshot and a result per call, and `oom --json` agrees with each", () => {
     const out = join(dir, "dump");
     const r = runCli(["sim", "examples/memdie-wait.yaml", "--quiet", "--dump-oom", out]);

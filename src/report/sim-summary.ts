@@ -165,17 +165,17 @@ export class SummaryCollector {
   }
 }
 
+/** How the run ended, in the words of the summary. */
+export function endReasonText(s: SimSummary): string {
+  if (s.endReason === "idle") return "nothing left to do";
+  return s.endReason === "until" ? "time limit reached" : "kernel panic";
+}
+
 /** The summary as text, one fact per line. */
 export function renderSummary(s: SimSummary): string[] {
   const out: string[] = [];
   out.push(`Simulation summary (seed ${s.seed}, ${s.bits}-bit, HZ=${s.hz})`);
-  const why =
-    s.endReason === "idle"
-      ? "nothing left to do"
-      : s.endReason === "until"
-        ? "time limit reached"
-        : "kernel panic";
-  out.push(`  ran from ${s.start} s to ${s.end} s of uptime; ended: ${why}`);
+  out.push(`  ran from ${s.start} s to ${s.end} s of uptime; ended: ${endReasonText(s)}`);
   const byOutcome = new Map<string, number>();
   for (const c of s.oomCalls) byOutcome.set(c.outcome, (byOutcome.get(c.outcome) ?? 0) + 1);
   const outcomes = [...byOutcome].map(([k, v]) => `${v} ${k}`).join(", ");

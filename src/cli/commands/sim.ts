@@ -4,7 +4,7 @@ import { InputError, UsageError } from "../../errors.js";
 import { toResultJson } from "../../oom/result.js";
 import { simJsonLine } from "../../report/sim-json.js";
 import { simLogLines } from "../../report/sim-log.js";
-import { renderSummary, SummaryCollector } from "../../report/sim-summary.js";
+import { endReasonText, renderSummary, SummaryCollector } from "../../report/sim-summary.js";
 import { DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME } from "../../sim/default-scenario.js";
 import type { SimEvent } from "../../sim/events.js";
 import type { OomCallRecord } from "../../sim/oom-call.js";
@@ -111,6 +111,7 @@ export const registerSim: Register = (program) => {
       const showEvents = !opts.quiet;
       const tty = process.stderr.isTTY === true;
       let lastProgress = 0;
+      let logLines = 0;
       const dumpDir = opts.dumpOom;
       const sink = (e: SimEvent) => {
         if (e.type === "sim.start") {
@@ -120,7 +121,11 @@ export const registerSim: Register = (program) => {
         collector.add(e);
         if (!showEvents) return;
         if (opts.json) out.line(simJsonLine(e, hz));
-        else for (const l of simLogLines(e, { hz, printkTime })) out.line(l);
+        else
+          for (const l of simLogLines(e, { hz, printkTime })) {
+            out.line(l);
+            logLines++;
+          }
       };
       const result = runScenarioText(input.text, sink, {
         file: input.name,
@@ -165,6 +170,16 @@ export const registerSim: Register = (program) => {
         }
       }
       out.flush();
+      if (showEvents && !opts.json && !opts.summary && logLines === 0) {
+        // An empty kernel log is a true answer, but silence reads like a failure.
+        const s = collector.summary();
+        const looping = s.pendingAllocations.length;
+        const loops =
+          looping === 0 ? "" : `, ${looping} allocation${looping === 1 ? "" : "s"} still looping`;
+        process.stderr.write(
+          `oomkit sim: the kernel printed nothing; the run ended at ${s.end} s of uptime (${endReasonText(s)}${loops}); --summary tells more\n`,
+        );
+      }
       void result;
     });
 };
