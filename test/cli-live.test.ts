@@ -1,6 +1,6 @@
 /**
  * `oomkit snapshot` and `oomkit rank` end to end on the fake /proc trees of
- * test/fixtures/proc (modern-oom §4, §5; snapshot-format §2).
+ * test/fixtures/proc (modern-oom §4, §5; docs/formats.md §2).
  */
 
 import { spawnSync } from "node:child_process";

@@ -15,7 +15,7 @@ const SPEC_EXAMPLE = "test/fixtures/snapshots/spec-example.json";
 const SPEC_RESULT = "test/fixtures/snapshots/spec-example.result.json";
 
 describe("oomkit oom", () => {
-  it("reproduces the result of snapshot-format §5 exactly", () => {
+  it("reproduces the result of docs/formats.md §5 exactly", () => {
     const r = runCli(["oom", "--json", SPEC_EXAMPLE]);
     expect(r.status).toBe(0);
     expect(r.stderr).toBe("");

@@ -1,5 +1,5 @@
 /**
- * `oomkit validate` end to end (snapshot-format §3): valid files, an invalid one, stdin.
+ * `oomkit validate` end to end (docs/formats.md §3): valid files, an invalid one, stdin.
  */
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";

@@ -51,7 +51,7 @@ function killFreeing(mem: MemoryModel, zone: Zone, pages: number) {
   };
 }
 
-describe("spec §4.5 __alloc_pages", () => {
+describe("docs/oom-path.md §4.5 __alloc_pages", () => {
   it("the fast path: the first attempt at the low watermark serves from the first zone", () => {
     const { mem, ctx, dma32, zl } = pressured([4096, 1000]);
     expect(allocPagesFast(mem, ctx, GFP_KERNEL, 0, zl, "anon")).toBe(dma32);
@@ -330,7 +330,7 @@ describe("spec §4.5 __alloc_pages", () => {
     expect(r.events).toEqual([]);
   });
 
-  it("the failure message shares the printk rate limit (spec §7.2, quirk Q17)", () => {
+  it("the failure message shares the printk rate limit (docs/oom-path.md §7.2, quirk Q17)", () => {
     const { mem, ctx, zl } = pressured();
     const t = ctx.clock.jiffies;
     for (let i = 0; i < 10; i++) expect(ctx.printk.allow(t)).toBe(true);

@@ -1,5 +1,5 @@
 /**
- * `__alloc_pages(gfp, order, zonelist)` of 2.6.20, step by step as spec §4.5 numbers
+ * `__alloc_pages(gfp, order, zonelist)` of 2.6.20, step by step as docs/oom-path.md §4.5 numbers
  * them. The slow path is a generator: it yields sleeps (`congestion_wait`, the reclaim
  * naps, the one-jiffy OOM sleep), the `out_of_memory` call and events, and the caller
  * lets time pass and other tasks run before resuming it.
@@ -274,7 +274,7 @@ function log(level: "KERN_WARNING" | "placeholder", text: string): AllocRequest 
   return { kind: "event", event: { type: "log", level, text } };
 }
 
-/** `"%s: page allocation failure. order:%d, mode:0x%x"` (spec §4.5, §11). */
+/** `"%s: page allocation failure. order:%d, mode:0x%x"` (docs/oom-path.md §4.5, §11). */
 export function pageAllocationFailureLine(comm: string, order: number, gfp: number): string {
   return `${comm}: page allocation failure. order:${order}, mode:0x${(gfp >>> 0).toString(16)}`;
 }

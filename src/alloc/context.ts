@@ -33,7 +33,7 @@ export interface AllocContext {
    * and has a parent). Asked only by the softwall check's slow branch.
    */
   nodeInExclusiveAncestorMems(node: number): boolean;
-  /** The kernel-wide printk rate limit (spec §7.2), shared with the OOM report. */
+  /** The kernel-wide printk rate limit (docs/oom-path.md §7.2), shared with the OOM report. */
   readonly printk: PrintkRatelimit;
   /** `jiffies` now (ulong of the machine's width). */
   jiffies(): number;

@@ -1,5 +1,5 @@
 /**
- * The cpuset tests the allocator makes (spec §4.4): `cpuset_zone_allowed_softwall`,
+ * The cpuset tests the allocator makes (docs/oom-path.md §4.4): `cpuset_zone_allowed_softwall`,
  * `cpuset_zone_allowed_hardwall`, and `cpuset_zonelist_valid_mems_allowed` (§4.3).
  * Without CONFIG_CPUSETS the context reports one cpuset and allows every node.
  */

@@ -9,13 +9,13 @@ import type { Zone } from "./zone.js";
 
 /** Why a task sleeps uninterruptibly. */
 export type SleepReason =
-  /** `congestion_wait(WRITE, HZ/50)` in `__alloc_pages` retry loops (spec §4.5). */
+  /** `congestion_wait(WRITE, HZ/50)` in `__alloc_pages` retry loops (docs/oom-path.md §4.5). */
   | "congestion_wait"
-  /** `congestion_wait(WRITE, HZ/10)` between direct-reclaim passes (spec §4.6). */
+  /** `congestion_wait(WRITE, HZ/10)` between direct-reclaim passes (docs/oom-path.md §4.6). */
   | "reclaim"
-  /** `schedule_timeout_uninterruptible(1)` at the end of `out_of_memory` (spec §7.6). */
+  /** `schedule_timeout_uninterruptible(1)` at the end of `out_of_memory` (docs/oom-path.md §7.6). */
   | "oom"
-  /** `congestion_wait(WRITE, HZ/10)` between kswapd passes (spec §4.7). */
+  /** `congestion_wait(WRITE, HZ/10)` between kswapd passes (docs/oom-path.md §4.7). */
   | "kswapd";
 
 export type AllocEvent =
@@ -28,7 +28,7 @@ export type AllocEvent =
       classzoneIdx: number;
     }
   /**
-   * A slow-path attempt succeeded; `step` is the step of spec §4.5 that served it: 2 (after
+   * A slow-path attempt succeeded; `step` is the step of docs/oom-path.md §4.5 that served it: 2 (after
    * a restart), 6, 7, 10 or 11. The fast path (the first step 2) emits nothing.
    */
   | {
@@ -92,7 +92,7 @@ export type AllocRequest =
   | { kind: "event"; event: AllocEvent };
 
 /**
- * How the OOM core's call ended. `sleep` is the result's `sleep` field (spec §7.6): when
+ * How the OOM core's call ended. `sleep` is the result's `sleep` field (docs/oom-path.md §7.6): when
  * true the allocator itself yields the one-jiffy `{kind:"sleep", reason:"oom"}` request,
  * so the caller must not sleep on its own. `stop` ends the allocation: the machine
  * panicked, or current deadlocked on the cpuset mutex (quirk Q4) and never returns.

@@ -35,7 +35,7 @@ function twoNodes(zoneReclaimMode?: number) {
   return { mem, n0, n1, zl: nodeZonelist(mem, 0, GFP_KERNEL) };
 }
 
-describe("spec §4.4 cpuset_zone_allowed_softwall / hardwall", () => {
+describe("docs/oom-path.md §4.4 cpuset_zone_allowed_softwall / hardwall", () => {
   it("one cpuset allows everything", () => {
     const { mem, n1 } = twoNodes();
     const ctx = makeCtx(mem);
@@ -61,7 +61,7 @@ describe("spec §4.4 cpuset_zone_allowed_softwall / hardwall", () => {
   });
 });
 
-describe("spec §4.4 get_page_from_freelist", () => {
+describe("docs/oom-path.md §4.4 get_page_from_freelist", () => {
   it("walks the zonelist in order and falls back to the next node", () => {
     const { mem, n0, n1, zl } = twoNodes();
     const ctx = makeCtx(mem);
@@ -112,7 +112,7 @@ describe("spec §4.4 get_page_from_freelist", () => {
   });
 });
 
-describe("spec §4.4 zone_reclaim (NUMA, zone_reclaim_mode != 0)", () => {
+describe("docs/oom-path.md §4.4 zone_reclaim (NUMA, zone_reclaim_mode != 0)", () => {
   it("reclaims page cache from the local zone before falling back", () => {
     const { mem, n0, zl } = twoNodes(1);
     takeFreePages(n0, "cleanCache", 5000);

@@ -1,5 +1,5 @@
 /**
- * `get_page_from_freelist(gfp, order, zonelist, alloc_flags)` (spec §4.4) and the buddy
+ * `get_page_from_freelist(gfp, order, zonelist, alloc_flags)` (docs/oom-path.md §4.4) and the buddy
  * take (`buffered_rmqueue` / `__rmqueue`) on the canonical free layout of zone.ts.
  *
  * Not modelled: the NUMA zonelist cache (it changes which zone serves an allocation,

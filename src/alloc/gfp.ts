@@ -1,5 +1,5 @@
 /**
- * GFP bits, ALLOC_* flags and `gfp_zone()` of 2.6.20 (spec §4.1, §4.4, §12), as plain
+ * GFP bits, ALLOC_* flags and `gfp_zone()` of 2.6.20 (docs/oom-path.md §4.1, §4.4, §12), as plain
  * numbers so that the allocator's fast path tests them with single bit operations.
  */
 
@@ -31,9 +31,9 @@ export const GFP_USER = GFP_KERNEL | __GFP_HARDWALL;
 export const GFP_HIGHUSER = GFP_USER | __GFP_HIGHMEM;
 export const GFP_DMA = __GFP_DMA;
 export const GFP_DMA32 = __GFP_DMA32;
-/** A fresh anonymous page of a write fault (spec §4.1). */
+/** A fresh anonymous page of a write fault (docs/oom-path.md §4.1). */
 export const GFP_HIGHUSER_ZERO = GFP_HIGHUSER | __GFP_ZERO;
-/** The three bits whose conjunction is `GFP_THISNODE` on a NUMA build (spec §4.1). */
+/** The three bits whose conjunction is `GFP_THISNODE` on a NUMA build (docs/oom-path.md §4.1). */
 export const GFP_THISNODE_BITS = __GFP_THISNODE | __GFP_NOWARN | __GFP_NORETRY;
 
 export const ALLOC_NO_WATERMARKS = 0x01;
@@ -56,7 +56,7 @@ export const DEF_PRIORITY = 12;
 export type Arch = "x86_64" | "i386";
 export type ZoneName = "DMA" | "DMA32" | "Normal" | "HighMem";
 
-/** Zone type indices (spec §4.2). */
+/** Zone type indices (docs/oom-path.md §4.2). */
 export const ZONE_DMA = 0;
 export const ZONE_DMA32_X86_64 = 1;
 export const ZONE_NORMAL_X86_64 = 2;
@@ -80,7 +80,7 @@ export function isHighmemType(arch: Arch, type: number): boolean {
 
 /**
  * `gfp_zone(gfp)`: DMA if `__GFP_DMA`; else DMA32 if `__GFP_DMA32` and the arch has it;
- * else HIGHMEM if `__GFP_HIGHMEM` and the arch has it; else NORMAL (spec §4.1).
+ * else HIGHMEM if `__GFP_HIGHMEM` and the arch has it; else NORMAL (docs/oom-path.md §4.1).
  */
 export function gfpZone(arch: Arch, gfp: number): number {
   if (gfp & __GFP_DMA) return ZONE_DMA;

@@ -1,5 +1,5 @@
 /**
- * The page allocator of 2.6.20 as far as the OOM story needs it (spec §4): memory model,
+ * The page allocator of 2.6.20 as far as the OOM story needs it (docs/oom-path.md §4): memory model,
  * watermarks, zonelists, `__alloc_pages`, direct reclaim and kswapd.
  */
 

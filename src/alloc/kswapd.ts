@@ -1,5 +1,5 @@
 /**
- * kswapd (spec §4.7): `wakeup_kswapd`, `balance_pgdat` and the thread's loop. kswapd is
+ * kswapd (docs/oom-path.md §4.7): `wakeup_kswapd`, `balance_pgdat` and the thread's loop. kswapd is
  * the only code that flags a zone `all_unreclaimable`, and without that flag direct
  * reclaim keeps reporting progress and the OOM killer is never reached.
  *

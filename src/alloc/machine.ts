@@ -1,7 +1,7 @@
 /**
  * Boot: from a machine description to a `MemoryModel` with zone sizes, per-CPU pagesets,
  * zonelists, `min_free_kbytes`, watermarks and lowmem reserves derived as 2.6.20 derives
- * them (spec §4.2, §4.3). Every present page starts free; `takeFreePages` then sets up
+ * them (docs/oom-path.md §4.2, §4.3). Every present page starts free; `takeFreePages` then sets up
  * what is already in use.
  */
 

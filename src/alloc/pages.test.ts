@@ -41,7 +41,7 @@ function layoutOk(mem: MemoryModel): boolean {
   );
 }
 
-describe("spec §4.4 canonical free lists", () => {
+describe("docs/oom-path.md §4.4 canonical free lists", () => {
   it("nr_free is the binary layout of free_pages, order-10 blocks holding the rest", () => {
     const mem = buildMemoryModel({
       arch: "x86_64",
@@ -53,7 +53,7 @@ describe("spec §4.4 canonical free lists", () => {
   });
 });
 
-describe("spec §4.9 page bookkeeping", () => {
+describe("docs/oom-path.md §4.9 page bookkeeping", () => {
   it("anonymous pages partly in swap come back in proportion", () => {
     const mem = buildMemoryModel({
       arch: "x86_64",
@@ -152,7 +152,7 @@ function usedOf(mem: MemoryModel, zoneIndex: number, use: PageUse): number {
         : z.kernelPages;
 }
 
-describe("spec §4.9 invariants (fast-check)", () => {
+describe("docs/oom-path.md §4.9 invariants (fast-check)", () => {
   it("free + used = present in every zone after every step; the free layout adds up", () => {
     fc.assert(
       fc.property(machineArb, fc.array(opArb, { maxLength: 40 }), (m, ops) => {

@@ -46,7 +46,7 @@ function checkCount(nrPages: number): void {
 
 /**
  * Pages reaching the buddy lists: `free_pages` grows, and, as in `free_pages_bulk`,
- * `all_unreclaimable` is cleared and `pages_scanned` reset (spec §4.6; per-CPU lists are
+ * `all_unreclaimable` is cleared and `pages_scanned` reset (docs/oom-path.md §4.6; per-CPU lists are
  * off, §4.9, so every free reaches the buddy lists at once).
  */
 export function returnToFreeLists(zone: Zone, nrPages: number): void {

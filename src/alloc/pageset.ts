@@ -1,7 +1,7 @@
 /**
  * The per-CPU page lists' limits (mm/page_alloc.c `zone_batchsize`, `setup_pageset`),
  * which show_mem() prints for every zone and CPU. The model keeps the lists themselves
- * empty (spec §4.9): every free reaches the buddy lists at once, so each list's count
+ * empty (docs/oom-path.md §4.9): every free reaches the buddy lists at once, so each list's count
  * (`usd`) is 0; `high` and `batch` are what 2.6.20 would have set.
  */
 

@@ -32,7 +32,7 @@ function run<T>(ctx: TestCtx, gen: Generator<AllocRequest, T, unknown>) {
 
 const sleeps = (rs: AllocRequest[]) => rs.filter((r) => r.kind === "sleep");
 
-describe("spec §4.9 shrink_zone model", () => {
+describe("docs/oom-path.md §4.9 shrink_zone model", () => {
   it("scans min(lru, (lru >> priority) + 1) pages", () => {
     const { dma32 } = machine();
     expect(shrinkZoneScanCount(dma32, 12)).toBe(0);
@@ -64,7 +64,7 @@ describe("spec §4.9 shrink_zone model", () => {
   });
 });
 
-describe("spec §4.6 try_to_free_pages", () => {
+describe("docs/oom-path.md §4.6 try_to_free_pages", () => {
   it("returns 1 as soon as a pass has reclaimed SWAP_CLUSTER_MAX pages", () => {
     const { mem, dma32, zl } = machine();
     takeFreePages(dma32, "cleanCache", 28672);
@@ -163,7 +163,7 @@ describe("spec §4.6 try_to_free_pages", () => {
   });
 });
 
-describe("spec §4.7 kswapd", () => {
+describe("docs/oom-path.md §4.7 kswapd", () => {
   it("wakeup_kswapd: nothing above the low watermark; below it raises the order and wakes", () => {
     const { mem, dma32 } = machine();
     const ctx = makeCtx(mem);
@@ -243,7 +243,7 @@ describe("spec §4.7 kswapd", () => {
   });
 });
 
-describe("spec §4.6 did_some_progress == 0 is reachable only through kswapd", () => {
+describe("docs/oom-path.md §4.6 did_some_progress == 0 is reachable only through kswapd", () => {
   it("direct reclaim alone keeps reporting progress; after kswapd it reports none", () => {
     const { mem, dma, dma32, zl } = machine();
     takeFreePages(dma, "anon", 4096);

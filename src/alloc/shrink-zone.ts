@@ -1,5 +1,5 @@
 /**
- * `shrink_zone(priority, zone, sc)` as the model needs it (spec §4.6, §4.9): how many
+ * `shrink_zone(priority, zone, sc)` as the model needs it (docs/oom-path.md §4.6, §4.9): how many
  * LRU pages a pass scans, which of them it frees, and the `pages_scanned` bookkeeping.
  *
  * A pass at priority p scans `min(lru, (lru >> p) + 1)` pages (§4.9's default, capped so

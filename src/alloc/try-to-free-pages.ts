@@ -1,5 +1,5 @@
 /**
- * `try_to_free_pages(zones, gfp)`: direct reclaim (spec §4.6). A generator, because it
+ * `try_to_free_pages(zones, gfp)`: direct reclaim (docs/oom-path.md §4.6). A generator, because it
  * sleeps `congestion_wait(WRITE, HZ/10)` between its later passes, and time must pass
  * (kswapd runs, victims exit) while it does.
  *

@@ -9,7 +9,7 @@ function marks(mem: MemoryModel) {
   return mem.zones.map((z) => [z.name, z.pagesMin, z.pagesLow, z.pagesHigh, [...z.lowmemReserve]]);
 }
 
-describe("spec §4.2 min_free_kbytes, watermarks and lowmem_reserve", () => {
+describe("docs/oom-path.md §4.2 min_free_kbytes, watermarks and lowmem_reserve", () => {
   it("intSqrt is the exact floor square root", () => {
     for (const x of [0, 1, 2, 3, 4, 15, 16, 17, 2 ** 52 - 1, 2 ** 52, 2 ** 53 - 1]) {
       const r = intSqrt(x);
@@ -125,7 +125,7 @@ describe("spec §4.2 min_free_kbytes, watermarks and lowmem_reserve", () => {
   });
 });
 
-describe("spec §4.2 zone_watermark_ok", () => {
+describe("docs/oom-path.md §4.2 zone_watermark_ok", () => {
   const check = (free: number, mark: number, flags: number, order = 0, reserve = 0) =>
     watermarkOk(free, reserve, null, order, mark, flags);
 

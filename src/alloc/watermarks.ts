@@ -1,5 +1,5 @@
 /**
- * Watermarks and reserves (spec §4.2): `min_free_kbytes` at boot, `setup_per_zone_pages_min`,
+ * Watermarks and reserves (docs/oom-path.md §4.2): `min_free_kbytes` at boot, `setup_per_zone_pages_min`,
  * `setup_per_zone_lowmem_reserve` and `zone_watermark_ok`.
  */
 
@@ -95,7 +95,7 @@ export function setMinFreeKbytes(mem: MemoryModel, kbytes: number): void {
 
 /**
  * `zone_watermark_ok(z, order, mark, classzone_idx, alloc_flags)` with signed arithmetic
- * (spec §4.2). ALLOC_HIGH halves the mark first, then ALLOC_HARDER takes a quarter off.
+ * (docs/oom-path.md §4.2). ALLOC_HIGH halves the mark first, then ALLOC_HARDER takes a quarter off.
  */
 export function zoneWatermarkOk(
   z: Zone,
@@ -127,7 +127,7 @@ export function watermarkOk(
   if (allocFlags & ALLOC_HIGH) min -= Math.floor(min / 2);
   if (allocFlags & ALLOC_HARDER) min -= Math.floor(min / 4);
   // The kernel compares unsigned here; for a negative `free` (order >= 1) the loop below
-  // fails it anyway, so the signed comparison gives the same answer (spec §4.2 step 3).
+  // fails it anyway, so the signed comparison gives the same answer (docs/oom-path.md §4.2 step 3).
   if (free <= min + lowmemReserve) return false;
   for (let o = 0; o < order; o++) {
     const blocks = freeArea === null ? canonicalNrFree(freePages, o) : freeArea[o];

@@ -1,5 +1,5 @@
 /**
- * `zone_reclaim(zone, gfp, order)` (NUMA, `zone_reclaim_mode` != 0; spec §4.4 step 3):
+ * `zone_reclaim(zone, gfp, order)` (NUMA, `zone_reclaim_mode` != 0; docs/oom-path.md §4.4 step 3):
  * reclaim a little from a zone that failed its watermark before falling back to the next
  * zone. Synchronous (it never sleeps), so it can run inside `get_page_from_freelist`.
  *

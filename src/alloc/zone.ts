@@ -1,6 +1,6 @@
 /**
  * The machine's memory: nodes (`pg_data_t`), their zones and the few globals the page
- * allocator reads (spec §2, §4.2). Plain mutable records with one shape each, so that the
+ * allocator reads (docs/oom-path.md §2, §4.2). Plain mutable records with one shape each, so that the
  * allocator's fast path is a handful of property reads.
  *
  * Free lists: the model does not track page frames (the simulator charges pages to mms
@@ -16,7 +16,7 @@
 import type { Arch, ZoneName } from "./gfp.js";
 import type { Pageset } from "./pageset.js";
 
-/** What a used page is: decides whether and how reclaim can free it (spec §4.9). */
+/** What a used page is: decides whether and how reclaim can free it (docs/oom-path.md §4.9). */
 export type PageUse = "anon" | "cleanCache" | "dirtyCache" | "kernel";
 
 export interface Zone {

@@ -16,7 +16,7 @@ import { bindZonelist, classzoneIdx, nodeZonelist, zonelistPolicy } from "./zone
 
 const names = (list: readonly Zone[]) => list.map((z) => `${z.nodeId}:${z.name}`);
 
-describe("spec §4.1 gfp_zone", () => {
+describe("docs/oom-path.md §4.1 gfp_zone", () => {
   it("x86_64: DMA, DMA32, otherwise Normal (no HighMem)", () => {
     expect(gfpZone("x86_64", GFP_DMA)).toBe(0);
     expect(gfpZone("x86_64", GFP_DMA32)).toBe(1);
@@ -33,7 +33,7 @@ describe("spec §4.1 gfp_zone", () => {
   });
 });
 
-describe("spec §4.3 zonelists", () => {
+describe("docs/oom-path.md §4.3 zonelists", () => {
   it("one node: zones of types <= T from T down, empty zones left out", () => {
     const mem = buildMemoryModel({
       arch: "x86_64",

@@ -1,5 +1,5 @@
 /**
- * Zonelists (spec §4.3): `build_zonelists` for non-NUMA and NUMA builds,
+ * Zonelists (docs/oom-path.md §4.3): `build_zonelists` for non-NUMA and NUMA builds,
  * `find_next_best_node`, the MPOL_BIND custom zonelist (`bind_zonelist`) and the choice
  * between the two (`zonelist_policy`).
  */

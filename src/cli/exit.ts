@@ -9,7 +9,7 @@ export const EXIT_SYSTEM = 3;
 /** Prints an error as one line on stderr and returns the exit code it maps to. */
 export function reportError(err: unknown): number {
   if (err instanceof InputError) {
-    // snapshot-format §3: exactly `<file>: <json path>: <what was expected>`.
+    // docs/formats.md §3: exactly `<file>: <json path>: <what was expected>`.
     process.stderr.write(`${err.message}\n`);
     return EXIT_BAD_INPUT;
   }

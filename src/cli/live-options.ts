@@ -14,7 +14,7 @@ export function intOption(name: string, value: string, min: number, max: number)
   return n;
 }
 
-/** HZ of the simulated 2.6.20 kernel (snapshot-format §2.1: 12..1535). */
+/** HZ of the simulated 2.6.20 kernel (docs/formats.md §2.1: 12..1535). */
 export function hzOption(value: string): number {
   return intOption("--hz", value, 12, 1535);
 }

@@ -12,21 +12,21 @@ import { Scheduler } from "./scheduler.js";
 import { forceSigKill } from "./signal.js";
 import type { Task } from "./task.js";
 
-describe("clock (spec §10)", () => {
-  it("spec §10: jiffies start at 2^32 - 300·HZ and wrap five minutes after boot on 32-bit", () => {
+describe("clock (docs/oom-path.md §10)", () => {
+  it("docs/oom-path.md §10: jiffies start at 2^32 - 300·HZ and wrap five minutes after boot on 32-bit", () => {
     expect(initialJiffies(250)).toBe(2 ** 32 - 75000);
     expect(jiffiesAt(0, 250, 64)).toBe(4294892296);
     expect(jiffiesAt(75000, 250, 32)).toBe(0);
     expect(jiffiesAt(75000, 250, 64)).toBe(2 ** 32);
   });
 
-  it("spec §10: uptime and the printk time prefix come from ticks since boot", () => {
+  it("docs/oom-path.md §10: uptime and the printk time prefix come from ticks since boot", () => {
     expect(uptimeSeconds(1249, 250)).toBe(4);
     expect(printkTimePrefix(1251, 250)).toBe("[    5.004000] ");
     expect(printkTimePrefix(100001, 300)).toBe("[  333.336666] ");
   });
 
-  it("spec §10: task_timeslice at HZ 1000 and 250", () => {
+  it("docs/oom-path.md §10: task_timeslice at HZ 1000 and 250", () => {
     expect(taskTimeslice(120, 1000)).toBe(100);
     expect(taskTimeslice(100, 1000)).toBe(800);
     expect(taskTimeslice(139, 1000)).toBe(5);
@@ -53,7 +53,7 @@ function setup() {
   return { k, init, s };
 }
 
-describe("scheduler (spec §4.9)", () => {
+describe("scheduler (docs/oom-path.md §4.9)", () => {
   it("round-robins runnable tasks a tick at a time", () => {
     const { init, s } = setup();
     const a = { ...init, pid: 2 } as Task;
@@ -66,7 +66,7 @@ describe("scheduler (spec §4.9)", () => {
     expect(s.pickNext()).toBe(init);
   });
 
-  it("spec §9.1: SIGKILL wakes an interruptible sleeper but not an uninterruptible one", () => {
+  it("docs/oom-path.md §9.1: SIGKILL wakes an interruptible sleeper but not an uninterruptible one", () => {
     const { k, init, s } = setup();
     s.idle(init);
     forceSigKill(k, init, "oom");
@@ -81,7 +81,7 @@ describe("scheduler (spec §4.9)", () => {
     expect(s2.pickNext()).toBe(t);
   });
 
-  it("spec §10: each tick charges user or system time and the slice, refilled at 0", () => {
+  it("docs/oom-path.md §10: each tick charges user or system time and the slice, refilled at 0", () => {
     const { init, s } = setup();
     init.timeSlice = 1;
     s.chargeTick(init, true);

@@ -1,5 +1,5 @@
 /**
- * The simulated clock (spec §10): a jiffies counter that starts at INITIAL_JIFFIES and
+ * The simulated clock (docs/oom-path.md §10): a jiffies counter that starts at INITIAL_JIFFIES and
  * wraps as a BITS-wide unsigned long, and the monotonic clock derived from it.
  *
  * The model counts `ticks` since boot as a plain number (it never wraps and never goes
@@ -29,7 +29,7 @@ export function jiffiesDiff(a: number, b: number, bits: Bits): number {
 
 /**
  * Whole seconds and the microsecond remainder of the monotonic clock after `ticks`
- * (spec §10: `(jiffies - INITIAL_JIFFIES) · 10^9 / HZ` nanoseconds).
+ * (docs/oom-path.md §10: `(jiffies - INITIAL_JIFFIES) · 10^9 / HZ` nanoseconds).
  */
 export function monotonicAt(ticks: number, hz: number): { seconds: number; micros: number } {
   const seconds = Math.floor(ticks / hz);
@@ -44,7 +44,7 @@ export function uptimeSeconds(ticks: number, hz: number): number {
   return Math.floor(ticks / hz);
 }
 
-/** The printk time prefix `[%5lu.%06lu] ` for a moment `ticks` after boot (spec §11). */
+/** The printk time prefix `[%5lu.%06lu] ` for a moment `ticks` after boot (docs/oom-path.md §11). */
 export function printkTimePrefix(ticks: number, hz: number): string {
   const { seconds, micros } = monotonicAt(ticks, hz);
   return `[${String(seconds).padStart(5, " ")}.${String(micros).padStart(6, "0")}] `;

@@ -1,5 +1,5 @@
 /**
- * Constants of Linux 2.6.20 that the OOM path reads (spec §12, snapshot-format §2.7).
+ * Constants of Linux 2.6.20 that the OOM path reads (docs/oom-path.md §12, docs/formats.md §2.7).
  */
 
 export const OOM_DISABLE = -17;
@@ -99,7 +99,7 @@ export const CAP_SYS_ADMIN_MASK = 1 << 21;
 /** The effective set of an ordinary root process: everything but CAP_SETPCAP. */
 export const ROOT_CAP_EFFECTIVE = 0xfffffeff;
 
-/** GFP bits and composites of 2.6.20 (spec §4.1). */
+/** GFP bits and composites of 2.6.20 (docs/oom-path.md §4.1). */
 export const GFP_BITS: Readonly<Record<string, number>> = {
   __GFP_DMA: 0x1,
   __GFP_HIGHMEM: 0x2,
@@ -139,12 +139,12 @@ export function gfpComposites(numa: boolean): Readonly<Record<string, number>> {
   };
 }
 
-/** `select_bad_process` limits of `pid_max` (snapshot-format §2.4). */
+/** `select_bad_process` limits of `pid_max` (docs/formats.md §2.4). */
 export function pidMaxLimit(bits: 32 | 64): number {
   return bits === 32 ? 32768 : 4194304;
 }
 
-/** The three `message` arguments of `oom_kill_process` (spec §11). */
+/** The three `message` arguments of `oom_kill_process` (docs/oom-path.md §11). */
 export const MSG_OUT_OF_MEMORY = "Out of memory";
 export const MSG_MPOL_BIND = "No available memory (MPOL_BIND)";
 export const MSG_CPUSET = "No available memory in cpuset";
@@ -152,7 +152,7 @@ export const MSG_CPUSET = "No available memory in cpuset";
 export const PANIC_ON_OOM = "out of memory. panic_on_oom is selected";
 export const PANIC_NO_KILLABLE = "Out of memory and no killable processes...";
 
-/** `SHIFT_HZ` of linux/jiffies.h (spec §5.2); HZ outside 12..1535 does not build. */
+/** `SHIFT_HZ` of linux/jiffies.h (docs/oom-path.md §5.2); HZ outside 12..1535 does not build. */
 export function shiftHz(hz: number): number {
   if (hz < 12 || hz > 1535) throw new RangeError(`HZ ${hz} is outside 12..1535`);
   if (hz < 24) return 4;

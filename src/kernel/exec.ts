@@ -1,5 +1,5 @@
 /**
- * `execve` (spec §3.3): a non-leader first has every other thread killed and waits for
+ * `execve` (docs/oom-path.md §3.3): a non-leader first has every other thread killed and waits for
  * them (de_thread), then takes over the leader's pid, place in the process list and
  * start_time; every exec swaps in a fresh mm and drops the old one with mmput.
  */

@@ -1,5 +1,5 @@
 /**
- * `do_exit` in the order the OOM killer can observe (spec §9.3): PF_EXITING, exit_mm with
+ * `do_exit` in the order the OOM killer can observe (docs/oom-path.md §9.3): PF_EXITING, exit_mm with
  * mmput (pages return only when the last user drops the mm), exit_notify with the
  * reparenting of §3.2, zombie or immediate release (§3.4), and reaping by the parent.
  */
@@ -31,7 +31,7 @@ export function mmput(k: KernelState, mm: Mm, by: Task): boolean {
   return true;
 }
 
-/** `exit_mm`: the task's mm becomes null first, then mmput (spec §9.3 step 4). */
+/** `exit_mm`: the task's mm becomes null first, then mmput (docs/oom-path.md §9.3 step 4). */
 export function exitMm(k: KernelState, t: Task): void {
   const mm = t.mm;
   if (mm === null) return;
@@ -113,7 +113,7 @@ export function exitNotify(k: KernelState, t: Task, code: number): void {
   }
 }
 
-/** `release_task` (spec §3.4): the task leaves the pid hash and every list. */
+/** `release_task` (docs/oom-path.md §3.4): the task leaves the pid hash and every list. */
 export function releaseTask(k: KernelState, t: Task, by: "self" | "parent" | "exec"): void {
   if (k.tasks.get(t.pid) === t) k.tasks.delete(t.pid);
   if (k.processList.get(t.tgid) === t) k.processList.delete(t.tgid);

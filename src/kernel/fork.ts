@@ -1,5 +1,5 @@
 /**
- * `copy_process` / `do_fork` (spec §3.1): what a new task inherits, where it is linked
+ * `copy_process` / `do_fork` (docs/oom-path.md §3.1): what a new task inherits, where it is linked
  * (thread-group ring, parent's children list, global process list) and in which order.
  */
 
@@ -32,7 +32,7 @@ export interface ForkOptions {
 
 export type ForkResult = { ok: true; task: Task } | { ok: false; reason: "signal_pending" };
 
-/** Creates a child of `current` (spec §3.1). Fails if current has a signal pending. */
+/** Creates a child of `current` (docs/oom-path.md §3.1). Fails if current has a signal pending. */
 export function doFork(k: KernelState, current: Task, opts: ForkOptions): ForkResult {
   if (current.sigpending || current.sigkillPending) return { ok: false, reason: "signal_pending" };
   const flags = opts.cloneFlags;
@@ -44,7 +44,7 @@ export function doFork(k: KernelState, current: Task, opts: ForkOptions): ForkRe
     if ((flags & CLONE_VM) !== 0) mm.users += 1;
     else {
       // dup_mm: the address space is copied; its pages stay shared copy-on-write, so the
-      // child starts with no private resident pages of its own (spec §4.9).
+      // child starts with no private resident pages of its own (docs/oom-path.md §4.9).
       mm = k.newMm(Math.max(0, mm.totalVmPages - (opts.dontForkPages ?? 0)), opts.zoneCount);
     }
   }

@@ -1,5 +1,5 @@
 /**
- * The whole simulated kernel: the pid hash, the global process list (spec §3.1), the
+ * The whole simulated kernel: the pid hash, the global process list (docs/oom-path.md §3.1), the
  * cpusets, the clock and the hooks through which task lifetimes reach the page allocator
  * and the event stream. Pure: nothing here reads a real clock.
  */
@@ -19,7 +19,7 @@ export interface KernelHooks {
   exited(task: Task, code: number): void;
   /** The task left every list. */
   released(task: Task, by: "self" | "parent" | "exec"): void;
-  /** The task was reparented to `to` (spec §3.2). */
+  /** The task was reparented to `to` (docs/oom-path.md §3.2). */
   reparented(task: Task, to: Task | null): void;
   /** A task became runnable (woken); the scheduler queues it. */
   woken(task: Task): void;
@@ -104,7 +104,7 @@ export class KernelState {
     return this.tasks.get(1)!;
   }
 
-  /** Every task in `do_each_thread` order (spec §3.5). */
+  /** Every task in `do_each_thread` order (docs/oom-path.md §3.5). */
   *eachThread(): Generator<Task> {
     for (const leader of this.processList.values()) {
       for (const t of leader.group.threads) yield t;

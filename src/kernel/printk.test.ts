@@ -4,14 +4,14 @@ import { PrintkRatelimit, printkSuppressedLine } from "./printk.js";
 const HZ = 250;
 const T = 2 ** 32 - 300 * HZ + 5000;
 
-describe("spec §7.2 printk_ratelimit", () => {
+describe("docs/oom-path.md §7.2 printk_ratelimit", () => {
   it("the very first call passes (its now - 0 is clamped to the burst)", () => {
     const p = new PrintkRatelimit(HZ, 64);
     expect(p.allow(2 ** 32 - 300 * HZ)).toBe(true);
     expect(p.reportMissed).toBe(0);
   });
 
-  it("spec §14 example 11: ten pass at one jiffy, then one per 5*HZ with the missed count", () => {
+  it("docs/oom-path.md §14 example 11: ten pass at one jiffy, then one per 5*HZ with the missed count", () => {
     const p = new PrintkRatelimit(HZ, 64);
     const first = Array.from({ length: 12 }, () => p.allow(T));
     expect(first).toEqual([...Array(10).fill(true), false, false]);
@@ -22,7 +22,7 @@ describe("spec §7.2 printk_ratelimit", () => {
     expect(p.missed).toBe(0);
   });
 
-  it("spec §14 example 11: a call at T + 1249 is suppressed too and adds to missed", () => {
+  it("docs/oom-path.md §14 example 11: a call at T + 1249 is suppressed too and adds to missed", () => {
     const p = new PrintkRatelimit(HZ, 64);
     for (let i = 0; i < 12; i++) p.allow(T);
     expect(p.allow(T + 1249)).toBe(false);

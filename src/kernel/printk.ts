@@ -1,5 +1,5 @@
 /**
- * `printk_ratelimit()` of 2.6.20 (spec §7.2): one token bucket shared by every
+ * `printk_ratelimit()` of 2.6.20 (docs/oom-path.md §7.2): one token bucket shared by every
  * rate-limited message of the kernel: the OOM report header and the page allocation
  * failure warning among them (quirk Q17).
  */

@@ -52,15 +52,15 @@ function example6() {
   return { ...m, srv, t51, t52, helper, db, t61 };
 }
 
-describe("process model (spec §3)", () => {
-  it("spec §3.1: threads sit on their process's parent's list; a thread's child on the thread's", () => {
+describe("process model (docs/oom-path.md §3)", () => {
+  it("docs/oom-path.md §3.1: threads sit on their process's parent's list; a thread's child on the thread's", () => {
     const { k, init, t51 } = example6();
     expect(pids(init.children)).toEqual([50, 51, 52, 60, 61]);
     expect(pids(t51.children)).toEqual([55]);
     expect([...k.eachThread()].map((t) => t.pid)).toEqual([1, 50, 51, 52, 55, 60, 61]);
   });
 
-  it("spec §3.1: CLONE_VM shares the mm, fork duplicates it, CLONE_PARENT picks the grandparent", () => {
+  it("docs/oom-path.md §3.1: CLONE_VM shares the mm, fork duplicates it, CLONE_PARENT picks the grandparent", () => {
     const { k, init } = machine();
     const a = fork(k, init, 10);
     const b = fork(k, a, 11, CLONE_VM);
@@ -74,7 +74,7 @@ describe("process model (spec §3)", () => {
     expect(b.tgid).toBe(11);
   });
 
-  it("spec §3.1: fork splits the time slice and fails with a signal pending", () => {
+  it("docs/oom-path.md §3.1: fork splits the time slice and fails with a signal pending", () => {
     const { k, init } = machine();
     const a = fork(k, init, 10);
     a.timeSlice = 25;
@@ -85,7 +85,7 @@ describe("process model (spec §3)", () => {
     expect(doFork(k, a, { cloneFlags: 0, zoneCount: 1 }).ok).toBe(false);
   });
 
-  it("spec §3.2: an exiting thread's children go to the next live thread of its group", () => {
+  it("docs/oom-path.md §3.2: an exiting thread's children go to the next live thread of its group", () => {
     const { k, init, t51, t52, helper } = example6();
     doExit(k, t51, 0);
     expect(helper.realParent).toBe(t52);
@@ -94,7 +94,7 @@ describe("process model (spec §3)", () => {
     expect(pids(init.children)).toEqual([50, 52, 60, 61]);
   });
 
-  it("spec §3.2: a process's children go to init at the tail of its list, zombies reaped", () => {
+  it("docs/oom-path.md §3.2: a process's children go to init at the tail of its list, zombies reaped", () => {
     const { k, init } = machine();
     const a = fork(k, init, 10);
     const b = fork(k, a, 11);
@@ -110,7 +110,7 @@ describe("process model (spec §3)", () => {
     expect(k.tasks.has(12)).toBe(false);
   });
 
-  it("spec §3.4: a zombie stays on its parent's list until the parent waits", () => {
+  it("docs/oom-path.md §3.4: a zombie stays on its parent's list until the parent waits", () => {
     const { k, init } = machine();
     const a = fork(k, init, 10);
     const b = fork(k, a, 11);
@@ -123,7 +123,7 @@ describe("process model (spec §3)", () => {
     expect(k.tasks.has(11)).toBe(false);
   });
 
-  it("spec §3.4: a leader exiting before its threads stays a zombie until the last is released", () => {
+  it("docs/oom-path.md §3.4: a leader exiting before its threads stays a zombie until the last is released", () => {
     const { k, init, srv, t51, t52 } = example6();
     doExit(k, srv, 0);
     expect(srv.exitState).toBe(EXIT_ZOMBIE);
@@ -134,7 +134,7 @@ describe("process model (spec §3)", () => {
     expect(pids(init.children)).toEqual([60, 61, 55]);
   });
 
-  it("spec §9.3: the mm is freed once, only when its last user drops it", () => {
+  it("docs/oom-path.md §9.3: the mm is freed once, only when its last user drops it", () => {
     const freed: Mm[] = [];
     const { k, init } = machine({ mmFreed: (mm) => freed.push(mm) });
     const a = fork(k, init, 10);
@@ -148,7 +148,7 @@ describe("process model (spec §3)", () => {
     expect(freed).toEqual([mm]);
   });
 
-  it("spec §9.2: SIGKILL to one thread takes the whole group down; init discards it", () => {
+  it("docs/oom-path.md §9.2: SIGKILL to one thread takes the whole group down; init discards it", () => {
     const { k, init, srv, t51, t52 } = example6();
     forceSigKill(k, t51, "oom");
     expect(takePendingSignal(k, t51).kind).toBe("exited");
@@ -158,7 +158,7 @@ describe("process model (spec §3)", () => {
     expect(takePendingSignal(k, init).kind).toBe("discarded");
   });
 
-  it("spec §3.3: a non-leader exec takes the leader's pid, list position and start time", () => {
+  it("docs/oom-path.md §3.3: a non-leader exec takes the leader's pid, list position and start time", () => {
     const { k, init, srv, t51, t52 } = example6();
     srv.startTicks = 7;
     expect(startDeThread(k, t52)).toBe(true);

@@ -1,5 +1,5 @@
 /**
- * A one-CPU round-robin scheduler, a tick at a time (spec §4.9 "When a signalled task
+ * A one-CPU round-robin scheduler, a tick at a time (docs/oom-path.md §4.9 "When a signalled task
  * runs", §10): runnable tasks take turns, one tick each; sleepers wake when their timer
  * expires, in the order they went to sleep. No state is kept per idle task, so a machine
  * of 10^5 mostly idle tasks costs nothing per tick.
@@ -97,7 +97,7 @@ export class Scheduler {
     if (t.sched === "runnable") this.wake(t);
   }
 
-  /** Queues `t` before everything else (kswapd runs before other tasks, spec §4.9). */
+  /** Queues `t` before everything else (kswapd runs before other tasks, docs/oom-path.md §4.9). */
   wakeFirst(t: Task): void {
     this.wake(t);
     if (this.urgentQueue[0] !== t) this.urgentQueue.unshift(t);
@@ -105,7 +105,7 @@ export class Scheduler {
 
   /**
    * A runnable or interruptibly sleeping task that has just been sent SIGKILL runs on
-   * the next tick (spec §4.9), after kswapd and earlier such tasks. A task in an
+   * the next tick (docs/oom-path.md §4.9), after kswapd and earlier such tasks. A task in an
    * uninterruptible sleep is left alone until its sleep ends.
    */
   wakeSignalled(t: Task): void {
@@ -127,7 +127,7 @@ export class Scheduler {
   }
 
   /**
-   * The timer tick (spec §10): the running task is charged one jiffy of user or system
+   * The timer tick (docs/oom-path.md §10): the running task is charged one jiffy of user or system
    * time and one tick of its slice, which is refilled with task_timeslice at 0.
    */
   chargeTick(t: Task, kernelMode: boolean): void {

@@ -1,5 +1,5 @@
 /**
- * SIGKILL delivery (spec §9.1) and taking it on the way back to user mode (§9.2).
+ * SIGKILL delivery (docs/oom-path.md §9.1) and taking it on the way back to user mode (§9.2).
  * SIGKILL is the only signal the simulation sends, so the pending sets shrink to a flag.
  */
 
@@ -30,7 +30,7 @@ function wakeInterruptible(k: KernelState, t: Task): void {
 
 /**
  * `zap_other_threads`: SIGNAL_GROUP_EXIT, and SIGKILL to every other thread whose
- * exit_state is 0; non-leaders get exit_signal -1 (spec §9.2, §3.3).
+ * exit_state is 0; non-leaders get exit_signal -1 (docs/oom-path.md §9.2, §3.3).
  */
 export function zapOtherThreads(k: KernelState, t: Task, reason: "group_exit" | "exec"): void {
   const group = t.group;
@@ -54,7 +54,7 @@ export type SignalOutcome =
 
 /**
  * The return to user mode with SIGKILL pending: init discards it, kernel threads never get
- * here, anyone else runs `do_group_exit(SIGKILL)` (spec §9.2).
+ * here, anyone else runs `do_group_exit(SIGKILL)` (docs/oom-path.md §9.2).
  */
 export function takePendingSignal(k: KernelState, t: Task): SignalOutcome {
   if (!t.sigkillPending) return { kind: "none" };

@@ -1,6 +1,6 @@
 /**
  * A task (one thread, one `task_struct`) and the structures it points to: its thread
- * group, its mm and its cpuset (spec §2). Only the fields the OOM story reads or changes
+ * group, its mm and its cpuset (docs/oom-path.md §2). Only the fields the OOM story reads or changes
  * are kept, as plain numbers and references, so that 10^5 tasks stay cheap.
  */
 
@@ -43,7 +43,7 @@ export interface Mm {
   freed: boolean;
 }
 
-/** A cpuset (spec §2): mems_allowed, mem_exclusive, parent. */
+/** A cpuset (docs/oom-path.md §2): mems_allowed, mem_exclusive, parent. */
 export interface Cpuset {
   readonly path: string;
   readonly mems: readonly number[];

@@ -1,5 +1,5 @@
 /**
- * `unsigned long` arithmetic of a BITS-wide machine, exact, in bigint (spec §1).
+ * `unsigned long` arithmetic of a BITS-wide machine, exact, in bigint (docs/oom-path.md §1).
  * Everything here wraps modulo 2^BITS the way C does; the fast paths elsewhere fall
  * back to these functions whenever a value might leave the exactly representable range.
  */

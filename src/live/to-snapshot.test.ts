@@ -21,7 +21,7 @@ function roundTrip(s: Snapshot): Snapshot {
 
 const task = (s: Snapshot, pid: number) => s.tasks.find((t) => t.pid === pid)!;
 
-describe("liveToSnapshot (modern-oom §5, snapshot-format §2)", () => {
+describe("liveToSnapshot (modern-oom §5, docs/formats.md §2)", () => {
   for (const name of CASES) {
     it(`${name}: produces a valid oomkit.snapshot/1 that 2.6.20 can run`, async () => {
       const { snapshot } = await snap(fixtureFs(name));

@@ -1,5 +1,5 @@
 /**
- * A live machine as a 2.6.20 `Snapshot` (modern-oom §5, snapshot-format §2). The result is
+ * A live machine as a 2.6.20 `Snapshot` (modern-oom §5, docs/formats.md §2). The result is
  * valid by construction: threads follow their leader, parents are listed pids or 0,
  * children lists are exactly the tasks naming their parent, names are printable ASCII.
  */
@@ -249,7 +249,7 @@ export function liveToSnapshot(machine: LiveMachine, opts: SnapshotOptions): Liv
   return { snapshot, currentPolicy: current.policy, assumptions };
 }
 
-/** Every task's children list: exactly the tasks naming it as parent (snapshot-format §2.4). */
+/** Every task's children list: exactly the tasks naming it as parent (docs/formats.md §2.4). */
 function fillChildren(tasks: SnapshotTask[], processes: LiveProcess[]): void {
   const byPid = new Map(tasks.map((t) => [t.pid, t]));
   for (const t of tasks) if (t.parent !== 0 && !byPid.has(t.parent)) t.parent = 0;

@@ -1,5 +1,5 @@
 /**
- * `badness()` of mm/oom_kill.c (spec §5.1), in two forms that must agree:
+ * `badness()` of mm/oom_kill.c (docs/oom-path.md §5.1), in two forms that must agree:
  *
  * - `badnessExact` here follows the kernel step by step on bigints, wrapping modulo
  *   2^BITS, and can record each term for explanations;
@@ -176,7 +176,7 @@ export function badnessInputsAt(s: OomState, ctx: BadnessContext, i: number): Ba
   };
 }
 
-/** spec §5.1 step by step on bigints, wrapping modulo 2^BITS. */
+/** docs/oom-path.md §5.1 step by step on bigints, wrapping modulo 2^BITS. */
 export function badnessOf(p: BadnessInputs, m: BadnessMachine, trace?: BadnessTerm[]): bigint {
   const bits = m.bits;
   const note = (
@@ -261,7 +261,7 @@ export function badnessOf(p: BadnessInputs, m: BadnessMachine, trace?: BadnessTe
   const adj = p.oomkilladj;
   if (adj !== 0) {
     const was = points;
-    // KERNEL-QUIRK: Q3 and Q15 (spec §13): no 0 -> 1 guard, and the left shift drops high bits.
+    // KERNEL-QUIRK: Q3 and Q15 (docs/oom-path.md §13): no 0 -> 1 guard, and the left shift drops high bits.
     points = adj > 0 ? wrap(points << BigInt(adj), bits) : points >> BigInt(-adj);
     note(
       "oomkilladj",

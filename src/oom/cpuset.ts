@@ -1,5 +1,5 @@
 /**
- * The cpuset questions the OOM path asks (spec §4.4, §5.2), relative to `current`.
+ * The cpuset questions the OOM path asks (docs/oom-path.md §4.4, §5.2), relative to `current`.
  */
 
 import { __GFP_HARDWALL, __GFP_THISNODE } from "../kernel/constants.js";
@@ -26,7 +26,7 @@ export type SoftwallAnswer = "allowed" | "denied" | "deadlock";
 /**
  * `cpuset_zone_allowed_softwall(zone, gfp)` as `constrained_alloc()` meets it: under
  * `cpuset_lock()`. The branch that would take callback_mutex to look up the exclusive
- * ancestor never returns (KERNEL-QUIRK: Q4, spec §7.4).
+ * ancestor never returns (KERNEL-QUIRK: Q4, docs/oom-path.md §7.4).
  */
 export function cpusetZoneAllowedSoftwall(s: OomState, node: number): SoftwallAnswer {
   if (!s.cpusetsEnabled || s.numberOfCpusets <= 1) return "allowed";

@@ -1,5 +1,5 @@
 /**
- * The worked examples of spec §14, each at the HZ values and word widths it gives.
+ * The worked examples of docs/oom-path.md §14, each at the HZ values and word widths it gives.
  * Unless a row says otherwise: uid = euid = 1000, no caps, nice 0, oomkilladj 0.
  */
 
@@ -11,7 +11,7 @@ import type { OomResult } from "./result.js";
 const scores = (r: OomResult) => Object.fromEntries(r.badness.map((b) => [b.pid, b.points]));
 const texts = (r: OomResult) => r.log.filter((l) => l.level !== "placeholder").map((l) => l.text);
 
-describe("spec §14 Example 1: child first", () => {
+describe("docs/oom-path.md §14 Example 1: child first", () => {
   const spec = (hz: number, bits: 32 | 64): SnapshotSpec => ({
     hz,
     bits,
@@ -105,7 +105,7 @@ describe("spec §14 Example 1: child first", () => {
   });
 });
 
-describe("spec §14 Example 2: HZ changes the victim", () => {
+describe("docs/oom-path.md §14 Example 2: HZ changes the victim", () => {
   const spec = (hz: number, bits: 32 | 64): SnapshotSpec => ({
     hz,
     bits,
@@ -139,7 +139,7 @@ describe("spec §14 Example 2: HZ changes the victim", () => {
   }
 });
 
-describe("spec §14 Example 3: first eligible task wins at score 0; OOM_DISABLE", () => {
+describe("docs/oom-path.md §14 Example 3: first eligible task wins at score 0; OOM_DISABLE", () => {
   const tasks = (adj10: number) => [
     { pid: 1, comm: "init", vm: 100, uid: 0 },
     { pid: 10, parent: 1, comm: "a", vm: 3, adj: adj10 },
@@ -179,7 +179,7 @@ describe("spec §14 Example 3: first eligible task wins at score 0; OOM_DISABLE"
   });
 });
 
-describe("spec §14 Example 4: ties and the order of adjustments", () => {
+describe("docs/oom-path.md §14 Example 4: ties and the order of adjustments", () => {
   for (const bits of [64, 32] as const) {
     for (const hz of [100, 250, 1000]) {
       it(`${bits}-bit HZ=${hz}: ties go to the earliest task`, () => {
@@ -206,7 +206,7 @@ describe("spec §14 Example 4: ties and the order of adjustments", () => {
   }
 });
 
-describe("spec §14 Example 5: width-dependent results and %li", () => {
+describe("docs/oom-path.md §14 Example 5: width-dependent results and %li", () => {
   const run = (
     bits: 32 | 64,
     t30: SnapshotSpec["tasks"][number],
@@ -272,7 +272,7 @@ describe("spec §14 Example 5: width-dependent results and %li", () => {
   }
 });
 
-describe("spec §14 Example 6: threads, and the child of a thread", () => {
+describe("docs/oom-path.md §14 Example 6: threads, and the child of a thread", () => {
   const spec = (hz: number, bits: 32 | 64, dbVm = 70000): SnapshotSpec => ({
     hz,
     bits,
@@ -321,7 +321,7 @@ describe("spec §14 Example 6: threads, and the child of a thread", () => {
   });
 });
 
-describe("spec §14 Example 7: walking the children list", () => {
+describe("docs/oom-path.md §14 Example 7: walking the children list", () => {
   for (const bits of [64, 32] as const) {
     it(`${bits}-bit: zombie, OOM_DISABLE and mm-sharing children are passed over`, () => {
       const r = runOutOfMemory(
@@ -353,7 +353,7 @@ describe("spec §14 Example 7: walking the children list", () => {
   }
 });
 
-describe("spec §14 Example 8: a CLONE_VM sharer (Q1, Q2)", () => {
+describe("docs/oom-path.md §14 Example 8: a CLONE_VM sharer (Q1, Q2)", () => {
   for (const bits of [64, 32] as const) {
     it(`${bits}-bit: lt-main is killed, the sharer is only 'signalled' through lt-main`, () => {
       const r = runOutOfMemory(
@@ -382,7 +382,7 @@ describe("spec §14 Example 8: a CLONE_VM sharer (Q1, Q2)", () => {
   }
 });
 
-describe("spec §14 Example 9: every divisor", () => {
+describe("docs/oom-path.md §14 Example 9: every divisor", () => {
   const rows = (hz: number, bits: 32 | 64) =>
     buildSnapshot({
       hz,
@@ -431,7 +431,7 @@ describe("spec §14 Example 9: every divisor", () => {
   }
 });
 
-describe("spec §14 Example 10: cpuset constraint (NUMA, x86_64)", () => {
+describe("docs/oom-path.md §14 Example 10: cpuset constraint (NUMA, x86_64)", () => {
   const spec = (gfp: number): SnapshotSpec => ({
     uptime: 1000,
     nodes: [{ id: 0 }, { id: 1 }],
@@ -480,7 +480,7 @@ describe("spec §14 Example 10: cpuset constraint (NUMA, x86_64)", () => {
   });
 });
 
-describe("spec §14 Example 11: the rate limit as the snapshot sees it", () => {
+describe("docs/oom-path.md §14 Example 11: the rate limit as the snapshot sees it", () => {
   const base: SnapshotSpec = {
     tasks: [
       { pid: 1, comm: "init", vm: 100, uid: 0 },

@@ -14,7 +14,7 @@ function floorSqrtReference(x: bigint): bigint {
   return lo;
 }
 
-describe("int_sqrt (spec §5.2)", () => {
+describe("int_sqrt (docs/oom-path.md §5.2)", () => {
   it("is floor(sqrt(x)) exhaustively for small values at both widths", () => {
     for (let x = 0n; x < 70000n; x++) {
       const want = floorSqrtReference(x);

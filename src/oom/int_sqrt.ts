@@ -1,5 +1,5 @@
 /**
- * `int_sqrt()` of lib/int_sqrt.c (spec §5.2): the digit-by-digit integer square root,
+ * `int_sqrt()` of lib/int_sqrt.c (docs/oom-path.md §5.2): the digit-by-digit integer square root,
  * starting from bit BITS-2. It returns floor(sqrt(x)) for every unsigned long.
  */
 

@@ -1,5 +1,5 @@
 /**
- * `out_of_memory(zonelist, gfp_mask, order)` of mm/oom_kill.c (spec §7): one call, from
+ * `out_of_memory(zonelist, gfp_mask, order)` of mm/oom_kill.c (docs/oom-path.md §7): one call, from
  * the notifier chain to the one-jiffy sleep, on a frozen kernel state.
  */
 
@@ -49,7 +49,7 @@ export function outOfMemory(s: OomState, options: OutOfMemoryOptions = {}): OomR
     constraint: ConstraintName | null,
     extra: Partial<Pick<OomResult, "panic" | "selected">> = {},
   ): OomResult => {
-    // Step 8 (spec §7.6): sleep a jiffy unless current now has TIF_MEMDIE.
+    // Step 8 (docs/oom-path.md §7.6): sleep a jiffy unless current now has TIF_MEMDIE.
     const sleeps = outcome === "killed" || outcome === "aborted";
     return {
       outcome,
@@ -70,10 +70,10 @@ export function outOfMemory(s: OomState, options: OutOfMemoryOptions = {}): OomR
     return finish("panic", constraint, { panic: text, selected: selected ?? null });
   };
 
-  // Step 1 (spec §7.1): the notifier chain; pages freed end the call at once.
+  // Step 1 (docs/oom-path.md §7.1): the notifier chain; pages freed end the call at once.
   if (s.notifierFreed > 0n) return finish("notifier", null);
 
-  // Step 2 (spec §7.2): the rate-limited report.
+  // Step 2 (docs/oom-path.md §7.2): the rate-limited report.
   if (s.printkRatelimit) {
     if (s.printkSuppressed > 0) {
       fx.printk("KERN_WARNING", `printk: ${s.printkSuppressed} messages suppressed.`);
@@ -88,21 +88,21 @@ export function outOfMemory(s: OomState, options: OutOfMemoryOptions = {}): OomR
     fx.printk("placeholder", "show_mem()");
   }
 
-  // Steps 3 and 4 (spec §7.3, §7.4): cpuset_lock(), tasklist lock, then the constraint.
+  // Steps 3 and 4 (docs/oom-path.md §7.3, §7.4): cpuset_lock(), tasklist lock, then the constraint.
   const constraint = constrainedAlloc(s);
   if (constraint === "deadlock") return finish("deadlock", null);
 
-  // Step 5 (spec §7.5).
+  // Step 5 (docs/oom-path.md §7.5).
   if (constraint === "memory_policy" || constraint === "cpuset") {
     const message = constraint === "cpuset" ? MSG_CPUSET : MSG_MPOL_BIND;
-    // KERNEL-QUIRK: Q8 (spec §13): current itself, score 0, no selection.
+    // KERNEL-QUIRK: Q8 (docs/oom-path.md §13): current itself, score 0, no selection.
     oomKillProcess(s, fx, s.current, 0, message);
     return finish("killed", constraint, { selected: { pid: t.pid[s.current]!, points: 0n } });
   }
-  // KERNEL-QUIRK: Q6 (spec §13): panic_on_oom is read only here.
+  // KERNEL-QUIRK: Q6 (docs/oom-path.md §13): panic_on_oom is read only here.
   if (s.panicOnOom !== 0) return panic(PANIC_ON_OOM, "none");
   // The kernel's `goto retry` after a kill that did nothing. A frozen state cannot
-  // reach it (snapshot-format §4); the bound keeps a changed model from spinning.
+  // reach it (docs/formats.md §4); the bound keeps a changed model from spinning.
   for (let attempt = 0; attempt < 2; attempt++) {
     const selection = selectBadProcess(s, onBadness, options.policy, options.policyContext);
     if (selection.kind === "abort") return finish("aborted", "none");

@@ -1,5 +1,5 @@
 /**
- * Invariants of one out_of_memory() call over generated kernel states (spec §5–§8).
+ * Invariants of one out_of_memory() call over generated kernel states (docs/oom-path.md §5–§8).
  */
 
 import fc from "fast-check";
@@ -14,7 +14,7 @@ import { compileState } from "./state.js";
 const runs = { numRuns: 400 };
 
 describe("OOM invariants (fast-check)", () => {
-  it("every fast badness() score of a selection equals the exact bigint badness() (spec §5.1)", () => {
+  it("every fast badness() score of a selection equals the exact bigint badness() (docs/oom-path.md §5.1)", () => {
     fc.assert(
       fc.property(snapshotArbitrary, (snapshot) => {
         const s = compileState(snapshot);
@@ -27,7 +27,7 @@ describe("OOM invariants (fast-check)", () => {
     );
   });
 
-  it("the fast selection equals the all-bigint selection (spec §6)", () => {
+  it("the fast selection equals the all-bigint selection (docs/oom-path.md §6)", () => {
     fc.assert(
       fc.property(snapshotArbitrary, (snapshot) => {
         const fast = selectBadProcess(compileState(snapshot));
@@ -42,7 +42,7 @@ describe("OOM invariants (fast-check)", () => {
     );
   });
 
-  it("selection never picks pid 1, nor an OOM_DISABLE task other than an exiting current (spec §6)", () => {
+  it("selection never picks pid 1, nor an OOM_DISABLE task other than an exiting current (docs/oom-path.md §6)", () => {
     fc.assert(
       fc.property(snapshotArbitrary, (snapshot) => {
         const r = runOutOfMemory(snapshot);
@@ -59,7 +59,7 @@ describe("OOM invariants (fast-check)", () => {
     );
   });
 
-  it("ties go to the first task in task-list order (spec §6)", () => {
+  it("ties go to the first task in task-list order (docs/oom-path.md §6)", () => {
     fc.assert(
       fc.property(snapshotArbitrary, (snapshot) => {
         const r = runOutOfMemory(snapshot);
@@ -106,7 +106,7 @@ describe("OOM invariants (fast-check)", () => {
     );
   });
 
-  it("every TIF_MEMDIE set was preceded by its SIGKILL, and the sleep follows the contract (spec §7.6)", () => {
+  it("every TIF_MEMDIE set was preceded by its SIGKILL, and the sleep follows the contract (docs/oom-path.md §7.6)", () => {
     fc.assert(
       fc.property(snapshotArbitrary, (snapshot) => {
         const r = runOutOfMemory(snapshot);

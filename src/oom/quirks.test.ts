@@ -1,5 +1,5 @@
 /**
- * One test per quirk of spec §13 that can show within one `out_of_memory()` call.
+ * One test per quirk of docs/oom-path.md §13 that can show within one `out_of_memory()` call.
  * Q20 is unreachable on a frozen state and Q21 lives in the allocator (src/alloc).
  */
 
@@ -11,7 +11,7 @@ import type { OomResult } from "./result.js";
 const texts = (r: OomResult) => r.log.filter((l) => l.level !== "placeholder").map((l) => l.text);
 const init = { pid: 1, comm: "init", vm: 100, uid: 0 };
 
-describe("spec §13 quirks", () => {
+describe("docs/oom-path.md §13 quirks", () => {
   it("Q1: a thread's OOM_DISABLE does not protect its process", () => {
     const r = runOutOfMemory(
       buildSnapshot({
@@ -324,7 +324,7 @@ describe("spec §13 quirks", () => {
   });
 });
 
-describe("spec §8.3 refusals", () => {
+describe("docs/oom-path.md §8.3 refusals", () => {
   it("an exiting init as current in a constrained OOM is refused with the WARN_ON report", () => {
     const r = runOutOfMemory(
       buildSnapshot({
@@ -360,7 +360,7 @@ describe("spec §8.3 refusals", () => {
     ]);
   });
 
-  it("init as current with a sharer of its mm signals init itself (spec §8.3)", () => {
+  it("init as current with a sharer of its mm signals init itself (docs/oom-path.md §8.3)", () => {
     const r = runOutOfMemory(
       buildSnapshot({
         nodes: [{ id: 0 }, { id: 1 }],

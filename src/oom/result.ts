@@ -1,5 +1,5 @@
 /**
- * What one call of `out_of_memory()` did (snapshot-format §4), in exact form.
+ * What one call of `out_of_memory()` did (docs/formats.md §4), in exact form.
  * `toResultJson` turns it into the `oomkit.result/1` document.
  */
 

@@ -1,6 +1,6 @@
 /**
- * `select_bad_process()` of mm/oom_kill.c (spec §6): one pass over every thread in
- * do_each_thread order, with the checks in the kernel's order, and `badness()` (spec §5.1)
+ * `select_bad_process()` of mm/oom_kill.c (docs/oom-path.md §6): one pass over every thread in
+ * do_each_thread order, with the checks in the kernel's order, and `badness()` (docs/oom-path.md §5.1)
  * computed inline.
  *
  * The fast path works on float64 numbers. Every intermediate value is kept at or below
@@ -89,7 +89,7 @@ export function selectBadProcess(
       if ((a & ATTR_MEMDIE) !== 0) return { kind: "abort", index: i };
       if ((a & ATTR_EXITING) !== 0) {
         if (i !== current) return { kind: "abort", index: i };
-        // KERNEL-QUIRK: Q11 (spec §6 step 3.4): exiting current is chosen with ULONG_MAX
+        // KERNEL-QUIRK: Q11 (docs/oom-path.md §6 step 3.4): exiting current is chosen with ULONG_MAX
         // and the checks below still run for it: there is no `continue`.
         chosen = i;
         bestBig = ulongMax;
@@ -97,7 +97,7 @@ export function selectBadProcess(
       if ((a & ATTR_OOM_DISABLE) !== 0) continue;
     }
 
-    // badness(p, uptime), spec §5.1; the mm is not null here. -1: use the exact path.
+    // badness(p, uptime), docs/oom-path.md §5.1; the mm is not null here. -1: use the exact path.
     let points = -1;
     if ((a & ATTR_SWAPOFF) === 0) {
       let p = totalVm[m]!;

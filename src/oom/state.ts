@@ -1,6 +1,6 @@
 /**
  * The kernel state one `out_of_memory()` call reads, compiled from a validated snapshot
- * into flat typed arrays (one slot per task, in do_each_thread order, spec §3.5).
+ * into flat typed arrays (one slot per task, in do_each_thread order, docs/oom-path.md §3.5).
  *
  * Unsigned longs are stored as float64 when they are at most 2^53 - 1, which is exact.
  * A larger value is stored as NaN with its exact bigint in a side table; the badness fast

@@ -1,6 +1,6 @@
 /**
  * Every task's `badness()` with the terms that made it, and why selection would pass it
- * over: the answer to "why this task and not that one" (spec §5, §6).
+ * over: the answer to "why this task and not that one" (docs/oom-path.md §5, §6).
  */
 
 import { OOM_DISABLE, PF_EXITING } from "../kernel/constants.js";

@@ -12,7 +12,7 @@ import type { VictimPolicy } from "./types.js";
 
 const ULONG_MAX_64 = (1n << 64n) - 1n;
 
-describe("2.6.20 policy: eligibility (spec §6 step 3, in the kernel's order)", () => {
+describe("2.6.20 policy: eligibility (docs/oom-path.md §6 step 3, in the kernel's order)", () => {
   const ctx = context({ current: 0 });
   it("no mm and init are skipped", () => {
     expect(policy.eligibility(view({ hasMm: false }), ctx, 1).kind).toBe("skip");
@@ -51,7 +51,7 @@ describe("2.6.20 policy: eligibility (spec §6 step 3, in the kernel's order)", 
   });
 });
 
-describe("2.6.20 policy: score (spec §5.1)", () => {
+describe("2.6.20 policy: score (docs/oom-path.md §5.1)", () => {
   const ctx = context({ hz: 250, uptimeSeconds: 100_000n });
   const score = (over: Parameters<typeof view>[0]) => policy.score(view(over), ctx);
   it("total_vm plus half of each child's total_vm plus one", () => {

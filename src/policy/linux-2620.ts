@@ -1,6 +1,6 @@
 /**
- * Linux 2.6.20's rule as a policy: `select_bad_process()`'s checks (spec §6) and
- * `badness()` (spec §5.1). The score of a view is `badnessOf`, the arithmetic that
+ * Linux 2.6.20's rule as a policy: `select_bad_process()`'s checks (docs/oom-path.md §6) and
+ * `badness()` (docs/oom-path.md §5.1). The score of a view is `badnessOf`, the arithmetic that
  * `badnessExact` runs on the compiled state; over a compiled state the policy hands the
  * whole selection to the typed-array loop of `selectBadProcess`, which that arithmetic
  * backs wherever a value leaves the number fast path.
@@ -52,7 +52,7 @@ export function badnessOfView(
   return badnessOf(badnessInputsOfView(view, ctx), machineOf(ctx), trace);
 }
 
-/** The checks of spec §6 step 3, in the kernel's order. */
+/** The checks of docs/oom-path.md §6 step 3, in the kernel's order. */
 function eligibility(view: CandidateView, ctx: PolicyContext, index?: number): Eligibility {
   if (!view.hasMm) return { kind: "skip", reason: "no mm" };
   if (view.isInit) return { kind: "skip", reason: "init (pid 1)" };
@@ -61,7 +61,7 @@ function eligibility(view: CandidateView, ctx: PolicyContext, index?: number): E
     if (index === undefined || index !== ctx.current) {
       return { kind: "abort", reason: "PF_EXITING: a task is already exiting" };
     }
-    // KERNEL-QUIRK: Q11 (spec §6 step 3.4): exiting current is chosen with ULONG_MAX,
+    // KERNEL-QUIRK: Q11 (docs/oom-path.md §6 step 3.4): exiting current is chosen with ULONG_MAX,
     // even when it is OOM_DISABLE.
     return {
       kind: "take",

@@ -84,7 +84,7 @@ export type Eligibility =
   /**
    * The task becomes the choice at once with these points, whatever was chosen before, and
    * is not scored; later candidates are compared with the points as usual (2.6.20's exiting
-   * `current`, chosen with ULONG_MAX even when OOM_DISABLE, spec §6 step 3.4).
+   * `current`, chosen with ULONG_MAX even when OOM_DISABLE, docs/oom-path.md §6 step 3.4).
    */
   | { kind: "take"; points: bigint; reason: string };
 

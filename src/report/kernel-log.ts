@@ -1,5 +1,5 @@
 /**
- * Kernel log text from result log lines (spec §11): each line carries the `<N>` tag
+ * Kernel log text from result log lines (docs/oom-path.md §11): each line carries the `<N>` tag
  * the kernel gives it; a line printed without a level gets the default level 4.
  */
 

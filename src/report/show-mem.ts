@@ -1,5 +1,5 @@
 /**
- * The text of a show_mem() report (spec §7.2), line for line as 2.6.20 prints it for the
+ * The text of a show_mem() report (docs/oom-path.md §7.2), line for line as 2.6.20 prints it for the
  * zone state captured with the report, each line with its level. A printk without a
  * level gets the default 4; text that continues an unfinished line (show_node's
  * "Node %d ", the lowmem_reserve values, the free-area counts) belongs to that line.

@@ -1,5 +1,5 @@
 /**
- * The kernel log of a simulation (spec §11): the `log` events of the stream, each line
+ * The kernel log of a simulation (docs/oom-path.md §11): the `log` events of the stream, each line
  * with its `<N>` level tag and, with printk_time, the `[%5lu.%06lu] ` time after it. A
  * show_mem() report is rendered from the zone state captured with it (show-mem.ts); the
  * stack dump stays a placeholder.

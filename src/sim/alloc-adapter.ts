@@ -189,7 +189,7 @@ export class AllocatorPort implements MemoryPort {
       slab += z.kernelPages;
       const pagesets = [];
       for (let cpu = 0; cpu < mem.cpus; cpu++) {
-        // The model keeps the per-CPU lists empty (spec §4.9): every count is 0.
+        // The model keeps the per-CPU lists empty (docs/oom-path.md §4.9): every count is 0.
         const { hot, cold } = z.pageset;
         pagesets.push({ cpu, hot: { ...hot, count: 0 }, cold: { ...cold, count: 0 } });
       }
@@ -240,7 +240,7 @@ export class AllocatorPort implements MemoryPort {
       highmemPages: highmem,
       reservedPages: reserved,
       // Every page in use has one user: fork's copy-on-write pages stay the parent's own
-      // (spec §4.9) and page cache is not mapped; written swap pages leave the cache.
+      // (docs/oom-path.md §4.9) and page cache is not mapped; written swap pages leave the cache.
       sharedPages: 0,
       swapCachedPages: 0,
     };

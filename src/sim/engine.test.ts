@@ -10,8 +10,8 @@ function events(text: string): SimEvent[] {
 
 const MACHINE = "machine: {bits: 64, hz: 250, memory: 64MiB, uptime: 1000}\n";
 
-describe("engine (spec §4.9, §7.6, §9)", () => {
-  it("spec §9.4: a victim stuck in the allocator dies only after its allocation returns; OOMs abort meanwhile", () => {
+describe("engine (docs/oom-path.md §4.9, §7.6, §9)", () => {
+  it("docs/oom-path.md §9.4: a victim stuck in the allocator dies only after its allocation returns; OOMs abort meanwhile", () => {
     const text = `${MACHINE}processes:
   - {name: renderer, pid: 1500, start: 100, total_vm: 20000, rss: 8000}
   - {name: indexer, pid: 1600, start: 200, total_vm: 3000, rss: 1000}
@@ -33,7 +33,7 @@ timeline:
       expect(calls[i]! - calls[i - 1]!).toBeGreaterThanOrEqual(1);
   });
 
-  it("spec §7.6: a current that is itself the victim gets TIF_MEMDIE, does not sleep, and dies after its fault", () => {
+  it("docs/oom-path.md §7.6: a current that is itself the victim gets TIF_MEMDIE, does not sleep, and dies after its fault", () => {
     const text = `${MACHINE}processes:
   - {name: leaker, pid: 700, start: 10, total_vm: 1000, rss: 500}
 timeline:
@@ -48,7 +48,7 @@ timeline:
     expect(freed.type === "mm.free" && freed.pid).toBe(700);
   });
 
-  it("spec §4.9: an idle victim runs its exit on the next tick and its memory returns then", () => {
+  it("docs/oom-path.md §4.9: an idle victim runs its exit on the next tick and its memory returns then", () => {
     const text = `${MACHINE}processes:
   - {name: big, pid: 800, start: 10, total_vm: 9000, rss: 8000}
   - {name: leaker, pid: 801, start: 900, total_vm: 1000, rss: 500}
@@ -65,7 +65,7 @@ timeline:
     expect(ev.some((e) => e.type === "alloc.done" && e.pid === 801 && e.ok)).toBe(true);
   });
 
-  it("spec §3.4: zombies stay until their parent waits, init reaps at once", () => {
+  it("docs/oom-path.md §3.4: zombies stay until their parent waits, init reaps at once", () => {
     const text = `${MACHINE}processes:
   - {name: parent, pid: 900, children: [{name: kid, pid: 901}]}
 timeline:
@@ -83,7 +83,7 @@ timeline:
   });
 });
 
-describe("teardown window (spec §4.9, §15)", () => {
+describe("teardown window (docs/oom-path.md §4.9, §15)", () => {
   it("with a teardown time, a second OOM in the window no longer waits for the victim and picks another", () => {
     const scenario = (
       teardown: string,

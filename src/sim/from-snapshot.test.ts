@@ -6,7 +6,7 @@ import { runScenarioText } from "./run.js";
 import type { Simulation } from "./setup.js";
 
 describe("from_snapshot", () => {
-  it("spec §3: rebuilds tasks, thread groups, shared mms and children-list order of a snapshot", () => {
+  it("docs/oom-path.md §3: rebuilds tasks, thread groups, shared mms and children-list order of a snapshot", () => {
     const source = parseSnapshot(EXAMPLE_SNAPSHOT_TEXT, "example.json");
     let sim: Simulation | undefined;
     runScenarioText(

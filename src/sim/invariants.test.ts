@@ -86,7 +86,7 @@ const scenarioArb = fc
   }));
 
 describe("simulation invariants (fast-check)", () => {
-  it("spec §4.9, §9.3, §10: pages conserved, memory returned once by the last user, no signal after reaping, time monotonic", () => {
+  it("docs/oom-path.md §4.9, §9.3, §10: pages conserved, memory returned once by the last user, no signal after reaping, time monotonic", () => {
     fc.assert(
       fc.property(scenarioArb, (doc) => {
         let sim: Simulation | undefined;

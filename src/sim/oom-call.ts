@@ -49,7 +49,7 @@ function header(current: Task, gfpMask: number, order: number): string {
   return `${current.comm} invoked oom-killer: gfp_mask=0x${gfpMask.toString(16)}, order=${order}, oomkilladj=${current.oomkilladj}`;
 }
 
-/** The flow steps the call took, derived from its result (spec §7). */
+/** The flow steps the call took, derived from its result (docs/oom-path.md §7). */
 export function oomSteps(
   snapshot: Snapshot,
   r: OomResult,
@@ -108,7 +108,7 @@ export function callOutOfMemory(
     suppressed = rl.suppressed;
   }
   if (env.cpusetLockHeld && notifierFreed === 0) {
-    // The report is printed, then cpuset_lock() never returns (spec §7.3, §7.4).
+    // The report is printed, then cpuset_lock() never returns (docs/oom-path.md §7.3, §7.4).
     if (allowed) {
       if (suppressed > 0)
         emit({ type: "log", level: "KERN_WARNING", text: printkSuppressedLine(suppressed) });

@@ -1,6 +1,6 @@
 /**
  * The kernel state at the instant of an `out_of_memory()` call, as the snapshot the OOM
- * core reads (snapshot-format §2): tasks in do_each_thread order with their exact
+ * core reads (docs/formats.md §2): tasks in do_each_thread order with their exact
  * children lists, the mms they use, the cpusets, current, the request and what the other
  * subsystems answer (the notifier chain, the shared printk rate limit).
  */

@@ -92,7 +92,7 @@ export const machineSchema = z
       .default(0),
     pid_max: z.number().int().min(301).optional(),
     /**
-     * How long exit_mmap takes (spec §4.9, §15): the pages of a freed mm return this long
+     * How long exit_mmap takes (docs/oom-path.md §4.9, §15): the pages of a freed mm return this long
      * after its last user dropped it. Default 0: at once, within the exiting task's step.
      */
     teardown: time.default(0),

@@ -1,5 +1,5 @@
 /**
- * One tick of one task (spec §4.9): a task with SIGKILL pending that is back on its way
+ * One tick of one task (docs/oom-path.md §4.9): a task with SIGKILL pending that is back on its way
  * to user mode takes it and exits in this step; a task in the allocator resumes it and
  * dies only after the allocation returns; otherwise the task works through its queue.
  */
@@ -303,7 +303,7 @@ function runAlloc(ctx: SimContext, t: Task, act: AllocActivity): void {
       if (out.reason === "deadlock") ctx.sched.block(t);
       return;
     } else if (act.item.kind === "fault") {
-      // VM_FAULT_OOM (spec §4.8): init yields and retries; anyone else dies alone.
+      // VM_FAULT_OOM (docs/oom-path.md §4.8): init yields and retries; anyone else dies alone.
       if (t.pid === 1) return;
       ctx.emit({ type: "log", level: "default", text: `VM: killing process ${t.comm}` });
       w.activity = null;

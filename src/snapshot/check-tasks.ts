@@ -1,5 +1,5 @@
 /**
- * The task rules of snapshot-format §3 item 8 that relate tasks to each other and to the
+ * The task rules of docs/formats.md §3 item 8 that relate tasks to each other and to the
  * rest of the document: unique pids, mm and cpuset references, online mems_allowed,
  * parents, thread groups (leaders, placement, one mm) and children lists. Tasks are
  * checked in list order and the first task with a violation ends the scan, so the cost

@@ -1,5 +1,5 @@
 /**
- * The rules of snapshot-format §3 that relate values to each other (items 5–10): nodes,
+ * The rules of docs/formats.md §3 that relate values to each other (items 5–10): nodes,
  * the cpuset tree, mm ids, the current task and the zonelist. The task rules are in
  * check-tasks.ts. `checkSemantics` returns the first violation in document order.
  */

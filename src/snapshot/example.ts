@@ -1,5 +1,5 @@
 /**
- * The embedded example (the one of snapshot-format §5): bash runs out of memory; bash
+ * The embedded example (the one of docs/formats.md §5): bash runs out of memory; bash
  * itself scores highest because each of java's two threads adds half of java's size, and
  * oom_kill_process() then kills bash's first child with its own mm, java. jhelper shares
  * java's mm from another thread group, so java receives a second SIGKILL (quirk Q2).

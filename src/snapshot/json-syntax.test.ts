@@ -11,8 +11,8 @@ function parses(text: string): boolean {
   }
 }
 
-describe("findJsonSyntaxError (spec §3.1: not JSON)", () => {
-  test("spec §3.1: agrees with JSON.parse on valid JSON text", () => {
+describe("findJsonSyntaxError (docs/formats.md §3.1: not JSON)", () => {
+  test("docs/formats.md §3.1: agrees with JSON.parse on valid JSON text", () => {
     fc.assert(
       fc.property(fc.json(), fc.constantFrom("", " ", "\n", "\t\r\n"), (text, space) => {
         expect(findJsonSyntaxError(space + text + space)).toBeUndefined();
@@ -20,7 +20,7 @@ describe("findJsonSyntaxError (spec §3.1: not JSON)", () => {
     );
   });
 
-  test("spec §3.1: finds an error exactly when JSON.parse fails, on damaged JSON text", () => {
+  test("docs/formats.md §3.1: finds an error exactly when JSON.parse fails, on damaged JSON text", () => {
     const damaged = fc
       .tuple(
         fc.json(),
@@ -55,7 +55,7 @@ describe("findJsonSyntaxError (spec §3.1: not JSON)", () => {
     ["\ufeff{}", 1, 1, "expected a value, got U+FEFF"],
     ["[01]", 1, 3, "expected ',' or ']', got \"1\""],
     ["[-]", 1, 2, 'expected a value, got "-"'],
-  ])("spec §3.1: %j fails at %i:%i", (text, line, column, problem) => {
+  ])("docs/formats.md §3.1: %j fails at %i:%i", (text, line, column, problem) => {
     expect(findJsonSyntaxError(text)).toMatchObject({ line, column, problem });
   });
 

@@ -1,5 +1,5 @@
 /**
- * The value rules of snapshot-format §1–§2: integers in ranges, ulongs, names, node ids,
+ * The value rules of docs/formats.md §1–§2: integers in ranges, ulongs, names, node ids,
  * cpuset paths, comm strings and gfp masks, each with the message a person reads when
  * the value is wrong.
  */

@@ -16,10 +16,10 @@ function minimal(extra: Record<string, unknown> = {}): Record<string, unknown> {
   };
 }
 
-describe("parseSnapshot: the example of spec §5", () => {
+describe("parseSnapshot: the example of docs/formats.md §5", () => {
   const snapshot = parseSnapshot(SPEC_EXAMPLE, "spec-example.json");
 
-  test("spec §5: loads with every default applied", () => {
+  test("docs/formats.md §5: loads with every default applied", () => {
     expect(snapshot.kernel).toEqual({
       bits: 64,
       hz: 250,
@@ -48,7 +48,7 @@ describe("parseSnapshot: the example of spec §5", () => {
     });
   });
 
-  test("spec §5: tasks get tgid, children, times, cpuset and mems_allowed defaults", () => {
+  test("docs/formats.md §5: tasks get tgid, children, times, cpuset and mems_allowed defaults", () => {
     expect(snapshot.tasks.map((t) => [t.pid, t.tgid, t.children])).toEqual([
       [1, 1, [300, 500]],
       [2, 2, []],
@@ -83,8 +83,8 @@ describe("parseSnapshot: the example of spec §5", () => {
   });
 });
 
-describe("defaults of spec §2", () => {
-  test("spec §2.2: without cpusets there is one top cpuset over every online node", () => {
+describe("defaults of docs/formats.md §2", () => {
+  test("docs/formats.md §2.2: without cpusets there is one top cpuset over every online node", () => {
     const s = validateSnapshot(
       minimal({ kernel: { bits: 64, hz: 100, uptime: 0, nodes: [{ id: 3 }, { id: 1 }] } }),
       "x.json",
@@ -93,7 +93,7 @@ describe("defaults of spec §2", () => {
     expect(s.tasks[0]!.mems_allowed).toEqual([1, 3]);
   });
 
-  test("spec §2.2: mem_exclusive defaults to true for / only", () => {
+  test("docs/formats.md §2.2: mem_exclusive defaults to true for / only", () => {
     const s = validateSnapshot(
       minimal({
         cpusets: [
@@ -109,7 +109,7 @@ describe("defaults of spec §2", () => {
     ]);
   });
 
-  test("spec §2.4: cpuset defaults to / and mems_allowed to the mems of the task's cpuset", () => {
+  test("docs/formats.md §2.4: cpuset defaults to / and mems_allowed to the mems of the task's cpuset", () => {
     const s = validateSnapshot(
       minimal({
         kernel: { bits: 64, hz: 100, uptime: 0, nodes: [{ id: 0 }, { id: 1 }] },
@@ -132,7 +132,7 @@ describe("defaults of spec §2", () => {
     ]);
   });
 
-  test("spec §2.4: the default children list follows the task list, threads included", () => {
+  test("docs/formats.md §2.4: the default children list follows the task list, threads included", () => {
     const s = validateSnapshot(
       minimal({
         tasks: [
@@ -148,7 +148,7 @@ describe("defaults of spec §2", () => {
     expect(s.tasks.map((t) => t.children)).toEqual([[7, 5, 6], [2], [], [], []]);
   });
 
-  test("spec §2.4: an explicit children list keeps its order", () => {
+  test("docs/formats.md §2.4: an explicit children list keeps its order", () => {
     const s = validateSnapshot(
       minimal({
         tasks: [
@@ -162,7 +162,7 @@ describe("defaults of spec §2", () => {
     expect(s.tasks[0]!.children).toEqual([3, 2]);
   });
 
-  test("spec §2.1/§2.3/§2.8: kernel flags, nodes, mms and env defaults", () => {
+  test("docs/formats.md §2.1/§2.3/§2.8: kernel flags, nodes, mms and env defaults", () => {
     const s = validateSnapshot(
       minimal({
         kernel: {
@@ -196,7 +196,7 @@ describe("defaults of spec §2", () => {
     });
   });
 
-  test("spec §1: name lists come out in table order, node lists in ascending order", () => {
+  test("docs/formats.md §1: name lists come out in table order, node lists in ascending order", () => {
     const s = validateSnapshot(
       minimal({
         kernel: { bits: 64, hz: 100, uptime: 0, nodes: [{ id: 5 }, { id: 2 }] },
@@ -225,12 +225,12 @@ describe("defaults of spec §2", () => {
     });
   });
 
-  test("spec §2.5: current may be a kernel thread", () => {
+  test("docs/formats.md §2.5: current may be a kernel thread", () => {
     expect(validateSnapshot(minimal(), "x.json").current).toBe(1);
   });
 });
 
-describe("gfp_mask forms (spec §2.6)", () => {
+describe("gfp_mask forms (docs/formats.md §2.6)", () => {
   const mask = (gfp_mask: unknown, numa = true) =>
     validateSnapshot(
       minimal({
@@ -246,11 +246,11 @@ describe("gfp_mask forms (spec §2.6)", () => {
     ["0x0", 0],
     ["0x000000d0", 0xd0],
     ["0xffffffff", 0xffffffff],
-  ])("spec §2.6: hex string %s", (text, value) => {
+  ])("docs/formats.md §2.6: hex string %s", (text, value) => {
     expect(mask(text)).toBe(value);
   });
 
-  test("spec §2.6: names are OR-ed together, [] is 0", () => {
+  test("docs/formats.md §2.6: names are OR-ed together, [] is 0", () => {
     expect(mask([])).toBe(0);
     expect(mask(["GFP_KERNEL"])).toBe(0xd0);
     expect(mask(["GFP_KERNEL", "__GFP_HARDWALL"])).toBe(0x200d0);
@@ -259,27 +259,27 @@ describe("gfp_mask forms (spec §2.6)", () => {
     expect(mask(["GFP_NOWAIT"])).toBe(0);
   });
 
-  test("spec §2.6: GFP_THISNODE is 0x41200 with CONFIG_NUMA and 0 without", () => {
+  test("docs/formats.md §2.6: GFP_THISNODE is 0x41200 with CONFIG_NUMA and 0 without", () => {
     expect(mask(["GFP_THISNODE"], true)).toBe(0x41200);
     expect(mask(["GFP_THISNODE"], false)).toBe(0);
     expect(mask(["GFP_THISNODE", "__GFP_THISNODE"], false)).toBe(0x40000);
   });
 });
 
-describe("big ulongs (spec §1)", () => {
+describe("big ulongs (docs/formats.md §1)", () => {
   const withMm = (bits: 32 | 64, total_vm: unknown, uptime: unknown = 0) =>
     minimal({
       kernel: { bits, hz: 100, uptime, nodes: [{ id: 0 }] },
       mms: [{ id: "m", total_vm }],
     });
 
-  test("spec §1: 64-bit ULONG_MAX as a string, LONG_MAX uptime", () => {
+  test("docs/formats.md §1: 64-bit ULONG_MAX as a string, LONG_MAX uptime", () => {
     const s = validateSnapshot(withMm(64, "18446744073709551615", "9223372036854775807"), "x.json");
     expect(s.mms[0]!.total_vm).toBe(18446744073709551615n);
     expect(s.kernel.uptime).toBe(9223372036854775807n);
   });
 
-  test("spec §1: 2^53-1 as a JSON number, 2^53 as a string", () => {
+  test("docs/formats.md §1: 2^53-1 as a JSON number, 2^53 as a string", () => {
     expect(validateSnapshot(withMm(64, 9007199254740991), "x.json").mms[0]!.total_vm).toBe(
       9007199254740991n,
     );
@@ -288,13 +288,13 @@ describe("big ulongs (spec §1)", () => {
     );
   });
 
-  test("spec §1: leading zeros are allowed", () => {
+  test("docs/formats.md §1: leading zeros are allowed", () => {
     expect(
       validateSnapshot(withMm(64, "000018446744073709551615"), "x.json").mms[0]!.total_vm,
     ).toBe(18446744073709551615n);
   });
 
-  test("spec §1: 32-bit ULONG_MAX and LONG_MAX are the limits", () => {
+  test("docs/formats.md §1: 32-bit ULONG_MAX and LONG_MAX are the limits", () => {
     const s = validateSnapshot(withMm(32, 4294967295, "2147483647"), "x.json");
     expect(s.mms[0]!.total_vm).toBe(4294967295n);
     expect(s.kernel.uptime).toBe(2147483647n);
@@ -308,7 +308,7 @@ describe("big ulongs (spec §1)", () => {
 });
 
 describe("error messages", () => {
-  test("spec §3: one InputError whose message is <file>: <path>: <expected>", () => {
+  test("docs/formats.md §3: one InputError whose message is <file>: <path>: <expected>", () => {
     const doc = minimal();
     (doc.tasks as Record<string, unknown>[])[0]!.oomkilladj = 20;
     let caught: unknown;
@@ -323,14 +323,14 @@ describe("error messages", () => {
     );
   });
 
-  test("spec §3: long strings are shortened in messages", () => {
+  test("docs/formats.md §3: long strings are shortened in messages", () => {
     const doc = minimal({ format: "x".repeat(100) });
     expect(() => validateSnapshot(doc, "x.json")).toThrow(
       `x.json: format: must be "oomkit.snapshot/1", got "${"x".repeat(40)}..." (100 characters)`,
     );
   });
 
-  test("spec §3: a syntax error names the line and column", () => {
+  test("docs/formats.md §3: a syntax error names the line and column", () => {
     expect(() =>
       parseSnapshot('{"format": "oomkit.snapshot/1",\n\n  "kernel": {,}}', "s.json"),
     ).toThrow('s.json:3:14: $: not valid JSON: expected a property name in double quotes, got ","');

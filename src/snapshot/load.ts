@@ -1,5 +1,5 @@
 /**
- * Loading an `oomkit.snapshot/1` document (snapshot-format §1–§3). Every problem becomes
+ * Loading an `oomkit.snapshot/1` document (docs/formats.md §1–§3). Every problem becomes
  * one InputError `<file>: <json path>: <what was expected>`; a JSON syntax error also
  * carries the line and column where it is known.
  *

@@ -1,5 +1,5 @@
 /**
- * The name tables of snapshot-format §2.7 as bit positions, so that a name list can be
+ * The name tables of docs/formats.md §2.7 as bit positions, so that a name list can be
  * checked for unknown and repeated names, compared and shared through one small mask.
  */
 import { CAPABILITIES, PF_FLAGS, TIF_NAMES } from "../kernel/constants.js";

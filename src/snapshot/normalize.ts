@@ -1,5 +1,5 @@
 /**
- * Applies the defaults of snapshot-format §2 to a document that has the right shape,
+ * Applies the defaults of docs/formats.md §2 to a document that has the right shape,
  * giving the `Snapshot` form: ulongs as bigint, gfp_mask as a number, node lists in
  * ascending order, name lists in the order of their table (§2.7), every optional key
  * filled in (but an mm's `rss` and `swap`, which stay absent when not given) and every

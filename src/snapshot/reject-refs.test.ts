@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { cases, rejection } from "../../test/support/snapshot-cases.js";
 
-cases("spec §3.5: nodes", [
+cases("docs/formats.md §3.5: nodes", [
   ["empty", (d) => (d.kernel.nodes = []), "kernel.nodes", /at least one entry, got an empty array/],
   [
     "repeated id",
@@ -26,7 +26,7 @@ cases("spec §3.5: nodes", [
   ],
 ]);
 
-cases("spec §3.6: cpusets", [
+cases("docs/formats.md §3.6: cpusets", [
   [
     "relative path",
     (d) => (d.cpusets[1].path = "a"),
@@ -91,7 +91,7 @@ cases("spec §3.6: cpusets", [
   ],
 ]);
 
-cases("spec §3.7: mms", [
+cases("docs/formats.md §3.7: mms", [
   ["empty id", (d) => (d.mms[0].id = ""), "mms[0].id", /non-empty string, got ""$/],
   [
     "repeated id",
@@ -101,7 +101,7 @@ cases("spec §3.7: mms", [
   ],
 ]);
 
-cases("spec §3.8: tasks", [
+cases("docs/formats.md §3.8: tasks", [
   [
     "repeated pid",
     (d) => {
@@ -235,12 +235,12 @@ cases("spec §3.8: tasks", [
   ],
 ]);
 
-cases("spec §3.9: current", [
+cases("docs/formats.md §3.9: current", [
   ["current not listed", (d) => (d.current = 77), "current", /^pid 77 is not in tasks$/],
   ["current zero", (d) => (d.current = 0), "current", /got 0$/],
 ]);
 
-cases("spec §3.10: zonelist", [
+cases("docs/formats.md §3.10: zonelist", [
   [
     "node not online",
     (d) => d.request.zonelist.push({ node: 5, zone: "DMA" }),
@@ -261,7 +261,7 @@ cases("spec §3.10: zonelist", [
   ],
 ]);
 
-describe("spec §3: the first violation in document order is the one reported", () => {
+describe("docs/formats.md §3: the first violation in document order is the one reported", () => {
   test("of two shape errors, the earlier task wins", () => {
     const err = rejection((d) => {
       d.tasks[3].nice = 99;

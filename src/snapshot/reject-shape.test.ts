@@ -6,7 +6,7 @@ test("the base document of these cases is valid", () => {
   expect(validateSnapshot(baseDoc(), "x.json").tasks).toHaveLength(4);
 });
 
-describe("spec §3.1: not JSON, not an object", () => {
+describe("docs/formats.md §3.1: not JSON, not an object", () => {
   test("text that is not JSON gives path $ with line and column", () => {
     expect(() => parseSnapshot('{\n  "format": oops\n}', "x.json")).toThrow(
       'x.json:2:13: $: not valid JSON: expected a value, got "o"',
@@ -27,7 +27,7 @@ describe("spec §3.1: not JSON, not an object", () => {
   });
 });
 
-cases("spec §3.1: missing required keys", [
+cases("docs/formats.md §3.1: missing required keys", [
   ["format", (d) => delete d.format, "format", /^required key is missing$/],
   ["kernel", (d) => delete d.kernel, "kernel", /^required key is missing$/],
   ["tasks", (d) => delete d.tasks, "tasks", /^required key is missing$/],
@@ -49,7 +49,7 @@ cases("spec §3.1: missing required keys", [
   ["zone", (d) => delete d.request.zonelist[1].zone, "request.zonelist[1].zone", /missing/],
 ]);
 
-cases("spec §3.1: unknown keys at every level", [
+cases("docs/formats.md §3.1: unknown keys at every level", [
   ["top level", (d) => (d.extra = 1), "$", /^unknown key "extra"$/],
   ["kernel", (d) => (d.kernel.HZ = 100), "kernel", /^unknown key "HZ"$/],
   ["node", (d) => (d.kernel.nodes[0].cpus = 4), "kernel.nodes[0]", /unknown key "cpus"/],
@@ -61,7 +61,7 @@ cases("spec §3.1: unknown keys at every level", [
   ["env", (d) => (d.env.oom_score_adj = 0), "env", /unknown key "oom_score_adj"/],
 ]);
 
-cases("spec §3.1: values of the wrong JSON type", [
+cases("docs/formats.md §3.1: values of the wrong JSON type", [
   ["true for an integer", (d) => (d.tasks[3].uid = true), "tasks[3].uid", /integer.*got true$/],
   [
     "1 for a boolean",
@@ -97,7 +97,7 @@ cases("spec §3.1: values of the wrong JSON type", [
   ["string for current", (d) => (d.current = "10"), "current", /pid.*got "10"$/],
 ]);
 
-cases("spec §3.2: format, bits, hz", [
+cases("docs/formats.md §3.2: format, bits, hz", [
   [
     "format",
     (d) => (d.format = "oomkit.snapshot/2"),
@@ -116,7 +116,7 @@ cases("spec §3.2: format, bits, hz", [
 ]);
 
 const U64_OVER = "18446744073709551616";
-cases("spec §3.3: ulong ranges", [
+cases("docs/formats.md §3.3: ulong ranges", [
   [
     "negative",
     (d) => (d.tasks[3].utime = -1),
@@ -202,7 +202,7 @@ cases("spec §3.3: ulong ranges", [
   ],
 ]);
 
-cases("spec §3.3: integer ranges", [
+cases("docs/formats.md §3.3: integer ranges", [
   [
     "nice -21",
     (d) => (d.tasks[1].nice = -21),
@@ -303,7 +303,7 @@ cases("spec §3.3: integer ranges", [
   ],
 ]);
 
-cases("spec §3.4: names and lists", [
+cases("docs/formats.md §3.4: names and lists", [
   [
     "unknown PF name",
     (d) => (d.tasks[1].flags = ["PF_EXITING", "PF_OOM"]),

@@ -109,9 +109,9 @@ function agrees(rule: Rule, value: unknown) {
   expect(rule.test(value)).toBe(rule.schema.safeParse(value).success);
 }
 
-describe("fast predicates match their zod schemas (spec §1-§2)", () => {
+describe("fast predicates match their zod schemas (docs/formats.md §1-§2)", () => {
   for (const bits of [32, 64] as const) {
-    test(`spec §2.4: task rule, ${bits}-bit`, () => {
+    test(`docs/formats.md §2.4: task rule, ${bits}-bit`, () => {
       const { task } = documentRules(bits, true);
       fc.assert(
         fc.property(taskLike, (value) => agrees(task, value)),
@@ -120,7 +120,7 @@ describe("fast predicates match their zod schemas (spec §1-§2)", () => {
       fc.assert(fc.property(anyValue, (value) => agrees(task, value)));
     });
 
-    test(`spec §2.3: mm rule, ${bits}-bit`, () => {
+    test(`docs/formats.md §2.3: mm rule, ${bits}-bit`, () => {
       const { mm } = documentRules(bits, false);
       fc.assert(
         fc.property(mmLike, (value) => agrees(mm, value)),
@@ -129,7 +129,7 @@ describe("fast predicates match their zod schemas (spec §1-§2)", () => {
     });
   }
 
-  test("spec §2: a valid task passes both", () => {
+  test("docs/formats.md §2: a valid task passes both", () => {
     const { task } = documentRules(64, true);
     expect(task.test(validTask)).toBe(true);
     expect(task.schema.safeParse(validTask).success).toBe(true);

@@ -1,5 +1,5 @@
 /**
- * The shape and value ranges of an `oomkit.snapshot/1` document (snapshot-format §1–§2).
+ * The shape and value ranges of an `oomkit.snapshot/1` document (docs/formats.md §1–§2).
  * Ranges depend on `kernel.bits` (pids, ulongs) and the GFP names on `CONFIG_NUMA`, so
  * the loader first reads those two with `preflightRule` and then validates the whole
  * document with `documentRules(bits, numa)`.

@@ -10,8 +10,8 @@ function loadOrExplain(doc: unknown) {
   return result.snapshot;
 }
 
-describe("snapshotToJson (snapshot-format §2)", () => {
-  test("spec §1: every generated snapshot serialises to a valid document that loads back equal", () => {
+describe("snapshotToJson (docs/formats.md §2)", () => {
+  test("docs/formats.md §1: every generated snapshot serialises to a valid document that loads back equal", () => {
     fc.assert(
       fc.property(snapshotArbitrary(), (snapshot) => {
         expect(loadOrExplain(snapshotToJson(snapshot))).toEqual(snapshot);
@@ -20,7 +20,7 @@ describe("snapshotToJson (snapshot-format §2)", () => {
     );
   });
 
-  test("spec §1: serialise then load is the identity on loaded snapshots, through JSON text", () => {
+  test("docs/formats.md §1: serialise then load is the identity on loaded snapshots, through JSON text", () => {
     fc.assert(
       fc.property(snapshotArbitrary(), (generated) => {
         const loaded = validateSnapshot(snapshotToJson(generated), "a.json");
@@ -31,14 +31,14 @@ describe("snapshotToJson (snapshot-format §2)", () => {
     );
   });
 
-  test("spec §1: ulongs are numbers up to 2^53-1 and decimal strings above", () => {
+  test("docs/formats.md §1: ulongs are numbers up to 2^53-1 and decimal strings above", () => {
     expect(ulongToJson(0n)).toBe(0);
     expect(ulongToJson(9007199254740991n)).toBe(9007199254740991);
     expect(ulongToJson(9007199254740992n)).toBe("9007199254740992");
     expect(ulongToJson(18446744073709551615n)).toBe("18446744073709551615");
   });
 
-  test("spec §2.6: gfp_mask is written as a lower-case hex string", () => {
+  test("docs/formats.md §2.6: gfp_mask is written as a lower-case hex string", () => {
     fc.assert(
       fc.property(snapshotArbitrary({ maxGroups: 1, maxThreads: 0 }), (snapshot) => {
         const doc = snapshotToJson(snapshot) as { request: { gfp_mask: string } };
@@ -49,7 +49,7 @@ describe("snapshotToJson (snapshot-format §2)", () => {
     );
   });
 
-  test("spec §2.4: children are written only when they differ from the task-list order", () => {
+  test("docs/formats.md §2.4: children are written only when they differ from the task-list order", () => {
     const doc = {
       format: "oomkit.snapshot/1",
       kernel: { bits: 64, hz: 100, uptime: 10, nodes: [{ id: 0 }] },

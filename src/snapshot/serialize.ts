@@ -1,6 +1,6 @@
 /**
  * A `Snapshot` back to an `oomkit.snapshot/1` document that loads to an equal snapshot.
- * Keys whose value is the default of snapshot-format §2 are left out, ulongs are JSON
+ * Keys whose value is the default of docs/formats.md §2 are left out, ulongs are JSON
  * numbers up to 2^53−1 and decimal strings above, gfp_mask is a lower-case "0x" string,
  * and a children list is written only when it differs from the default order.
  */

@@ -1,6 +1,6 @@
 /**
  * A tiny fake caller for the allocator's generators: a jiffies clock, a test context for
- * `current`, kswapd run to completion whenever the allocating task sleeps (spec §4.9's
+ * `current`, kswapd run to completion whenever the allocating task sleeps (docs/oom-path.md §4.9's
  * default: a woken kswapd runs before other tasks), and an OOM callback.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Builds normalised snapshots for tests, with the defaults of snapshot-format §2 and
+ * Builds normalised snapshots for tests, with the defaults of docs/formats.md §2 and
  * children lists derived from `parent` in task-list order unless given.
  */
 

@@ -1,6 +1,6 @@
 /**
  * A valid snapshot document that uses most features, and helpers for tests that break
- * one rule of it at a time and check the resulting InputError (snapshot-format §3).
+ * one rule of it at a time and check the resulting InputError (docs/formats.md §3).
  */
 import { describe, expect, test } from "vitest";
 import { InputError } from "../../src/errors.js";

@@ -1,5 +1,5 @@
 /**
- * `oomkit validate FILE...`: checks snapshot documents against snapshot-format §1–§3
+ * `oomkit validate FILE...`: checks snapshot documents against docs/formats.md §1–§3
  * without running anything. Each valid file gets one line on stdout; the first invalid
  * one stops the command with its one-line diagnostic on stderr (exit status 2).
  */
@@ -13,7 +13,7 @@ interface ValidateOpts {
 }
 
 const HELP_AFTER = `
-What is checked (snapshot-format §1-§3):
+What is checked (docs/formats.md §1-§3):
   - the file is JSON and an object with format "oomkit.snapshot/1";
   - every required key is present and no unknown key appears, at any level;
   - every value has its type and range: integers, ulongs (a JSON integer up to
