@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runOutOfMemory } from "../src/oom/out_of_memory.js";
@@ -66,6 +66,7 @@ describe("example scenarios", () => {
       it("matches its golden kernel log and summary byte for byte", () => {
         const file = join(GOLDEN, `${name}.log`);
         if (UPDATE) writeFileSync(file, log);
+        expect(existsSync(file), `${file} is missing (UPDATE_GOLDEN=1 writes it)`).toBe(true);
         expect(log).toBe(readFileSync(file, "utf8"));
       });
 
