@@ -1,9 +1,10 @@
 /**
  * `oomkit replay` end to end (modern-oom §6): text and JSON-lines output, stdin, exit codes.
  */
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { accessSync, constants, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { runCli } from "./support/cli.js";
+import { CLI, ROOT, runCli } from "./support/cli.js";
 
 const REPORTS = "test/fixtures/reports";
 
@@ -14,7 +15,32 @@ function jsonLines(stdout: string): Record<string, unknown>[] {
     .map((l) => JSON.parse(l));
 }
 
+function canRead(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe("oomkit replay", () => {
+  it.skipIf(!canRead("/dev/kmsg"))(
+    "reads what /dev/kmsg holds now and stops, as dmesg does, instead of waiting for more",
+    () => {
+      const r = spawnSync(process.execPath, [CLI, "replay", "/dev/kmsg", "--json"], {
+        cwd: ROOT,
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+      expect(r.signal).toBeNull();
+      expect([0, 1]).toContain(r.status);
+      for (const line of r.stdout.split("\n").filter((l) => l !== "")) {
+        expect(JSON.parse(line)).toHaveProperty("actual");
+      }
+    },
+  );
+
   it("spec §6.4: --json prints one object per event in log order with actual, predicted, complete", () => {
     const r = runCli(["replay", "--json", `${REPORTS}/truncated.txt`]);
     expect([r.status, r.stderr]).toEqual([0, ""]);

@@ -2,6 +2,7 @@
  * Reading an input document named on the command line: a file path, or `-` for
  * standard input (named `<stdin>` in messages).
  */
+import { closeSync, constants, openSync, readSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { InputError } from "../errors.js";
 
@@ -13,6 +14,40 @@ async function readStdin(): Promise<string> {
     chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
   }
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * What a character device such as /dev/kmsg holds now, as `dmesg` reads it: records are
+ * read without blocking until the device has no more (EAGAIN); a record overwritten
+ * while reading (EPIPE) is skipped. Reading a device in blocking mode would wait for
+ * new messages for ever.
+ */
+function readDeviceNow(path: string): string {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  const buf = Buffer.alloc(64 * 1024);
+  const parts: string[] = [];
+  try {
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, buf, 0, buf.length, null);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === "EPIPE") continue;
+        if (code === "EAGAIN" || code === "EWOULDBLOCK") break;
+        throw err;
+      }
+      if (n === 0) break;
+      parts.push(buf.toString("utf8", 0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return parts.join("");
+}
+
+function readNamedFile(path: string): Promise<string> | string {
+  return statSync(path).isCharacterDevice() ? readDeviceNow(path) : readFile(path, "utf8");
 }
 
 /** `ENOENT: no such file or directory` from a Node error, without the path it names. */
@@ -28,7 +63,7 @@ function describeReadError(err: unknown): string {
 export async function readInputText(file: string): Promise<{ name: string; text: string }> {
   const name = file === "-" ? STDIN_NAME : file;
   try {
-    const text = file === "-" ? await readStdin() : await readFile(file, "utf8");
+    const text = file === "-" ? await readStdin() : await readNamedFile(file);
     return { name, text };
   } catch (err) {
     throw new InputError({
