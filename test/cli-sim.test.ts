@@ -59,6 +59,15 @@ describe("oomkit sim", () => {
     expect(quiet.stderr).toBe("");
   });
 
+  it("--dump-oom into a directory it cannot make fails with exit 3 and one line", () => {
+    for (const target of ["/proc/oomkit-no-such/dir", "README.md", "README.md/sub"]) {
+      const r = runCli(["sim", "examples/child-first.yaml", "--quiet", "--dump-oom", target]);
+      expect(r.status).toBe(3);
+      expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+      expect(r.stderr).toContain(`--dump-oom ${target}: cannot create the directory`);
+    }
+  });
+
   it("--dump-oom writes a snapshot and a result per call, and `oom --json` agrees with each", () => {
     const out = join(dir, "dump");
     const r = runCli(["sim", "examples/memdie-wait.yaml", "--quiet", "--dump-oom", out]);

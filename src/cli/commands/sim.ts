@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { InputError, UsageError } from "../../errors.js";
+import { InputError, ProcError, UsageError } from "../../errors.js";
 import { toResultJson } from "../../oom/result.js";
 import { simJsonLine } from "../../report/sim-json.js";
 import { simLogLines } from "../../report/sim-log.js";
@@ -56,16 +56,59 @@ class Out {
   }
 }
 
+const errnoOf = (err: unknown) => (err as NodeJS.ErrnoException).code ?? "EIO";
+
+function cannotWrite(dir: string, why: string, code: string): ProcError {
+  return new ProcError({ path: dir, code, message: `--dump-oom ${dir}: ${why}` });
+}
+
+/**
+ * Makes the --dump-oom directory one missing component at a time, from the nearest
+ * ancestor that exists: a recursive mkdir can spin for ever where the kernel answers
+ * ENOENT to every creation (under /proc), and a path through a file must say so.
+ */
+function makeDumpDir(dir: string): void {
+  const missing: string[] = [];
+  let at = resolve(dir);
+  for (;;) {
+    try {
+      if (!statSync(at).isDirectory()) {
+        throw cannotWrite(dir, "cannot create the directory: a file is in the way", "ENOTDIR");
+      }
+      break;
+    } catch (err) {
+      if (err instanceof ProcError) throw err;
+      const code = errnoOf(err);
+      if (code === "ENOTDIR") {
+        throw cannotWrite(dir, "cannot create the directory: a file is in the way", code);
+      }
+      if (code !== "ENOENT") throw cannotWrite(dir, `cannot create the directory (${code})`, code);
+      missing.push(at);
+      const up = dirname(at);
+      if (up === at) break;
+      at = up;
+    }
+  }
+  for (const path of missing.reverse()) {
+    try {
+      mkdirSync(path);
+    } catch (err) {
+      throw cannotWrite(dir, `cannot create the directory (${errnoOf(err)})`, errnoOf(err));
+    }
+  }
+}
+
 function dumpOomCall(dir: string, r: OomCallRecord): void {
   const n = String(r.n).padStart(4, "0");
-  writeFileSync(
-    join(dir, `oom-${n}.snapshot.json`),
-    `${JSON.stringify(snapshotToJson(r.snapshot), null, 2)}\n`,
-  );
-  writeFileSync(
-    join(dir, `oom-${n}.result.json`),
-    `${JSON.stringify(toResultJson(r.result), null, 2)}\n`,
-  );
+  const write = (name: string, doc: unknown) => {
+    try {
+      writeFileSync(join(dir, name), `${JSON.stringify(doc, null, 2)}\n`);
+    } catch (err) {
+      throw cannotWrite(dir, `cannot write ${name} (${errnoOf(err)})`, errnoOf(err));
+    }
+  };
+  write(`oom-${n}.snapshot.json`, snapshotToJson(r.snapshot));
+  write(`oom-${n}.result.json`, toResultJson(r.result));
 }
 
 export const registerSim: Register = (program) => {
@@ -116,7 +159,7 @@ export const registerSim: Register = (program) => {
       const sink = (e: SimEvent) => {
         if (e.type === "sim.start") {
           hz = e.hz;
-          if (dumpDir !== undefined) mkdirSync(dumpDir, { recursive: true });
+          if (dumpDir !== undefined) makeDumpDir(dumpDir);
         }
         collector.add(e);
         if (!showEvents) return;
