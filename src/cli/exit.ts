@@ -2,9 +2,12 @@ import { InputError, ProcError, UsageError } from "../errors.js";
 
 /** Exit codes, documented in the README. */
 export const EXIT_OK = 0;
-export const EXIT_FAILURE = 1;
+/** A negative answer, as grep gives it: no OOM report found, a `rank --check` mismatch. */
+export const EXIT_NEGATIVE = 1;
 export const EXIT_BAD_INPUT = 2;
 export const EXIT_SYSTEM = 3;
+/** A bug in oomkit (sysexits' EX_SOFTWARE), kept apart from every answer a user can get. */
+export const EXIT_INTERNAL = 70;
 
 /** Prints an error as one line on stderr and returns the exit code it maps to. */
 export function reportError(err: unknown): number {
@@ -26,5 +29,5 @@ export function reportError(err: unknown): number {
   if (process.env.OOMKIT_DEBUG && err instanceof Error && err.stack) {
     process.stderr.write(`${err.stack}\n`);
   }
-  return EXIT_FAILURE;
+  return EXIT_INTERNAL;
 }

@@ -12,6 +12,12 @@ export function buildProgram(): Command {
     )
     .version(VERSION, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 success; 1 a negative answer (no OOM report found, a rank --check " +
+        "mismatch); 2 bad input or usage; 3 a system error reading or writing; 70 an " +
+        "internal error.",
+    )
     .exitOverride();
   for (const register of commands) register(program);
   for (const cmd of program.commands) cmd.exitOverride();

@@ -21,6 +21,7 @@ import {
 } from "../../live/rank-model.js";
 import { parseSnapshot } from "../../snapshot/load.js";
 import type { Snapshot } from "../../snapshot/types.js";
+import { EXIT_NEGATIVE } from "../exit.js";
 import { hzOption, intOption, pidOption, secondsOption } from "../live-options.js";
 import { checkJson, explainJson, renderCheck, renderExplain } from "../rank-explain.js";
 import { type RankMeta, rankJson, renderRankTable } from "../rank-render.js";
@@ -142,7 +143,7 @@ async function runCheck(opts: RankOpts): Promise<void> {
   process.stdout.write(
     opts.json ? `${JSON.stringify(checkJson(report), null, 2)}\n` : renderCheck(report),
   );
-  if (report.mismatches.length > 0) process.exitCode = 1;
+  if (report.mismatches.length > 0) process.exitCode = EXIT_NEGATIVE;
 }
 
 export const registerRank: Register = (program) => {

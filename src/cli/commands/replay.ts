@@ -8,6 +8,7 @@ import { type KernelVersion, parseKernelVersion } from "../../policy/modern.js";
 import { parseOomReports, type ReplayOptions, replayEvent } from "../../replay/index.js";
 import { replayJsonLines } from "../../report/replay-json.js";
 import { replaysToText } from "../../report/replay-text.js";
+import { EXIT_NEGATIVE } from "../exit.js";
 import { readInputText } from "../input.js";
 import type { Register } from "./index.js";
 
@@ -88,7 +89,7 @@ on stderr); 2 for an unreadable file or bad options.`,
       const events = parseOomReports(text);
       if (events.length === 0) {
         process.stderr.write(`oomkit: no OOM report found in ${name}\n`);
-        process.exitCode = 1;
+        process.exitCode = EXIT_NEGATIVE;
         return;
       }
       const replays = events.map((e) => replayEvent(e, options));

@@ -1,0 +1,29 @@
+/**
+ * One exit-code contract: the README's table, `oomkit --help` and the commands agree.
+ */
+
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { runCli } from "./support/cli.js";
+
+describe("exit codes", () => {
+  const readme = readFileSync("README.md", "utf8");
+  const table = readme.slice(readme.indexOf("## Exit codes"));
+  const codes = [...table.matchAll(/^\| (\d+) +\|/gm)].map((m) => Number(m[1]));
+
+  it("the README lists 0, 1, 2, 3 and a separate code for internal errors", () => {
+    expect(codes).toEqual([0, 1, 2, 3, 70]);
+  });
+
+  it("oomkit --help states the same codes", () => {
+    const help = runCli(["--help"]).stdout.replace(/\s+/g, " ");
+    for (const code of codes) expect(help).toContain(` ${code} `);
+  });
+
+  it("1 for a negative answer, 2 for bad usage, 3 for an unwritable output", () => {
+    expect(runCli(["replay", "-"], "no report here\n").status).toBe(1);
+    expect(runCli(["sim", "--until", "soon"]).status).toBe(2);
+    const dump = runCli(["sim", "examples/child-first.yaml", "-q", "--dump-oom", "README.md"]);
+    expect(dump.status).toBe(3);
+  });
+});
