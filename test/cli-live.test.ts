@@ -49,6 +49,18 @@ describe("oomkit snapshot", () => {
     expect(doc.kernel.hz).toBe(1000);
     expect(doc.current).toBe(300);
   });
+  it("-o - writes the document to stdout; --json without -o FILE is a usage error", () => {
+    const r = runCli(["snapshot", "--root", root("normal"), "-o", "-"]);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).format).toBe("oomkit.snapshot/1");
+    expect(existsSync(join(ROOT, "-"))).toBe(false);
+    for (const extra of [[], ["-o", "-"]]) {
+      const bad = runCli(["snapshot", "--root", root("normal"), "--json", ...extra]);
+      expect(bad.status).toBe(2);
+      expect(bad.stdout).toBe("");
+      expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+    }
+  });
   it("--json with -o prints a summary with the assumptions", () => {
     const out = join(dir, "summary.json");
     const r = runCli(["snapshot", "--root", root("normal"), "-o", out, "--json"]);
@@ -170,6 +182,9 @@ describe("oomkit rank", () => {
       oom_score: null,
       kernel_oom_score: null,
     });
+    const piped = runCli(["rank", "--snapshot", "-", "--json"], readFileSync(out, "utf8"));
+    expect(piped.status).toBe(0);
+    expect(JSON.parse(piped.stdout)).toMatchObject({ source: "snapshot", origin: "<stdin>" });
     const bad = runCli(["rank", "--snapshot", join(dir, "missing.json")]);
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split("\n")).toHaveLength(1);

@@ -3,8 +3,7 @@
  * `badness()` and the modern `oom_badness`, with each policy's victim; `--explain`,
  * `--watch`, and `--check` against the kernel's own /proc/PID/oom_score.
  */
-import { readFile } from "node:fs/promises";
-import { InputError, UsageError } from "../../errors.js";
+import { UsageError } from "../../errors.js";
 import { checkOomScores } from "../../live/check.js";
 import {
   type LiveView,
@@ -19,12 +18,12 @@ import {
   type RankSort,
   rankMachine,
 } from "../../live/rank-model.js";
-import { parseSnapshot } from "../../snapshot/load.js";
 import type { Snapshot } from "../../snapshot/types.js";
 import { EXIT_NEGATIVE } from "../exit.js";
 import { hzOption, intOption, pidOption, secondsOption } from "../live-options.js";
 import { checkJson, explainJson, renderCheck, renderExplain } from "../rank-explain.js";
 import { type RankMeta, rankJson, renderRankTable } from "../rank-render.js";
+import { loadSnapshotFile } from "../snapshots.js";
 import { watchLoop } from "../watch.js";
 import type { Register } from "./index.js";
 
@@ -43,17 +42,6 @@ interface RankOpts {
 
 const DEFAULT_TABLE_ROWS = 20;
 
-async function loadSnapshotFile(file: string): Promise<Snapshot> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (err) {
-    const code = typeof err === "object" && err !== null && "code" in err ? err.code : "EIO";
-    throw new InputError({ file, path: "$", expected: `a readable file (${String(code)})` });
-  }
-  return parseSnapshot(text, file);
-}
-
 interface Frame {
   snapshot: Snapshot;
   infos: RankProcessInfo[];
@@ -63,14 +51,14 @@ interface Frame {
 
 async function readFrame(opts: RankOpts, hz: number, current: number | undefined): Promise<Frame> {
   if (opts.snapshot !== undefined) {
-    const snapshot = await loadSnapshotFile(opts.snapshot);
+    const { name, snapshot } = await loadSnapshotFile(opts.snapshot);
     return {
       snapshot,
       infos: snapshotInfos(snapshot),
       modern: null,
       meta: {
         source: "snapshot",
-        origin: opts.snapshot,
+        origin: name,
         kernelVersion: null,
         hz: snapshot.kernel.hz,
         pageSizeBytes: null,

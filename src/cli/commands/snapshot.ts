@@ -4,6 +4,7 @@
  * is listed on stderr.
  */
 
+import { UsageError } from "../../errors.js";
 import { readLiveView } from "../../live/live-rank.js";
 import { nodeProcFs } from "../../live/procfs.js";
 import { snapshotToJson } from "../../snapshot/serialize.js";
@@ -29,7 +30,10 @@ export const registerSnapshot: Register = (program) => {
     .description(
       "write this machine's processes as an oomkit.snapshot/1 document (the 2.6.20 view of now)",
     )
-    .option("-o, --output <file>", "write the document to FILE (atomically) instead of stdout")
+    .option(
+      "-o, --output <file>",
+      "write the document to FILE (atomically; - is stdout) instead of stdout",
+    )
     .option("--hz <n>", "HZ of the simulated kernel: jiffies = ticks * HZ / 100", "250")
     .option(
       "--current <pid>",
@@ -42,13 +46,18 @@ export const registerSnapshot: Register = (program) => {
       "\nAssumptions (what /proc cannot show, and the defaults used) are printed on stderr.",
     )
     .action(async (opts: SnapshotOpts) => {
+      if (opts.json && (opts.output === undefined || opts.output === "-")) {
+        throw new UsageError(
+          "--json describes the file written with -o FILE; without -o it has no effect",
+        );
+      }
       const hz = hzOption(opts.hz);
       const current = opts.current === undefined ? undefined : pidOption("--current", opts.current);
       const fs = nodeProcFs({ root: opts.root });
       const view = await readLiveView(fs, { hz, current, oomScore: false }, process.arch);
       const text = snapshotText(snapshotToJson(view.snapshot));
       for (const a of view.assumptions) process.stderr.write(`oomkit: assumed: ${a}\n`);
-      if (opts.output === undefined) {
+      if (opts.output === undefined || opts.output === "-") {
         process.stdout.write(text);
         return;
       }
