@@ -51,6 +51,10 @@ export interface FakeProcess {
   children?: number[] | null;
   /** Threads other than the leader. */
   threads?: FakeThread[];
+  /** /proc/PID/cmdline arguments (NUL-separated in the file); omitted: empty. */
+  cmdline?: string[];
+  /** /proc/PID/cgroup text; omitted: no file. */
+  cgroup?: string;
   /** Files (relative to the pid directory) to leave out, e.g. "status", "task". */
   omit?: string[];
 }
@@ -58,6 +62,9 @@ export interface FakeProcess {
 export interface FakeMachine {
   memTotalKb: number;
   swapTotalKb?: number;
+  /** MemAvailable and SwapFree lines; omitted: no MemAvailable line, SwapFree = SwapTotal. */
+  memAvailableKb?: number;
+  swapFreeKb?: number;
   uptime?: string;
   osrelease?: string | null;
   zoneinfo?: string | null;
@@ -150,7 +157,9 @@ export function writeFakeProc(root: string, m: FakeMachine): void {
   writeFileSync(
     join(root, "meminfo"),
     `MemTotal:       ${m.memTotalKb} kB\nMemFree:        ${Math.floor(m.memTotalKb / 2)} kB\n` +
-      `SwapTotal:      ${m.swapTotalKb ?? 0} kB\nSwapFree:       ${m.swapTotalKb ?? 0} kB\n`,
+      (m.memAvailableKb === undefined ? "" : `MemAvailable:   ${m.memAvailableKb} kB\n`) +
+      `SwapTotal:      ${m.swapTotalKb ?? 0} kB\n` +
+      `SwapFree:       ${m.swapFreeKb ?? m.swapTotalKb ?? 0} kB\n`,
   );
   writeFileSync(join(root, "uptime"), `${m.uptime ?? "100000.25 190000.50"}\n`);
   if (m.osrelease !== null) {
@@ -186,6 +195,8 @@ function writeProcess(root: string, p: FakeProcess): void {
   put("oom_score_adj", `${p.oomScoreAdj ?? 0}\n`);
   if (p.oomScore !== undefined) put("oom_score", `${p.oomScore}\n`);
   put("wchan", "0");
+  put("cmdline", (p.cmdline ?? []).map((a) => `${a}\0`).join(""));
+  if (p.cgroup !== undefined) put("cgroup", p.cgroup);
   if (omit.has("task")) return;
   const leader: FakeThread = { tid: p.pid, children: p.children ?? [] };
   for (const t of [leader, ...(p.threads ?? [])]) {

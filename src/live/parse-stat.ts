@@ -14,6 +14,8 @@ export interface ProcStat {
   state: string;
   /** Field 4. */
   ppid: number;
+  /** Field 5: the process group. */
+  pgrp: number;
   /** Field 9: task->flags (decimal). */
   flags: number;
   /** Fields 14, 15: clock ticks (USER_HZ). */
@@ -92,6 +94,7 @@ export function parseStat(text: string): ProcStat | null {
   const rest = fieldsAfter(text, close + 1);
   const state = field(rest, 3);
   const ppid = toNum(field(rest, 4));
+  const pgrp = toNum(field(rest, 5));
   const flags = toNum(field(rest, 9));
   const utimeTicks = toBig(field(rest, 14));
   const stimeTicks = toBig(field(rest, 15));
@@ -103,6 +106,7 @@ export function parseStat(text: string): ProcStat | null {
   if (
     state === undefined ||
     ppid === null ||
+    pgrp === null ||
     flags === null ||
     utimeTicks === null ||
     stimeTicks === null ||
@@ -119,6 +123,7 @@ export function parseStat(text: string): ProcStat | null {
     comm: text.slice(open + 1, close),
     state,
     ppid,
+    pgrp,
     flags: flags >>> 0,
     utimeTicks,
     stimeTicks,

@@ -60,7 +60,12 @@ export interface ReadMachineOptions {
 
 const VFORK_WCHANS = new Set(["kernel_clone", "_do_fork", "do_fork"]);
 
-async function readPageSize(fs: ProcFs, pids: number[], assumptions: string[]): Promise<number> {
+/** The page size, from a process whose VmSize (kB) and statm size (pages) agree. */
+export async function readPageSize(
+  fs: ProcFs,
+  pids: number[],
+  assumptions: string[],
+): Promise<number> {
   const candidates = ["self", ...pids.slice(0, 8).map(String)];
   for (const who of candidates) {
     const statm = await fs.readText(`${who}/statm`);

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { registerBadness } from "./badness.js";
 import { registerBench } from "./bench.js";
 import { registerGen } from "./gen.js";
+import { registerGuard } from "./guard.js";
 import { registerOom } from "./oom.js";
 import { registerRank } from "./rank.js";
 import { registerReplay } from "./replay.js";
@@ -22,4 +23,5 @@ export const commands: Register[] = [
   registerSim,
   registerValidate,
   registerReplay,
+  registerGuard,
 ];

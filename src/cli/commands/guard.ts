@@ -1,0 +1,492 @@
+/**
+ * `oomkit guard`: a userspace OOM killer on the shared policy engine. It polls memory,
+ * swap, PSI or one cgroup, and when a trigger reaches its TERM or KILL level chooses a
+ * victim exactly as `oomkit rank` ranks (modern by default), re-checks, signals, and
+ * follows the victim until its memory is back. Every decision is one record.
+ */
+import { appendFileSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { parseDocument } from "yaml";
+import { InputError, ProcError, UsageError } from "../../errors.js";
+import {
+  ConfigError,
+  type GuardConfig,
+  type GuardOptionsInput,
+  guardConfig,
+  guardFileSchema,
+  optionsOfFile,
+} from "../../guard/config.js";
+import { decide, whyLost } from "../../guard/decide.js";
+import { type GuardPorts, runGuard } from "../../guard/guard.js";
+import type { Reading } from "../../guard/readings.js";
+import { type GuardRecord, humanLine, jsonLine, safeText } from "../../guard/records.js";
+import { rulesNeed } from "../../guard/rules.js";
+import { formatBytes, lowLevelBytes, type TriggerConfig } from "../../guard/triggers.js";
+import {
+  cgroupVersionOf,
+  type GuardedCgroup,
+  makeLister,
+  protectSelf,
+  Sensors,
+  sendSignal,
+} from "../../live/guard-io.js";
+import { hostBits } from "../../live/live-rank.js";
+import { nodeProcFs } from "../../live/procfs.js";
+import { policyByName } from "../../policy/registry.js";
+import type { Register } from "./index.js";
+
+interface GuardCliOpts extends GuardOptionsInput {
+  config?: string;
+  json?: boolean;
+  log?: string;
+  quiet?: boolean;
+  printConfig?: boolean;
+  testRules?: boolean;
+  duration?: string;
+  root: string;
+}
+
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
+/** The config file's values; one InputError naming the file and key on any problem. */
+function readConfigFile(file: string): GuardOptionsInput {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    const code = typeof err === "object" && err !== null && "code" in err ? err.code : "EIO";
+    throw new ProcError({
+      path: file,
+      code: String(code),
+      message: `${file}: cannot read (${String(code)})`,
+    });
+  }
+  const doc = parseDocument(text.replace(/^\uFEFF/, ""));
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const pos = e.linePos?.[0];
+    throw new InputError({
+      file,
+      path: "$",
+      expected: `valid YAML (${e.code})`,
+      line: pos?.line,
+      column: pos?.col,
+    });
+  }
+  const parsed = guardFileSchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = issue.path.length === 0 ? "$" : issue.path.join(".");
+    throw new InputError({ file, path, expected: issue.message });
+  }
+  return optionsOfFile(parsed.data);
+}
+
+function withoutUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function effectiveConfig(opts: GuardCliOpts): GuardConfig {
+  const fromFile = opts.config === undefined ? {} : readConfigFile(opts.config);
+  try {
+    return guardConfig({ ...fromFile, ...withoutUndefined(opts) });
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** Where pressure is read: --psi-file, else the guarded v2 cgroup's, else the machine's. */
+function pressurePath(
+  config: GuardConfig,
+  cgroup: GuardedCgroup | null,
+  root: string,
+): string | null {
+  if (config.triggers.pressure === null) return null;
+  if (config.psiFile !== null) return config.psiFile;
+  if (cgroup?.version === 2) return join(cgroup.path, "memory.pressure");
+  return join(root, "pressure", "memory");
+}
+
+function triggerWords(t: TriggerConfig): string[] {
+  const low = (name: string, x: TriggerConfig["memory"]) => {
+    if (x === null) return [];
+    const part = (l: { percent: number | null; bytes: number | null }) =>
+      [l.percent === null ? null : `${l.percent} %`, l.bytes === null ? null : formatBytes(l.bytes)]
+        .filter((s) => s !== null)
+        .join(" or ");
+    return [`${name} TERM below ${part(x.term)}, KILL below ${part(x.kill)}`];
+  };
+  const out = [...low("MemAvailable", t.memory), ...low("SwapFree", t.swap)];
+  if (t.pressure !== null) {
+    const p = t.pressure;
+    out.push(
+      `PSI ${p.line} avg10 TERM at ${p.term} %, KILL at ${p.kill} %, held ${p.forMs / 1000} s`,
+    );
+  }
+  if (t.cgroup !== null) {
+    out.push(`cgroup usage TERM at ${t.cgroup.termPercent} %, KILL at ${t.cgroup.killPercent} %`);
+  }
+  if (out.length > 1) out.push(`combined with ${t.combine.toUpperCase()}`);
+  return out;
+}
+
+/** --print-config: the effective settings, thresholds in bytes for this machine now. */
+function printedConfig(config: GuardConfig, reading: Reading): object {
+  const m = reading.memory;
+  const low = (x: TriggerConfig["memory"], total: number | null) =>
+    x === null
+      ? null
+      : {
+          term_percent: x.term.percent,
+          term_bytes: x.term.bytes,
+          kill_percent: x.kill.percent,
+          kill_bytes: x.kill.bytes,
+          ...(total === null || total === 0
+            ? {}
+            : {
+                term_below_bytes: Math.floor(lowLevelBytes(x.term, total)),
+                kill_below_bytes: Math.floor(lowLevelBytes(x.kill, total)),
+              }),
+        };
+  const c = reading.cgroup;
+  const t = config.triggers;
+  return {
+    combine: t.combine,
+    memory: low(t.memory, m?.totalBytes ?? null),
+    swap:
+      t.swap === null
+        ? null
+        : {
+            ...low(t.swap, m?.swapTotalBytes ?? null),
+            ...(m !== null && m.swapTotalBytes === 0
+              ? { note: "no swap now: this trigger applies once swap is added" }
+              : {}),
+          },
+    psi: t.pressure === null ? null : { ...t.pressure, for_ms: t.pressure.forMs, forMs: undefined },
+    cgroup:
+      t.cgroup === null
+        ? null
+        : {
+            path: config.cgroupPath,
+            term_percent: t.cgroup.termPercent,
+            kill_percent: t.cgroup.killPercent,
+            limit_bytes: c?.limitBytes ?? null,
+            ...(c?.limitBytes == null
+              ? {}
+              : {
+                  term_at_bytes: Math.floor((t.cgroup.termPercent / 100) * c.limitBytes),
+                  kill_at_bytes: Math.floor((t.cgroup.killPercent / 100) * c.limitBytes),
+                }),
+          },
+    policy: config.policy,
+    rules: config.rules.map((r) => r.text),
+    scope: config.scope,
+    dry_run: config.dryRun,
+    term_timeout_ms: config.termTimeoutMs,
+    kill_timeout_ms: config.killTimeoutMs,
+    recovery_timeout_ms: config.recoveryTimeoutMs,
+    interval_ms: { min: config.interval.minMs, max: config.interval.maxMs },
+  };
+}
+
+/** syslog priorities for journald (sd-daemon(3) prefixes) when stderr is the journal. */
+const PRIORITY: Record<GuardRecord["type"], number> = {
+  start: 6,
+  kill: 4,
+  kill_failed: 3,
+  escalate: 4,
+  outcome: 5,
+  pressure_passed: 6,
+  no_candidate: 4,
+  kernel_oom_kill: 4,
+  warning: 4,
+  stop: 6,
+};
+
+function makeSink(opts: GuardCliOpts): (r: GuardRecord) => void {
+  const journal = process.env.JOURNAL_STREAM !== undefined;
+  return (r) => {
+    if (opts.json) process.stdout.write(`${jsonLine(r)}\n`);
+    if (opts.log !== undefined) {
+      try {
+        appendFileSync(opts.log, `${jsonLine(r)}\n`);
+      } catch (err) {
+        const code = typeof err === "object" && err !== null && "code" in err ? err.code : "EIO";
+        throw new ProcError({
+          path: opts.log,
+          code: String(code),
+          message: `--log ${opts.log}: cannot write (${String(code)})`,
+        });
+      }
+    }
+    if (!opts.quiet) {
+      const prefix = journal ? `<${PRIORITY[r.type]}>` : `oomkit guard: ${r.time} `;
+      process.stderr.write(`${prefix}${humanLine(r)}\n`);
+    }
+  };
+}
+
+async function testRules(
+  config: GuardConfig,
+  lister: Awaited<ReturnType<typeof makeLister>>,
+  sensors: Sensors,
+  json: boolean,
+): Promise<void> {
+  const policy = policyByName(config.policy);
+  const list = await lister.list(sensors.read());
+  const d = decide({
+    candidates: list.candidates,
+    policy,
+    ctx: list.ctx,
+    rules: config.rules,
+    protectedPids: list.protectedPids,
+  });
+  const winner = d.table[0];
+  const rows = d.table.map((r, i) => ({
+    pid: r.candidate.view.pid,
+    comm: r.candidate.view.comm,
+    order: r.excluded === null ? i + 1 : null,
+    points: r.points === null ? null : r.points.toString(),
+    rank: ["preferred", "normal", "avoided"][r.tier],
+    rules: r.matched,
+    excluded: r.excluded,
+    why: winner === undefined || r === winner ? null : whyLost(r, winner),
+  }));
+  if (json) {
+    process.stdout.write(
+      `${JSON.stringify({ policy: d.policy, candidates: d.candidates, processes: rows }, null, 2)}\n`,
+    );
+    return;
+  }
+  const lines = [
+    `policy ${d.policy}; ${d.candidates} candidate(s) of ${d.table.length} process(es) in scope; rules: ${config.rules.map((r) => r.text).join(", ") || "none"}`,
+    `${"ORDER".padStart(5)} ${"PID".padStart(7)} ${"POINTS".padStart(12)} ${"RANK".padEnd(9)} COMM / WHY`,
+  ];
+  for (const r of rows) {
+    const order = r.order === null ? "-" : String(r.order);
+    const why = r.excluded ?? (r.why === null ? "the victim" : r.why);
+    const matched = r.rules.length > 0 ? ` [${r.rules.join(", ")}]` : "";
+    lines.push(
+      `${order.padStart(5)} ${String(r.pid).padStart(7)} ${(r.points ?? "-").padStart(12)} ${(r.excluded === null ? r.rank! : "excluded").padEnd(9)} ${safeText(r.comm)}: ${why}${matched}`,
+    );
+  }
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+export const registerGuard: Register = (program) => {
+  program
+    .command("guard")
+    .description(
+      "a userspace OOM killer: watch memory, swap, PSI or one cgroup, and kill the victim the policy chooses before the kernel has to",
+    )
+    .option(
+      "-m, --mem <term[,kill]>",
+      "MemAvailable below TERM[,KILL] percent of MemTotal (default 10,5; off)",
+    )
+    .option(
+      "-M, --mem-size <term[,kill]>",
+      "MemAvailable below TERM[,KILL] bytes (512MiB, 1GB); the lower level applies",
+    )
+    .option(
+      "-s, --swap <term[,kill]>",
+      "SwapFree below TERM[,KILL] percent of SwapTotal (default 10,5; off); no swap: does not apply",
+    )
+    .option("-S, --swap-size <term[,kill]>", "SwapFree below TERM[,KILL] bytes")
+    .option(
+      "--psi <line:term[,kill]>",
+      "PSI avg10 of memory at or above TERM[,KILL] percent, e.g. some:40,80",
+    )
+    .option("--psi-for <seconds>", "how long PSI must stay at a level (default 5)")
+    .option(
+      "--psi-file <file>",
+      "the PSI file (default: the guarded v2 cgroup's, else /proc/pressure/memory)",
+    )
+    .option(
+      "--cgroup <dir>",
+      "guard one memory cgroup (v1 or v2 directory): its usage is the trigger and only its processes are candidates",
+    )
+    .option(
+      "--cgroup-used <term[,kill]>",
+      "cgroup usage at or above TERM[,KILL] percent of its limit (default 90,95)",
+    )
+    .option(
+      "--combine <and|or>",
+      "how triggers combine: and (every one that applies) or or (any one)",
+      undefined,
+    )
+    .option("--policy <name>", "victim policy: modern, 2.6.20 or largest-rss (default modern)")
+    .option(
+      "--prefer <rule>",
+      "rank matching processes first: REGEX on comm, or cmdline:/exe:/cgroup:/uid:REGEX (repeatable)",
+      collect,
+    )
+    .option("--avoid <rule>", "rank matching processes last (repeatable)", collect)
+    .option("--ignore <rule>", "never kill matching processes (repeatable)", collect)
+    .option("--only <rule>", "kill only matching processes (repeatable)", collect)
+    .option(
+      "--scope <scope>",
+      "process, process-group or cgroup: a second kill in the same group or cgroup within 30 s takes all of it (default process)",
+    )
+    .option(
+      "--term-timeout <seconds>",
+      "SIGKILL a SIGTERM'd victim still alive after this (default 5)",
+    )
+    .option(
+      "--kill-timeout <seconds>",
+      "give up waiting for a SIGKILL'd victim after this (default 10)",
+    )
+    .option(
+      "--recovery-timeout <seconds>",
+      "after the victim exits, wait this long for memory to come back before another kill (default 2)",
+    )
+    .option("--interval <min[,max]>", "poll interval bounds in seconds (default 0.1,1)")
+    .option("--max-kills <n>", "stop after N kills (or would-be kills)")
+    .option("--duration <seconds>", "stop after SECONDS")
+    .option("-n, --dry-run", "choose and log, never signal")
+    .option("-c, --config <file>", "a YAML file with the same settings (flags win)")
+    .option("--print-config", "print the effective settings, thresholds in bytes, and exit")
+    .option("--test-rules", "show which process each rule protects or picks now, and why, and exit")
+    .option("-j, --json", "JSON lines on stdout, one per record")
+    .option("--log <file>", "append JSON lines to FILE")
+    .option("-q, --quiet", "no human log lines on stderr")
+    .option("--root <dir>", "the /proc tree to read", "/proc")
+    .addHelpText(
+      "after",
+      "\nRecords go to stderr as one line each (with syslog priorities when JOURNAL_STREAM is set);" +
+        "\n--json and --log give the same records as JSON lines. See README.md, section Guard.",
+    )
+    .action(async (opts: GuardCliOpts) => {
+      const config = effectiveConfig(opts);
+      const policy = policyByName(config.policy);
+      let cgroup: GuardedCgroup | null = null;
+      if (config.cgroupPath !== null) {
+        cgroup = { path: config.cgroupPath, version: cgroupVersionOf(config.cgroupPath) };
+      }
+      const fs = nodeProcFs({ root: opts.root });
+      const sensors = new Sensors({
+        meminfo: join(opts.root, "meminfo"),
+        pressure: pressurePath(config, cgroup, opts.root),
+        cgroup,
+      });
+      try {
+        if (opts.printConfig) {
+          process.stdout.write(
+            `${JSON.stringify(printedConfig(config, sensors.read()), null, 2)}\n`,
+          );
+          return;
+        }
+        const need = rulesNeed(config.rules);
+        if (config.scope === "cgroup") need.add("cgroup");
+        const lister = await makeLister({
+          fs,
+          cgroup,
+          need,
+          bits: hostBits(process.arch),
+          selfPid: process.pid,
+        });
+        if (opts.testRules) {
+          await testRules(config, lister, sensors, opts.json ?? false);
+          return;
+        }
+        await guardLoop(opts, config, policy, sensors, lister, cgroup);
+      } finally {
+        sensors.close();
+      }
+    });
+};
+
+async function guardLoop(
+  opts: GuardCliOpts,
+  config: GuardConfig,
+  policy: ReturnType<typeof policyByName>,
+  sensors: Sensors,
+  lister: Awaited<ReturnType<typeof makeLister>>,
+  cgroup: GuardedCgroup | null,
+): Promise<void> {
+  const emit = makeSink(opts);
+  const fs = nodeProcFs({ root: opts.root });
+  const endAt =
+    opts.duration === undefined
+      ? Number.POSITIVE_INFINITY
+      : performance.now() + durationMs(opts.duration);
+  let stopped: string | null = null;
+  let wake: (() => void) | null = null;
+  const stop = (signal: NodeJS.Signals) => {
+    stopped = signal;
+    wake?.();
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  const now = () => performance.now();
+  const ports: GuardPorts = {
+    now,
+    timestamp: () => new Date().toISOString(),
+    sleep: (ms) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(done, Math.max(0, Math.min(ms, endAt - now())));
+        function done() {
+          clearTimeout(timer);
+          wake = null;
+          resolve();
+        }
+        wake = done;
+      }),
+    read: async () => sensors.read(),
+    list: (reading?: Reading) => lister.list(reading ?? sensors.read()),
+    identify: (pid) => lister.identify(pid),
+    signal: async (target, signal) => sendSignal(target, signal),
+    stopping: () => stopped ?? (now() >= endAt ? `--duration ${opts.duration} s reached` : null),
+  };
+  const adj = opts.root === "/proc" ? await protectSelf(fs) : null;
+  emit({
+    type: "start",
+    time: ports.timestamp(),
+    pid: process.pid,
+    policy: policy.name,
+    dry_run: config.dryRun,
+    triggers: triggerWords(config.triggers),
+    scope: config.scope,
+    watch: cgroup === null ? "the whole machine" : `cgroup ${cgroup.path} (v${cgroup.version})`,
+  });
+  for (const m of sensors.missing()) {
+    emit({ type: "warning", time: ports.timestamp(), message: `${m} cannot be read` });
+  }
+  if (adj !== null && adj !== -1000) {
+    emit({
+      type: "warning",
+      time: ports.timestamp(),
+      message: `oom_score_adj of the guard is ${adj}: lowering it to -1000 needs CAP_SYS_RESOURCE`,
+    });
+  }
+  try {
+    await runGuard(
+      {
+        triggers: config.triggers,
+        interval: config.interval,
+        policy,
+        rules: config.rules,
+        scope: config.scope,
+        dryRun: config.dryRun,
+        termTimeoutMs: config.termTimeoutMs,
+        killTimeoutMs: config.killTimeoutMs,
+        recoveryTimeoutMs: config.recoveryTimeoutMs,
+        maxKills: config.maxKills,
+      },
+      ports,
+      emit,
+    );
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  }
+}
+
+function durationMs(text: string): number {
+  const n = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text.trim()) || n <= 0) {
+    throw new UsageError(`--duration must be a positive number of seconds, got "${text}"`);
+  }
+  return n * 1000;
+}

@@ -1,0 +1,377 @@
+/**
+ * The guard's ports on a real machine (or a fake tree under another root): sensors read
+ * through descriptors kept open and re-read from offset 0, processes listed from /proc or
+ * from one cgroup's `cgroup.procs`, identities re-read from `stat` right before a signal,
+ * signals sent with kill(2). guard.md §1-§5.
+ */
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  readSync,
+  writeFileSync,
+} from "node:fs";
+import { join } from "node:path";
+import { ProcError } from "../errors.js";
+import {
+  type CandidateExtras,
+  candidateOfProcess,
+  type GuardCandidate,
+} from "../guard/candidate.js";
+import type { CandidateList, Identity, SignalResult, SignalTarget } from "../guard/guard.js";
+import {
+  type CgroupReading,
+  limitOf,
+  parseBytesFile,
+  parseKeyedCount,
+  parseMemoryReading,
+  parsePressure,
+  type Reading,
+} from "../guard/readings.js";
+import type { Signal } from "../guard/records.js";
+import { parseIntFile, parseUptime } from "./parse-misc.js";
+import { parseStat } from "./parse-stat.js";
+import { parseStatus } from "./parse-status.js";
+import type { ProcFs } from "./procfs.js";
+import { readPageSize, USER_HZ } from "./read-machine.js";
+import { readProcess } from "./read-process.js";
+
+/** A file opened once and read whole from offset 0 each time (one pread per poll). */
+export class KeptFile {
+  private fd: number | null;
+  private buf = Buffer.allocUnsafe(8192);
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, "r");
+  }
+
+  /** The file's text, or null when it can no longer be read. */
+  read(): string | null {
+    if (this.fd === null) return null;
+    try {
+      let used = 0;
+      for (;;) {
+        if (used === this.buf.length) {
+          const bigger = Buffer.allocUnsafe(this.buf.length * 2);
+          this.buf.copy(bigger);
+          this.buf = bigger;
+        }
+        const n = readSync(this.fd, this.buf, used, this.buf.length - used, used);
+        if (n === 0) break;
+        used += n;
+        if (used < this.buf.length) break;
+      }
+      return this.buf.toString("latin1", 0, used);
+    } catch {
+      return null;
+    }
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
+/** Opens `path` to keep, or null when it does not exist or cannot be opened. */
+function keep(path: string): KeptFile | null {
+  try {
+    return new KeptFile(path);
+  } catch {
+    return null;
+  }
+}
+
+export type CgroupVersion = 1 | 2;
+
+export interface GuardedCgroup {
+  path: string;
+  version: CgroupVersion;
+}
+
+/** Which cgroup version a directory belongs to, from the files it holds. */
+export function cgroupVersionOf(path: string): CgroupVersion {
+  if (!existsSync(join(path, "cgroup.procs"))) {
+    throw new ProcError({ path, code: "ENOENT", message: `${path}: not a cgroup directory` });
+  }
+  if (existsSync(join(path, "memory.limit_in_bytes"))) return 1;
+  return 2;
+}
+
+export interface SensorPaths {
+  meminfo: string | null;
+  pressure: string | null;
+  cgroup: GuardedCgroup | null;
+}
+
+/** The sensors of one guard, its files opened once. */
+export class Sensors {
+  private readonly meminfo: KeptFile | null;
+  private readonly pressure: KeptFile | null;
+  private readonly usage: KeptFile | null = null;
+  private readonly limit: KeptFile | null = null;
+  private readonly swapUsage: KeptFile | null = null;
+  private readonly swapLimit: KeptFile | null = null;
+  private readonly events: KeptFile | null = null;
+  private readonly cgroupVersion: CgroupVersion | null;
+
+  constructor(paths: SensorPaths) {
+    this.meminfo = paths.meminfo === null ? null : keep(paths.meminfo);
+    this.pressure = paths.pressure === null ? null : keep(paths.pressure);
+    const cg = paths.cgroup;
+    this.cgroupVersion = cg?.version ?? null;
+    if (cg?.version === 1) {
+      this.usage = keep(join(cg.path, "memory.usage_in_bytes"));
+      this.limit = keep(join(cg.path, "memory.limit_in_bytes"));
+      this.swapUsage = keep(join(cg.path, "memory.memsw.usage_in_bytes"));
+      this.swapLimit = keep(join(cg.path, "memory.memsw.limit_in_bytes"));
+      this.events = keep(join(cg.path, "memory.oom_control"));
+    } else if (cg?.version === 2) {
+      this.usage = keep(join(cg.path, "memory.current"));
+      this.limit = keep(join(cg.path, "memory.max"));
+      this.swapUsage = keep(join(cg.path, "memory.swap.current"));
+      this.swapLimit = keep(join(cg.path, "memory.swap.max"));
+      this.events = keep(join(cg.path, "memory.events"));
+    }
+  }
+
+  /** What could not be opened, for a warning at start-up. */
+  missing(): string[] {
+    const out: string[] = [];
+    if (this.meminfo === null) out.push("meminfo");
+    if (this.cgroupVersion !== null && this.usage === null) out.push("the cgroup's memory usage");
+    return out;
+  }
+
+  read(): Reading {
+    const mem = this.meminfo?.read();
+    const psi = this.pressure?.read();
+    return {
+      memory: mem == null ? null : parseMemoryReading(mem),
+      pressure: psi == null ? null : parsePressure(psi),
+      cgroup: this.readCgroup(),
+    };
+  }
+
+  private readCgroup(): CgroupReading | null {
+    if (this.usage === null) return null;
+    const num = (f: KeptFile | null) => {
+      const text = f?.read();
+      return text == null ? null : parseBytesFile(text);
+    };
+    const usage = num(this.usage);
+    if (usage === null || !Number.isFinite(usage)) return null;
+    const events = this.events?.read();
+    // v1 memsw counts memory + swap; v2 swap.current counts swap alone, so add usage.
+    const swapUsage = num(this.swapUsage);
+    const swapTotal =
+      swapUsage === null ? null : this.cgroupVersion === 2 ? swapUsage + usage : swapUsage;
+    const swapLimitRaw = limitOf(num(this.swapLimit));
+    const swapLimit =
+      swapLimitRaw === null || this.cgroupVersion !== 2
+        ? swapLimitRaw
+        : swapLimitRaw + (limitOf(num(this.limit)) ?? 0);
+    return {
+      usageBytes: usage,
+      limitBytes: limitOf(num(this.limit)),
+      swapUsageBytes: swapTotal,
+      swapLimitBytes: swapLimit,
+      kernelOomKills: events == null ? null : parseKeyedCount(events, "oom_kill"),
+    };
+  }
+
+  close(): void {
+    for (const f of [
+      this.meminfo,
+      this.pressure,
+      this.usage,
+      this.limit,
+      this.swapUsage,
+      this.swapLimit,
+      this.events,
+    ]) {
+      f?.close();
+    }
+  }
+}
+
+/** Every pid in a cgroup and the cgroups below it. */
+export function cgroupPids(path: string): number[] {
+  const out: number[] = [];
+  const walk = (dir: string) => {
+    const f = keep(join(dir, "cgroup.procs"));
+    const text = f?.read() ?? "";
+    f?.close();
+    for (const line of text.split("\n")) {
+      const pid = Number(line);
+      if (line !== "" && Number.isInteger(pid) && pid > 0) out.push(pid);
+    }
+    let entries: string[] = [];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name);
+    } catch {
+      return;
+    }
+    for (const e of entries) walk(join(dir, e));
+  };
+  walk(path);
+  return [...new Set(out)].sort((a, b) => a - b);
+}
+
+/** The cgroup path of a /proc/PID/cgroup text: the v2 line, else the memory controller's. */
+export function cgroupPathOf(text: string): string | null {
+  let memory: string | null = null;
+  for (const line of text.split("\n")) {
+    const m = /^\d+:([^:]*):(.*)$/.exec(line);
+    if (m === null) continue;
+    if (m[1] === "") return m[2]!;
+    if (m[1]!.split(",").includes("memory")) memory = m[2]!;
+  }
+  return memory;
+}
+
+export interface ListerOptions {
+  fs: ProcFs;
+  /** Only these processes (a cgroup's), or every process under /proc. */
+  cgroup: GuardedCgroup | null;
+  /** Per-process files beyond stat and status that rules or the scope need. */
+  need: ReadonlySet<"cmdline" | "exe" | "cgroup">;
+  bits: 32 | 64;
+  /** The guard's own pid. */
+  selfPid: number;
+}
+
+export interface ProcessLister {
+  list(reading: Reading): Promise<CandidateList>;
+  identify(pid: number): Promise<Identity | null>;
+  pageSizeBytes: number;
+}
+
+async function ancestorsOf(fs: ProcFs, pid: number): Promise<Set<number>> {
+  const out = new Set<number>([pid]);
+  let cur = pid;
+  for (let i = 0; i < 4096 && cur > 1; i++) {
+    const text = await fs.readText(`${cur}/stat`);
+    const stat = text === null ? null : parseStat(text);
+    if (stat === null) break;
+    cur = stat.ppid;
+    if (cur > 0) out.add(cur);
+  }
+  return out;
+}
+
+async function extrasOf(
+  fs: ProcFs,
+  pid: number,
+  need: ReadonlySet<"cmdline" | "exe" | "cgroup">,
+): Promise<CandidateExtras> {
+  const cmdline = need.has("cmdline") ? await fs.readText(`${pid}/cmdline`) : null;
+  let exe: string | null = null;
+  if (need.has("exe")) {
+    try {
+      exe = readlinkSync(join(fs.root, String(pid), "exe"));
+    } catch {
+      exe = null;
+    }
+  }
+  const cgroupText = need.has("cgroup") ? await fs.readText(`${pid}/cgroup`) : null;
+  return {
+    cmdline: cmdline === null ? null : cmdline.replace(/\0+$/, "").replace(/\0/g, " "),
+    exe,
+    cgroup: cgroupText === null ? null : cgroupPathOf(cgroupText),
+  };
+}
+
+export async function makeLister(opts: ListerOptions): Promise<ProcessLister> {
+  const { fs } = opts;
+  const names = (await fs.list("")) ?? [];
+  const pids = names.filter((n) => /^\d{1,10}$/.test(n)).map(Number);
+  const pageSizeBytes = await readPageSize(fs, pids.slice(0, 8), []);
+  const selfStatus = await fs.readText("self/status");
+  const nspid = selfStatus === null ? null : parseStatus(selfStatus).nspid;
+  const initialPidNs = nspid === null || nspid.length === 1;
+  const machine = { pageSizeBytes, userHz: USER_HZ, initialPidNs };
+  const protectedPids = await ancestorsOf(fs, opts.selfPid);
+  return {
+    pageSizeBytes,
+    async list(reading) {
+      const scope =
+        opts.cgroup === null
+          ? ((await fs.list("")) ?? []).filter((n) => /^\d{1,10}$/.test(n)).map(Number)
+          : cgroupPids(opts.cgroup.path);
+      const candidates: GuardCandidate[] = [];
+      for (const pid of scope) {
+        const r = await readProcess(fs, pid, { oomScore: false });
+        if (r.kind !== "ok") continue;
+        const extras = opts.need.size === 0 ? undefined : await extrasOf(fs, pid, opts.need);
+        candidates.push(candidateOfProcess(r.process, machine, extras));
+      }
+      candidates.sort((a, b) =>
+        a.startTicks !== b.startTicks
+          ? a.startTicks < b.startTicks
+            ? -1
+            : 1
+          : a.view.pid - b.view.pid,
+      );
+      const uptime = parseUptime((await fs.readText("uptime")) ?? "") ?? 0n;
+      const page = BigInt(pageSizeBytes);
+      const c = reading.cgroup;
+      const m = reading.memory;
+      // The modern score is relative to what the OOM killer would compare with: the
+      // cgroup's limit when one is guarded, else RAM + swap (modern-oom §4.2).
+      const totalBytes =
+        c !== null && c.limitBytes !== null
+          ? c.limitBytes
+          : m === null
+            ? 0
+            : m.totalBytes + m.swapTotalBytes;
+      return {
+        candidates,
+        ctx: {
+          bits: opts.bits,
+          hz: USER_HZ,
+          uptimeSeconds: uptime,
+          totalPages: BigInt(Math.floor(totalBytes)) / page,
+          current: -1,
+        },
+        protectedPids,
+        pageSizeBytes,
+      };
+    },
+    async identify(pid) {
+      const text = await fs.readText(`${pid}/stat`);
+      const stat = text === null ? null : parseStat(text);
+      if (stat === null) return null;
+      return { startTicks: stat.startTicks, rawComm: stat.comm, state: stat.state };
+    },
+  };
+}
+
+/** kill(2) on a process or a process group; errors as the guard's outcomes. */
+export function sendSignal(target: SignalTarget, signal: Signal): SignalResult {
+  const id = target.kind === "process" ? target.pid : -target.pgrp;
+  try {
+    process.kill(id, signal);
+    return "sent";
+  } catch (err) {
+    const code = typeof err === "object" && err !== null && "code" in err ? String(err.code) : "";
+    if (code === "ESRCH") return "gone";
+    if (code === "EPERM") return "denied";
+    return { error: code || String(err) };
+  }
+}
+
+/** Sets the guard's own oom_score_adj to -1000 where permitted; the value now in force. */
+export async function protectSelf(fs: ProcFs): Promise<number | null> {
+  try {
+    writeFileSync(join(fs.root, "self", "oom_score_adj"), "-1000\n");
+  } catch {
+    // Lowering needs CAP_SYS_RESOURCE; without it the value stays as it was.
+  }
+  const text = await fs.readText("self/oom_score_adj");
+  return text === null ? null : parseIntFile(text);
+}

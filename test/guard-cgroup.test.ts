@@ -1,0 +1,221 @@
+/**
+ * `oomkit guard` against real processes in a memory cgroup (v1) that the test makes,
+ * with the kernel's OOM killer switched off there (`memory.oom_control`), so only the
+ * guard can act. Every process and cgroup here is the test's own and is removed after.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { accessSync, constants, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { CLI, ROOT } from "./support/cli.js";
+
+const V1 = "/sys/fs/cgroup/memory";
+const HOG = join(ROOT, "test/fixtures/guard/hog.mjs");
+const LIMIT = 256 * 1024 * 1024;
+
+function usable(): boolean {
+  try {
+    accessSync(V1, constants.W_OK);
+    return process.getuid?.() === 0;
+  } catch {
+    return false;
+  }
+}
+
+interface Started {
+  child: ChildProcess;
+  lines: string[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function collect(child: ChildProcess): Started {
+  const lines: string[] = [];
+  let rest = "";
+  child.stdout?.on("data", (d: Buffer) => {
+    rest += d.toString();
+    const parts = rest.split("\n");
+    rest = parts.pop()!;
+    lines.push(...parts);
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
+  return { child, lines, exited };
+}
+
+const cgroups: string[] = [];
+const started: Started[] = [];
+let serial = 0;
+
+function makeCgroup(): string {
+  const dir = join(V1, `oomkit-guard-test-${process.pid}-${serial++}`);
+  mkdirSync(dir);
+  cgroups.push(dir);
+  writeFileSync(join(dir, "memory.limit_in_bytes"), String(LIMIT));
+  writeFileSync(join(dir, "memory.oom_control"), "1");
+  return dir;
+}
+
+/** Starts a program inside `cg`: a shell joins the cgroup, then becomes the program. */
+function startIn(cg: string, argv: string[]): Started {
+  const child = spawn("sh", ["-c", `echo $$ > '${cg}/cgroup.procs' && exec "$@"`, "sh", ...argv], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  const s = collect(child);
+  started.push(s);
+  return s;
+}
+
+function hog(cg: string, name: string, args: string[] = []): Started {
+  return startIn(cg, [process.execPath, HOG, name, ...args]);
+}
+
+async function ready(s: Started): Promise<void> {
+  for (let i = 0; i < 200 && !s.lines.includes("ready"); i++) await sleep(20);
+  expect(s.lines).toContain("ready");
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function guard(args: string[]): Started {
+  const child = spawn(
+    process.execPath,
+    [CLI, "guard", "--json", "--quiet", "--duration", "15", ...args],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  const s = collect(child);
+  started.push(s);
+  return s;
+}
+
+function records(s: Started): { type: string; [k: string]: unknown }[] {
+  return s.lines.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+}
+
+/** Watches the cgroup's usage and notes when it first reaches each share of the limit. */
+function watchUsage(cg: string, shares: number[]): { first: Map<number, number>; stop(): void } {
+  const first = new Map<number, number>();
+  const timer = setInterval(() => {
+    const usage = Number(readFileSync(join(cg, "memory.usage_in_bytes"), "utf8"));
+    for (const s of shares) if (!first.has(s) && usage >= s * LIMIT) first.set(s, Date.now());
+  }, 2);
+  return { first, stop: () => clearInterval(timer) };
+}
+
+afterEach(async () => {
+  for (const s of started.splice(0)) {
+    if (s.child.exitCode === null && s.child.signalCode === null && s.child.pid !== undefined) {
+      s.child.kill("SIGKILL");
+    }
+    await s.exited;
+  }
+  for (const dir of cgroups.splice(0)) {
+    for (let i = 0; i < 100; i++) {
+      try {
+        rmdirSync(dir);
+        break;
+      } catch {
+        await sleep(20);
+      }
+    }
+  }
+});
+
+describe.skipIf(!usable())(
+  "oomkit guard on a real memory cgroup (v1, kernel OOM killer off)",
+  () => {
+    it("kills a fast hog exactly once, soon after it crosses, and never the bystander", async () => {
+      const cg = makeCgroup();
+      const bystander = startIn(cg, ["sleep", "60"]);
+      const fast = hog(cg, "fast-hog", ["--step", "8", "--every", "20", "--delay", "800"]);
+      await ready(fast);
+      const usage = watchUsage(cg, [0.9, 0.95]);
+      const g = guard(["--cgroup", cg, "--max-kills", "1"]);
+      const end = await g.exited;
+      usage.stop();
+      expect(end.code).toBe(0);
+      const kills = records(g).filter((r) => r.type === "kill");
+      expect(kills).toHaveLength(1);
+      const kill = kills[0] as { time: string; level: string; victim: { pid: number } };
+      expect(kill.victim.pid).toBe(fast.child.pid);
+      expect((await fast.exited).signal).toMatch(/SIGTERM|SIGKILL/);
+      // The level the kill was sent at was first reached this long before the signal.
+      const crossed = usage.first.get(kill.level === "kill" ? 0.95 : 0.9)!;
+      const delay = Date.parse(kill.time) - crossed;
+      expect(delay).toBeLessThanOrEqual(100 + 100 + 200);
+      expect(bystander.child.exitCode).toBeNull();
+      expect(bystander.child.signalCode).toBeNull();
+    }, 30_000);
+
+    it("does not kill a slow leak that stays below the TERM level", async () => {
+      const cg = makeCgroup();
+      const slow = hog(cg, "slow-leak", ["--step", "4", "--every", "50", "--until", "160"]);
+      await ready(slow);
+      const g = guard(["--cgroup", cg, "--duration", "3"]);
+      await g.exited;
+      expect(records(g).filter((r) => r.type === "kill")).toEqual([]);
+      expect(slow.child.exitCode).toBeNull();
+    }, 30_000);
+
+    it("--avoid moves the kill to another process", async () => {
+      const cg = makeCgroup();
+      const other = hog(cg, "static-a", ["--step", "60", "--until", "60", "--delay", "0"]);
+      await ready(other);
+      await sleep(300);
+      const grower = hog(cg, "grower-b", ["--step", "8", "--every", "30", "--delay", "800"]);
+      await ready(grower);
+      const g = guard(["--cgroup", cg, "--max-kills", "1", "--avoid", "cmdline:grower-b"]);
+      await g.exited;
+      const kill = records(g).find((r) => r.type === "kill") as { victim: { pid: number } };
+      expect(kill.victim.pid).toBe(other.child.pid);
+      expect((await other.exited).signal).toMatch(/SIGTERM|SIGKILL/);
+    }, 30_000);
+
+    it("gives SIGKILL to a hog that ignores SIGTERM once --term-timeout has passed", async () => {
+      const cg = makeCgroup();
+      // With node's own 8 MiB, holds about 92 % of the limit: above TERM (90 %), below KILL (95 %).
+      const stubborn = hog(cg, "stubborn", [
+        "--step",
+        "4",
+        "--every",
+        "20",
+        "--until",
+        "228",
+        "--ignore-term",
+      ]);
+      await ready(stubborn);
+      const g = guard(["--cgroup", cg, "--max-kills", "1", "--term-timeout", "1"]);
+      await g.exited;
+      const rs = records(g);
+      const types = rs.map((r) => r.type).filter((t) => t !== "warning");
+      expect(types).toEqual(["start", "kill", "escalate", "outcome", "stop"]);
+      expect(rs.find((r) => r.type === "kill")).toMatchObject({ signal: "SIGTERM" });
+      const esc = rs.find((r) => r.type === "escalate") as { after_ms: number };
+      expect(esc.after_ms).toBeGreaterThanOrEqual(1000);
+      expect((await stubborn.exited).signal).toBe("SIGKILL");
+    }, 30_000);
+
+    it("a dry run picks the same victim and signals nothing", async () => {
+      const cg = makeCgroup();
+      const bystander = startIn(cg, ["sleep", "60"]);
+      const big = hog(cg, "dry-hog", ["--step", "8", "--every", "20", "--until", "232"]);
+      await ready(big);
+      const g = guard(["--cgroup", cg, "--max-kills", "1", "--dry-run"]);
+      await g.exited;
+      const kill = records(g).find((r) => r.type === "kill") as {
+        dry_run: boolean;
+        victim: { pid: number };
+      };
+      expect(kill).toMatchObject({ dry_run: true, victim: { pid: big.child.pid } });
+      await sleep(200);
+      expect(big.child.exitCode).toBeNull();
+      expect(big.child.signalCode).toBeNull();
+      expect(bystander.child.signalCode).toBeNull();
+    }, 30_000);
+  },
+);
