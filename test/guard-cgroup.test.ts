@@ -93,8 +93,15 @@ function guard(args: string[]): Started {
   return s;
 }
 
-function records(s: Started): { type: string; [k: string]: unknown }[] {
+type Rec = { type: string; [k: string]: unknown };
+
+function records(s: Started): Rec[] {
   return s.lines.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+}
+
+/** The first record of a type, read as the shape the test expects of it. */
+function first<T>(s: Started, type: string): T {
+  return records(s).find((r) => r.type === type) as unknown as T;
 }
 
 /** Watches the cgroup's usage and notes when it first reaches each share of the limit. */
@@ -141,7 +148,7 @@ describe.skipIf(!usable())(
       expect(end.code).toBe(0);
       const kills = records(g).filter((r) => r.type === "kill");
       expect(kills).toHaveLength(1);
-      const kill = kills[0] as { time: string; level: string; victim: { pid: number } };
+      const kill = kills[0] as unknown as { time: string; level: string; victim: { pid: number } };
       expect(kill.victim.pid).toBe(fast.child.pid);
       expect((await fast.exited).signal).toMatch(/SIGTERM|SIGKILL/);
       // The level the kill was sent at was first reached this long before the signal.
@@ -171,7 +178,7 @@ describe.skipIf(!usable())(
       await ready(grower);
       const g = guard(["--cgroup", cg, "--max-kills", "1", "--avoid", "cmdline:grower-b"]);
       await g.exited;
-      const kill = records(g).find((r) => r.type === "kill") as { victim: { pid: number } };
+      const kill = first<{ victim: { pid: number } }>(g, "kill");
       expect(kill.victim.pid).toBe(other.child.pid);
       expect((await other.exited).signal).toMatch(/SIGTERM|SIGKILL/);
     }, 30_000);
@@ -195,7 +202,7 @@ describe.skipIf(!usable())(
       const types = rs.map((r) => r.type).filter((t) => t !== "warning");
       expect(types).toEqual(["start", "kill", "escalate", "outcome", "stop"]);
       expect(rs.find((r) => r.type === "kill")).toMatchObject({ signal: "SIGTERM" });
-      const esc = rs.find((r) => r.type === "escalate") as { after_ms: number };
+      const esc = first<{ after_ms: number }>(g, "escalate");
       expect(esc.after_ms).toBeGreaterThanOrEqual(1000);
       expect((await stubborn.exited).signal).toBe("SIGKILL");
     }, 30_000);
@@ -207,7 +214,7 @@ describe.skipIf(!usable())(
       await ready(big);
       const g = guard(["--cgroup", cg, "--max-kills", "1", "--dry-run"]);
       await g.exited;
-      const kill = records(g).find((r) => r.type === "kill") as {
+      const kill = first<unknown>(g, "kill") as {
         dry_run: boolean;
         victim: { pid: number };
       };
