@@ -21,7 +21,7 @@ import { jsonPath } from "./load-scenario.js";
 import { allocMachineSpec } from "./machine-spec.js";
 import type { OomCallRecord } from "./oom-call.js";
 import type { MachineSpec, ProcessSpec, Scenario } from "./scenario-schema.js";
-import { compileTimeline } from "./timeline.js";
+import { checkTargets, compileTimeline } from "./timeline.js";
 import { sizeToPages, timeToTicks } from "./units.js";
 
 export interface SetupOptions {
@@ -264,6 +264,7 @@ export function setupSimulation(
   const actions = compileTimeline(scenario, k.hz, port.numa, startTick, (path, expected) =>
     err(o, path, expected),
   );
+  checkTargets(scenario, b.labels.keys(), (path, expected) => err(o, path, expected));
   const lastAction = actions.reduce((mx, a) => Math.max(mx, a.tick), startTick);
   const untilRaw = o.until ?? scenario.until;
   const untilTicks = untilRaw !== undefined ? timeToTicks(untilRaw, m.hz) : undefined;
