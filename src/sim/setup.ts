@@ -46,6 +46,8 @@ export interface Simulation {
   untilTick: number;
   seed: number;
   printkTime: boolean;
+  /** The task of each timeline entry, as the scenario names it (a label, a pid or "@random"). */
+  targets: (number | string)[];
 }
 
 function err(o: SetupOptions, path: PropertyKey[], expected: string): InputError {
@@ -285,5 +287,14 @@ export function setupSimulation(
     teardownTicks: timeToTicks(m.teardown, m.hz),
     random: () => prng.nextUint32() / 2 ** 32,
   });
-  return { engine, k, port, startTick, untilTick, seed, printkTime: m.printk_time };
+  return {
+    engine,
+    k,
+    port,
+    startTick,
+    untilTick,
+    seed,
+    printkTime: m.printk_time,
+    targets: scenario.timeline.map((e) => e.task),
+  };
 }
