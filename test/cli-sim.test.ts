@@ -100,6 +100,60 @@ describe("oomkit sim", () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it("refuses a timeline label that nothing defines: exit 2, one line at the reference", () => {
+    const bad = join(dir, "unknown-label.yaml");
+    writeFileSync(
+      bad,
+      "machine: {memory: 64MiB}\nprocesses:\n  - {name: httpd, label: web}\ntimeline:\n  - {at: 1, task: wbe, exit: 0}\n",
+    );
+    const r = runCli(["sim", bad, "--summary"]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      `${bad}:5:19: timeline[0].task: a label defined by a process, a fork or a thread (web), a pid or "@random", got "wbe"\n`,
+    );
+  });
+
+  it("warns on stderr of each timeline action skipped at run time, and the summary lists them", () => {
+    const file = join(dir, "skips.yaml");
+    writeFileSync(
+      file,
+      [
+        "machine: {bits: 64, hz: 250, memory: 64MiB, uptime: 1000}",
+        "processes:",
+        "  - {name: worker, pid: 700}",
+        "timeline:",
+        "  - {at: 1, task: worker, kill: true}",
+        "  - {at: 2, task: worker, fault: {pages: 100}}",
+        "  - {at: 3, task: 700, exit: 0}",
+        "",
+      ].join("\n"),
+    );
+    const warnings =
+      "oomkit sim: warning: at 1002.000000 s, fault (timeline[1]) for worker skipped: no such live task\n" +
+      "oomkit sim: warning: at 1003.000000 s, exit (timeline[2]) for pid 700 skipped: no such live task\n";
+    const r = runCli(["sim", file, "--summary"]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe(warnings);
+    expect(r.stdout).toContain(
+      "  Timeline actions skipped: 2\n" +
+        "    [1002.000000] fault (timeline[1]) for worker: no such live task\n" +
+        "    [1003.000000] exit (timeline[2]) for pid 700: no such live task\n",
+    );
+    // With --json the warnings stay on stderr: stdout is JSON lines only.
+    const j = runCli(["sim", file, "--json", "--summary"]);
+    expect(j.status).toBe(0);
+    expect(j.stderr).toBe(warnings);
+    const lines = j.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines.filter((e) => e.type === "sim.skip").map((e) => [e.pid, e.action])).toEqual([
+      [null, "fault"],
+      [700, "exit"],
+    ]);
+  });
+
   it("rejects bad options as usage errors", () => {
     expect(runCli(["sim", "--until", "soon"]).status).toBe(2);
     expect(runCli(["sim", "--seed", "-1"]).status).toBe(2);

@@ -1,7 +1,7 @@
 /**
  * The end-of-run summary of a simulation: who died, when and why; the OOM killer's
  * calls; memory returned; time spent stalled in the allocator; failed allocations;
- * panics. Built incrementally from the event stream.
+ * timeline actions skipped; panics. Built incrementally from the event stream.
  */
 
 import { monotonicAt } from "../kernel/clock.js";
@@ -15,6 +15,22 @@ const CAUSES: Record<string, string> = {
   vm_fault_oom: "killed by the page-fault handler (VM_FAULT_OOM)",
   exit: "exited",
 };
+
+/** A timeline action that did not run: when, which entry, what, for which task, and why. */
+export interface SkippedAction {
+  time: string;
+  /** Index of its entry in the scenario's timeline. */
+  entry: number;
+  action: string;
+  /** The task as the entry names it (a label, "pid N" or "@random"), with its pid if found. */
+  task: string;
+  why: string;
+}
+
+/** "at T s, fault (timeline[3]) for web (pid 900) skipped: the task has no mm". */
+export function skipText(s: SkippedAction): string {
+  return `at ${s.time} s, ${s.action} (timeline[${s.entry}]) for ${s.task} skipped: ${s.why}`;
+}
 
 export interface SimSummary {
   seed: number;
@@ -41,6 +57,8 @@ export interface SimSummary {
   /** Allocations still looping in the slow path when the run ended. */
   pendingAllocations: { since: string; pid: number; gfpMask: string; order: number }[];
   panics: { time: string; message: string }[];
+  /** Timeline actions skipped, in the order they were due. */
+  skipped: SkippedAction[];
   /** Tasks that hang for ever: self-deadlocked in constrained_alloc, or blocked on cpuset_lock. */
   hung: { time: string; pid: number; comm: string; why: "deadlock" | "cpuset_lock" }[];
 }
@@ -63,14 +81,31 @@ export class SummaryCollector {
     failedAllocations: [],
     pendingAllocations: [],
     panics: [],
+    skipped: [],
     hung: [],
   };
+  private targets: readonly (number | string)[] = [];
   private pendingOom = new Map<number, { n: number; time: string; pid: number; comm: string }>();
   private intervals: [number, number][] = [];
 
   private time(tick: number): string {
     const { seconds, micros } = monotonicAt(tick, this.hz);
     return `${seconds}.${String(micros).padStart(6, "0")}`;
+  }
+
+  /** The task of each timeline entry as the scenario names it, to name skipped actions. */
+  setTargets(targets: readonly (number | string)[]): void {
+    this.targets = targets;
+  }
+
+  /** A sim.skip event in the summary's terms. */
+  describeSkip(e: SimEvent & { type: "sim.skip" }): SkippedAction {
+    const target = this.targets[e.entry];
+    let task: string;
+    if (typeof target === "number") task = `pid ${target}`;
+    else if (target === undefined) task = e.pid === null ? "its task" : `pid ${e.pid}`;
+    else task = e.pid === null ? target : `${target} (pid ${e.pid})`;
+    return { time: this.time(e.tick), entry: e.entry, action: e.action, task, why: e.why };
   }
 
   add(e: SimEvent): void {
@@ -139,6 +174,9 @@ export class SummaryCollector {
           gfpMask: `0x${e.gfpMask.toString(16)}`,
           order: e.order,
         });
+        break;
+      case "sim.skip":
+        s.skipped.push(this.describeSkip(e));
         break;
       case "panic":
         s.panics.push({ time: this.time(e.tick), message: e.message });
@@ -214,6 +252,12 @@ export function renderSummary(s: SimSummary): string[] {
           ? "self-deadlock on the cpuset mutex in constrained_alloc (quirk Q4)"
           : "blocked in out_of_memory on cpuset_lock, held by a deadlocked task";
       out.push(`    [${h.time}] ${h.pid} (${h.comm}): ${why}`);
+    }
+  }
+  if (s.skipped.length > 0) {
+    out.push(`  Timeline actions skipped: ${s.skipped.length}`);
+    for (const k of s.skipped) {
+      out.push(`    [${k.time}] ${k.action} (timeline[${k.entry}]) for ${k.task}: ${k.why}`);
     }
   }
   out.push(`  Panics:${s.panics.length === 0 ? " none" : ""}`);

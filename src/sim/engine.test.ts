@@ -81,6 +81,49 @@ timeline:
     const reapParent = ev.find((e) => e.type === "task.reap" && e.pid === 900)!;
     expect(reapParent.type === "task.reap" && reapParent.by).toBe("parent");
   });
+
+  it("a task runs one action at a time: later ones wait in its queue, kill and oom_adj act at once", () => {
+    const text = `${MACHINE}processes:
+  - {name: writer, pid: 700}
+  - {name: other, pid: 710}
+timeline:
+  - {at: 0, task: writer, fault: {pages: 1000, rate: 250}}
+  - {at: 1, task: writer, map: 100}
+  - {at: 5, task: other, fault: {pages: 1000, rate: 250}}
+  - {at: 6, task: other, map: 100}
+  - {at: 6, task: other, oom_adj: 5}
+  - {at: 7, task: other, kill: true}
+  - {at: 8, task: other, exit: 0}
+`;
+    const ev = events(text);
+    const start = ev[0]!.tick;
+    const at = (type: SimEvent["type"], pid: number) =>
+      ev.find((e) => e.type === type && "pid" in e && e.pid === pid)?.tick;
+    // The map sent at 1 s waits for the 4 s fault to finish.
+    expect(at("task.map", 700)).toBe(start + 4 * 250);
+    expect(at("task.oom_adj", 710)).toBe(start + 6 * 250);
+    expect(at("task.exit", 710)).toBe(start + 7 * 250);
+    expect(at("task.map", 710)).toBeUndefined();
+    const skips = ev.filter((e) => e.type === "sim.skip");
+    expect(skips).toEqual([
+      {
+        type: "sim.skip",
+        tick: start + 7 * 250,
+        pid: 710,
+        action: "map",
+        why: "the task exited with the action still queued",
+        entry: 3,
+      },
+      {
+        type: "sim.skip",
+        tick: start + 8 * 250,
+        pid: null,
+        action: "exit",
+        why: "no such live task",
+        entry: 6,
+      },
+    ]);
+  });
 });
 
 describe("teardown window (docs/oom-path.md §4.9, §15)", () => {

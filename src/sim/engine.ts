@@ -118,6 +118,20 @@ export class Engine {
           zombie: task.exitState === 16,
           cause: workOf(ctx, task).killedBy ?? "exit",
         });
+        // Actions still waiting in the task's queue die with it: each one is a skip.
+        const w = workOf(ctx, task);
+        const left = w.queue.slice(w.head);
+        w.queue = [];
+        w.head = 0;
+        for (const item of left) {
+          emit({
+            type: "sim.skip",
+            pid: task.pid,
+            action: item.kind,
+            why: "the task exited with the action still queued",
+            entry: item.entry,
+          });
+        }
       },
       released(task, by) {
         emit({ type: "task.reap", pid: task.pid, comm: task.comm, by });

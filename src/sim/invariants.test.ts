@@ -71,19 +71,33 @@ const scenarioArb = fc
       { minLength: 1, maxLength: 10 },
     ),
   })
-  .map((s) => ({
-    seed: 1,
-    machine: {
-      bits: s.bits,
-      hz: s.hz,
-      memory: `${s.memoryMiB}MiB`,
-      uptime: 100,
-      teardown: s.teardown,
-    },
-    processes: s.processes,
-    timeline: s.timeline.map(([ms, task, action]) => ({ at: `${ms}ms`, task, ...action })),
-    until: 8,
-  }));
+  .map((s) => {
+    // A label that no process or fork defines is refused at load: such a target becomes
+    // one of the processes. A fork's label stays, even where the fork comes later.
+    const defined = new Set([
+      ...s.processes.map((_, i) => `p${i}`),
+      ...s.timeline.flatMap(([, , action]) => ("fork" in action ? [action.fork.label] : [])),
+    ]);
+    const target = (label: string, i: number) =>
+      defined.has(label) ? label : `p${i % s.processes.length}`;
+    return {
+      seed: 1,
+      machine: {
+        bits: s.bits,
+        hz: s.hz,
+        memory: `${s.memoryMiB}MiB`,
+        uptime: 100,
+        teardown: s.teardown,
+      },
+      processes: s.processes,
+      timeline: s.timeline.map(([ms, task, action], i) => ({
+        at: `${ms}ms`,
+        task: target(task, i),
+        ...action,
+      })),
+      until: 8,
+    };
+  });
 
 describe("simulation invariants (fast-check)", () => {
   it("docs/oom-path.md §4.9, §9.3, §10: pages conserved, memory returned once by the last user, no signal after reaping, time monotonic", () => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { scenarioErrorOf as errorOf } from "../../test/support/scenario-error.js";
+import { EXAMPLE_SNAPSHOT_TEXT } from "../snapshot/example.js";
+import { parseSnapshot } from "../snapshot/load.js";
 import { parseScenario } from "./load-scenario.js";
+import { runScenarioText } from "./run.js";
 
 describe("scenario validation", () => {
   it("rejects an unknown key with file:line:col and its path", () => {
@@ -44,6 +47,39 @@ describe("scenario validation", () => {
     expect(errorOf(unknown).message).toMatch(
       /^s\.yaml:3:23: processes\[0\]\.cpuset: a cpuset listed/,
     );
+  });
+
+  it("refuses a timeline task that is a label nothing defines, at the reference", () => {
+    const text =
+      "machine: {memory: 64MiB}\nprocesses:\n  - {name: httpd, label: web}\n  - {name: bash}\n" +
+      "timeline:\n  - {at: 1, task: web, exit: 0}\n  - at: 2\n    task: wbe\n    exit: 0\n";
+    expect(errorOf(text).message).toBe(
+      's.yaml:8:11: timeline[1].task: a label defined by a process, a fork or a thread (web, bash), a pid or "@random", got "wbe"',
+    );
+    const none = errorOf("machine: {memory: 64MiB}\ntimeline:\n  - {at: 1, task: a, exit: 0}\n");
+    expect(none.message).toBe(
+      's.yaml:3:19: timeline[0].task: a label defined by a process, a fork or a thread (none is defined), a pid or "@random", got "a"',
+    );
+    const many = Array.from({ length: 10 }, (_, i) => `  - {name: p${i}}\n`).join("");
+    const long = errorOf(
+      `machine: {memory: 64MiB}\nprocesses:\n${many}timeline:\n  - {at: 1, task: q, exit: 0}\n`,
+    );
+    expect(long.message).toContain("(p0, p1, p2, p3, p4, p5, p6, p7 and 2 more)");
+  });
+
+  it("accepts labels of later forks and threads, pids, @random and a snapshot's commands", () => {
+    const text =
+      "machine: {memory: 64MiB}\nprocesses:\n  - {name: bash}\ntimeline:\n" +
+      "  - {at: 1, task: kid, exit: 0}\n  - {at: 2, task: bash, fork: {label: kid}}\n" +
+      "  - {at: 3, task: t1, exit: 0}\n  - {at: 3, task: kid, thread: {label: t1}}\n" +
+      "  - {at: 4, task: 4242, kill: true}\n  - {at: 5, task: '@random', kill: true}\n";
+    expect(() => runScenarioText(text, () => {}, { file: "s.yaml" })).not.toThrow();
+    const snap = parseSnapshot(EXAMPLE_SNAPSHOT_TEXT, "example.json");
+    const fromSnap =
+      "machine: {memory: 64MiB}\nfrom_snapshot: example.json\ntimeline:\n  - {at: 1, task: java, kill: true}\n";
+    expect(() =>
+      runScenarioText(fromSnap, () => {}, { file: "s.yaml", loadSnapshot: () => snap }),
+    ).not.toThrow();
   });
 
   it("reports YAML syntax errors with a position", () => {

@@ -21,7 +21,7 @@ import { jsonPath } from "./load-scenario.js";
 import { allocMachineSpec } from "./machine-spec.js";
 import type { OomCallRecord } from "./oom-call.js";
 import type { MachineSpec, ProcessSpec, Scenario } from "./scenario-schema.js";
-import { compileTimeline } from "./timeline.js";
+import { checkTargets, compileTimeline } from "./timeline.js";
 import { sizeToPages, timeToTicks } from "./units.js";
 
 export interface SetupOptions {
@@ -46,6 +46,8 @@ export interface Simulation {
   untilTick: number;
   seed: number;
   printkTime: boolean;
+  /** The task of each timeline entry, as the scenario names it (a label, a pid or "@random"). */
+  targets: (number | string)[];
 }
 
 function err(o: SetupOptions, path: PropertyKey[], expected: string): InputError {
@@ -264,6 +266,7 @@ export function setupSimulation(
   const actions = compileTimeline(scenario, k.hz, port.numa, startTick, (path, expected) =>
     err(o, path, expected),
   );
+  checkTargets(scenario, b.labels.keys(), (path, expected) => err(o, path, expected));
   const lastAction = actions.reduce((mx, a) => Math.max(mx, a.tick), startTick);
   const untilRaw = o.until ?? scenario.until;
   const untilTicks = untilRaw !== undefined ? timeToTicks(untilRaw, m.hz) : undefined;
@@ -284,5 +287,14 @@ export function setupSimulation(
     teardownTicks: timeToTicks(m.teardown, m.hz),
     random: () => prng.nextUint32() / 2 ** 32,
   });
-  return { engine, k, port, startTick, untilTick, seed, printkTime: m.printk_time };
+  return {
+    engine,
+    k,
+    port,
+    startTick,
+    untilTick,
+    seed,
+    printkTime: m.printk_time,
+    targets: scenario.timeline.map((e) => e.task),
+  };
 }

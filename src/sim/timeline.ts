@@ -120,3 +120,37 @@ export function compileTimeline(
   });
   return out;
 }
+
+/** How many defined labels an unknown-label error lists before it says "and N more". */
+const LABELS_LISTED = 8;
+
+/**
+ * Refuses a timeline entry whose task is a label that nothing in the scenario defines.
+ * `known` are the labels of the processes (and of a snapshot's tasks); the labels of the
+ * timeline's forks and threads count wherever they are, since the fork may come first.
+ */
+export function checkTargets(
+  scenario: Scenario,
+  known: Iterable<string>,
+  err: (path: PropertyKey[], expected: string) => Error,
+): void {
+  const defined = new Set(known);
+  for (const e of scenario.timeline) {
+    const label = e.fork?.label ?? e.thread?.label;
+    if (label !== undefined) defined.add(label);
+  }
+  scenario.timeline.forEach((e, i) => {
+    if (typeof e.task !== "string" || e.task === "@random" || defined.has(e.task)) return;
+    const names = [...defined];
+    const listed =
+      names.length === 0
+        ? "none is defined"
+        : names.length > LABELS_LISTED
+          ? `${names.slice(0, LABELS_LISTED).join(", ")} and ${names.length - LABELS_LISTED} more`
+          : names.join(", ");
+    throw err(
+      ["timeline", i, "task"],
+      `a label defined by a process, a fork or a thread (${listed}), a pid or "@random", got ${JSON.stringify(e.task)}`,
+    );
+  });
+}

@@ -4,7 +4,13 @@ import { InputError, ProcError, UsageError } from "../../errors.js";
 import { toResultJson } from "../../oom/result.js";
 import { simJsonLine } from "../../report/sim-json.js";
 import { simLogLines } from "../../report/sim-log.js";
-import { endReasonText, renderSummary, SummaryCollector } from "../../report/sim-summary.js";
+import {
+  endReasonText,
+  renderSummary,
+  type SkippedAction,
+  SummaryCollector,
+  skipText,
+} from "../../report/sim-summary.js";
 import { DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME } from "../../sim/default-scenario.js";
 import type { SimEvent } from "../../sim/events.js";
 import type { OomCallRecord } from "../../sim/oom-call.js";
@@ -156,12 +162,19 @@ export const registerSim: Register = (program) => {
       let lastProgress = 0;
       let logLines = 0;
       const dumpDir = opts.dumpOom;
+      // A skipped timeline action is a warning on stderr, never a line of the kernel log.
+      const warn = (skip: SkippedAction) => {
+        out.flush();
+        if (tty && lastProgress > 0) process.stderr.write("\r\x1b[K");
+        process.stderr.write(`oomkit sim: warning: ${skipText(skip)}\n`);
+      };
       const sink = (e: SimEvent) => {
         if (e.type === "sim.start") {
           hz = e.hz;
           if (dumpDir !== undefined) makeDumpDir(dumpDir);
         }
         collector.add(e);
+        if (e.type === "sim.skip") warn(collector.describeSkip(e));
         if (!showEvents) return;
         if (opts.json) out.line(simJsonLine(e, hz));
         else
@@ -201,12 +214,15 @@ export const registerSim: Register = (program) => {
         },
         onSetup: (sim) => {
           printkTime = sim.printkTime;
+          collector.setTargets(sim.targets);
         },
       });
       if (tty && lastProgress > 0) process.stderr.write("\r\x1b[K");
       if (opts.summary || opts.quiet) {
         const s = collector.summary();
-        if (opts.json) out.line(JSON.stringify({ type: "summary", ...s }));
+        // The JSON stream has each sim.skip event already; its summary line keeps its keys.
+        const { skipped: _, ...json } = s;
+        if (opts.json) out.line(JSON.stringify({ type: "summary", ...json }));
         else {
           if (showEvents) out.line("");
           for (const l of renderSummary(s)) out.line(l);
