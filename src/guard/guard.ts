@@ -71,9 +71,38 @@ export interface GuardPorts {
   signal(target: SignalTarget, signal: Signal): Promise<SignalResult>;
   /** Why the guard should stop now (SIGINT, SIGTERM, --duration, a test), or null. */
   stopping(): string | null;
+  /** Hears every poll's reading, its evaluation and how long the read took (metrics). */
+  observe?(reading: Reading, evaluation: Evaluation, readMs: number): void;
+  /**
+   * Runs the operator's command before a signal (`pre-kill`, awaited) or after the
+   * outcome (`post-kill`), with the victim described in `env`.
+   */
+  hook?(when: "pre-kill" | "post-kill", env: Readonly<Record<string, string>>): Promise<void>;
+}
+
+/** The environment a pre-kill or post-kill command sees. */
+export function hookEnv(
+  c: GuardCandidate,
+  signal: Signal,
+  level: Level,
+  outcome?: string,
+): Record<string, string> {
+  return {
+    OOMKIT_VICTIM_PID: String(c.view.pid),
+    OOMKIT_VICTIM_COMM: c.view.comm,
+    OOMKIT_VICTIM_UID: String(c.view.uid),
+    OOMKIT_VICTIM_START_TICKS: c.startTicks.toString(),
+    OOMKIT_VICTIM_RSS_PAGES: c.view.rssPages === null ? "" : c.view.rssPages.toString(),
+    OOMKIT_VICTIM_CMDLINE: c.cmdline ?? "",
+    OOMKIT_VICTIM_CGROUP: c.cgroup ?? "",
+    OOMKIT_SIGNAL: signal,
+    OOMKIT_LEVEL: level,
+    ...(outcome === undefined ? {} : { OOMKIT_OUTCOME: outcome }),
+  };
 }
 
 interface Pending {
+  candidate: GuardCandidate;
   pid: number;
   comm: string;
   startTicks: bigint;
@@ -124,6 +153,12 @@ export async function runGuard(
   let lastNone: string | null = null;
   let kernelKills: number | null = null;
   const t = () => ports.timestamp();
+  let lastOutcome = "";
+  const emitRecord = emit;
+  emit = (r: GuardRecord) => {
+    if (r.type === "outcome") lastOutcome = r.result;
+    emitRecord(r);
+  };
 
   const evaluateNow = (reading: Reading): Evaluation => {
     const ev = evaluate(reading, settings.triggers, clock, ports.now());
@@ -285,6 +320,7 @@ export async function runGuard(
       const c = row.candidate;
       const scope = scopeTarget(row, list);
       if (!settings.dryRun) {
+        await ports.hook?.("pre-kill", hookEnv(c, signal, ev.level));
         const failed = await signalChecked(c, scope.target, signal);
         if (failed !== null) {
           emit({ type: "kill_failed", time: t(), pid: c.view.pid, comm: c.view.comm, why: failed });
@@ -320,6 +356,7 @@ export async function runGuard(
         lastDry = { pid: c.view.pid, at: now };
       } else {
         pending = {
+          candidate: c,
           pid: c.view.pid,
           comm: c.view.comm,
           startTicks: c.startTicks,
@@ -355,13 +392,20 @@ export async function runGuard(
       reason = `--max-kills ${settings.maxKills} reached`;
       break;
     }
+    const readStart = ports.now();
     const reading = await ports.read();
+    const readMs = ports.now() - readStart;
     polls++;
     noteKernelKills(reading);
     const ev = evaluateNow(reading);
+    ports.observe?.(reading, ev, readMs);
     if (pending !== null) {
-      const waiting = await follow(pending, ev, reading);
-      if (!waiting) pending = null;
+      const p: Pending = pending;
+      const waiting = await follow(p, ev, reading);
+      if (!waiting) {
+        pending = null;
+        await ports.hook?.("post-kill", hookEnv(p.candidate, p.signal, p.level, lastOutcome));
+      }
       await ports.sleep(settings.interval.minMs);
       continue;
     }

@@ -35,6 +35,8 @@ export type GuardRecord =
       triggers: string[];
       scope: string;
       watch: string;
+      /** Where Prometheus metrics are served, or null. */
+      metrics: string | null;
     }
   | {
       type: "kill";
@@ -123,7 +125,7 @@ function triggerText(states: readonly TriggerState[]): string {
 export function humanLine(r: GuardRecord): string {
   switch (r.type) {
     case "start":
-      return `guard started (pid ${r.pid}): ${r.dry_run ? "dry run, " : ""}policy ${r.policy}, scope ${r.scope}, watching ${r.watch}; ${r.triggers.join("; ")}`;
+      return `guard started (pid ${r.pid}): ${r.dry_run ? "dry run, " : ""}policy ${r.policy}, scope ${r.scope}, watching ${r.watch}; ${r.triggers.join("; ")}${r.metrics === null ? "" : `; metrics on http://${r.metrics}/metrics`}`;
     case "kill": {
       const v = r.victim;
       const rss = v.rss_bytes === null ? "rss unknown" : `rss ${formatBytes(v.rss_bytes)}`;

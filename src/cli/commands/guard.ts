@@ -4,6 +4,7 @@
  * victim exactly as `oomkit rank` ranks (modern by default), re-checks, signals, and
  * follows the victim until its memory is back. Every decision is one record.
  */
+import { spawn } from "node:child_process";
 import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -34,6 +35,7 @@ import {
 import { hostBits } from "../../live/live-rank.js";
 import { nodeProcFs } from "../../live/procfs.js";
 import { policyByName } from "../../policy/registry.js";
+import { type GuardMetrics, startMetrics } from "../guard-metrics.js";
 import type { Register } from "./index.js";
 
 interface GuardCliOpts extends GuardOptionsInput {
@@ -44,7 +46,45 @@ interface GuardCliOpts extends GuardOptionsInput {
   printConfig?: boolean;
   testRules?: boolean;
   duration?: string;
+  metrics?: string;
+  preKill?: string;
+  postKill?: string;
   root: string;
+}
+
+/** How long a pre-kill command may delay the signal. */
+const PRE_KILL_TIMEOUT_MS = 2000;
+
+/**
+ * Runs an operator's command through sh with the victim in its environment; a pre-kill
+ * command is awaited (at most PRE_KILL_TIMEOUT_MS, then killed by its pid), a post-kill
+ * one is not. A failure is a warning, never a reason not to kill.
+ */
+function runHook(
+  command: string,
+  env: Readonly<Record<string, string>>,
+  wait: boolean,
+  warn: (message: string) => void,
+): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn("sh", ["-c", command], {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    const timer = wait
+      ? setTimeout(() => {
+          warn(`pre-kill command still running after ${PRE_KILL_TIMEOUT_MS} ms: killed`);
+          child.kill("SIGKILL");
+        }, PRE_KILL_TIMEOUT_MS)
+      : null;
+    child.on("error", (err) => warn(`cannot run "${command}": ${err.message}`));
+    child.on("exit", (code, signal) => {
+      if (timer !== null) clearTimeout(timer);
+      if (code !== 0 && signal === null) warn(`"${command}" exited with ${code}`);
+      if (wait) resolve();
+    });
+    if (!wait) resolve();
+  });
 }
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -77,8 +117,21 @@ function readConfigFile(file: string): GuardOptionsInput {
   const parsed = guardFileSchema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const path = issue.path.length === 0 ? "$" : issue.path.join(".");
-    throw new InputError({ file, path, expected: issue.message });
+    const at = issue.path.map(String);
+    if (issue.code === "unrecognized_keys") {
+      const known = Object.keys(guardFileSchema.shape).join(", ");
+      const path = [...at, issue.keys[0]].join(".");
+      throw new InputError({
+        file,
+        path,
+        expected: at.length === 0 ? `a known key (${known})` : "a known key",
+      });
+    }
+    throw new InputError({
+      file,
+      path: at.length === 0 ? "$" : at.join("."),
+      expected: issue.message,
+    });
   }
   return optionsOfFile(parsed.data);
 }
@@ -351,6 +404,15 @@ export const registerGuard: Register = (program) => {
     .option("-j, --json", "JSON lines on stdout, one per record")
     .option("--log <file>", "append JSON lines to FILE")
     .option("-q, --quiet", "no human log lines on stderr")
+    .option(
+      "--metrics <addr:port>",
+      "serve Prometheus metrics on http://ADDR:PORT/metrics, e.g. 127.0.0.1:9100",
+    )
+    .option(
+      "--pre-kill <command>",
+      "run COMMAND (sh -c) before each signal, the victim in OOMKIT_* variables; waited for at most 2 s",
+    )
+    .option("--post-kill <command>", "run COMMAND after each victim's outcome, not waited for")
     .option("--root <dir>", "the /proc tree to read", "/proc")
     .addHelpText(
       "after",
@@ -405,7 +467,15 @@ async function guardLoop(
   lister: Awaited<ReturnType<typeof makeLister>>,
   cgroup: GuardedCgroup | null,
 ): Promise<void> {
-  const emit = makeSink(opts);
+  const sink = makeSink(opts);
+  const metrics: GuardMetrics | null =
+    opts.metrics === undefined ? null : await startMetrics(opts.metrics, policy.name);
+  const emit = (r: GuardRecord) => {
+    metrics?.record(r);
+    sink(r);
+  };
+  const warn = (message: string) =>
+    emit({ type: "warning", time: new Date().toISOString(), message });
   const fs = nodeProcFs({ root: opts.root });
   const endAt =
     opts.duration === undefined
@@ -437,6 +507,11 @@ async function guardLoop(
     list: (reading?: Reading) => lister.list(reading ?? sensors.read()),
     identify: (pid) => lister.identify(pid),
     signal: async (target, signal) => sendSignal(target, signal),
+    observe: metrics === null ? undefined : (r, ev, ms) => metrics.observe(r, ev, ms),
+    hook: async (when, env) => {
+      const command = when === "pre-kill" ? opts.preKill : opts.postKill;
+      if (command !== undefined) await runHook(command, env, when === "pre-kill", warn);
+    },
     stopping: () => stopped ?? (now() >= endAt ? `--duration ${opts.duration} s reached` : null),
   };
   const adj = opts.root === "/proc" ? await protectSelf(fs) : null;
@@ -449,10 +524,9 @@ async function guardLoop(
     triggers: triggerWords(config.triggers),
     scope: config.scope,
     watch: cgroup === null ? "the whole machine" : `cgroup ${cgroup.path} (v${cgroup.version})`,
+    metrics: metrics?.address ?? null,
   });
-  for (const m of sensors.missing()) {
-    emit({ type: "warning", time: ports.timestamp(), message: `${m} cannot be read` });
-  }
+  for (const m of sensors.missing()) warn(`${m} cannot be read`);
   if (adj !== null && adj !== -1000) {
     emit({
       type: "warning",
@@ -480,6 +554,7 @@ async function guardLoop(
   } finally {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
+    await metrics?.close();
   }
 }
 
