@@ -20,6 +20,7 @@ describe("the published package", () => {
     expect(files.filter((f) => f.startsWith("examples/reports/")).length).toBeGreaterThan(0);
     expect(files).toContain("docs/oom-path.md");
     expect(files).toContain("LICENSE");
+    expect(files).toContain("contrib/oomkit-guard.service");
   });
 
   it("leaves out the benchmark build and the tests", () => {

@@ -417,7 +417,7 @@ export const registerGuard: Register = (program) => {
     .addHelpText(
       "after",
       "\nRecords go to stderr as one line each (with syslog priorities when JOURNAL_STREAM is set);" +
-        "\n--json and --log give the same records as JSON lines. See README.md, section Guard.",
+        "\n--json and --log give the same records as JSON lines. See the README, section 'oomkit guard'.",
     )
     .action(async (opts: GuardCliOpts) => {
       const config = effectiveConfig(opts);
