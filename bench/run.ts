@@ -3,6 +3,7 @@
  * whether it met it; the numbers depend on the machine and on what else it is doing.
  */
 
+import { benchGuard } from "./guard.bench.js";
 import { type BenchRow, benchOom } from "./oom.bench.js";
 import { benchRank } from "./rank.bench.js";
 import { benchSim } from "./sim.bench.js";
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     ["oom", () => benchOom()],
     ["rank", () => benchRank()],
     ["sim", () => benchSim()],
+    ["guard", () => benchGuard()],
   ];
   for (const [name, run] of suites) {
     if (only !== undefined && only !== name) continue;

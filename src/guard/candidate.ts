@@ -97,3 +97,48 @@ export function candidateOfProcess(
     ...extras,
   };
 }
+
+/**
+ * A candidate with only what rules on names read (comm, cmdline, exe, cgroup), for the
+ * first look before the full read; every other field is neutral.
+ */
+export function glanceCandidate(
+  pid: number,
+  rawComm: string | null,
+  extras: CandidateExtras,
+): GuardCandidate {
+  const comm = rawComm === null ? "" : decodeName(rawComm);
+  return {
+    view: {
+      pid,
+      tgid: pid,
+      comm,
+      uid: -1,
+      euid: -1,
+      totalVmPages: 0n,
+      rssPages: null,
+      swapPages: null,
+      pgtablesPages: null,
+      oomkilladj: 0,
+      oomScoreAdj: 0,
+      isInit: pid === 1,
+      isKthread: false,
+      hasMm: true,
+      exiting: false,
+      memdie: false,
+      cpusetOverlap: true,
+      capSysAdmin: false,
+      capSysRawio: false,
+      nice: 0,
+      cpuTimeJiffies: null,
+      startTimeSeconds: null,
+      childrenTotalVmPages: null,
+      swapoff: false,
+    },
+    startTicks: 0n,
+    rawComm: rawComm ?? "",
+    ppid: 0,
+    pgrp: 0,
+    ...extras,
+  };
+}

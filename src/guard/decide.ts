@@ -17,6 +17,7 @@ export interface RankedCandidate {
   tier: Tier;
   /** The policy's points; null when the policy does not score it. */
   points: bigint | null;
+  /** The terms behind the points, for the first EXPLAINED_ROWS candidates; else empty. */
   terms: PolicyTerm[];
   matched: string[];
 }
@@ -50,6 +51,9 @@ function hardExclusion(c: GuardCandidate, protectedPids: ReadonlySet<number>): s
   return null;
 }
 
+/** How many of the first candidates get their policy terms spelled out. */
+export const EXPLAINED_ROWS = 4;
+
 export function decide(input: DecideInput): Decision {
   const { policy, ctx } = input;
   const rows: (RankedCandidate & { index: number })[] = input.candidates.map((candidate, index) => {
@@ -69,7 +73,7 @@ export function decide(input: DecideInput): Decision {
       excluded: null,
       tier: verdict.tier,
       points: policy.score(candidate.view, ctx),
-      terms: policy.explain(candidate.view, ctx),
+      terms: [],
       matched: verdict.matched,
     };
   });
@@ -81,6 +85,10 @@ export function decide(input: DecideInput): Decision {
     return policy.tie === "first" ? a.index - b.index : b.index - a.index;
   };
   rows.sort(byOrder);
+  // The terms are for the records, which show the victim and a few runners-up only.
+  for (const row of rows.slice(0, EXPLAINED_ROWS)) {
+    if (row.excluded === null) row.terms = policy.explain(row.candidate.view, ctx);
+  }
   return {
     policy: policy.name,
     table: rows.map(({ index: _index, ...row }) => row),

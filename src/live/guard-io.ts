@@ -19,6 +19,8 @@ import {
   type CandidateExtras,
   candidateOfProcess,
   type GuardCandidate,
+  glanceCandidate,
+  NO_EXTRAS,
 } from "../guard/candidate.js";
 import type { CandidateList, Identity, SignalResult, SignalTarget } from "../guard/guard.js";
 import {
@@ -31,12 +33,14 @@ import {
   type Reading,
 } from "../guard/readings.js";
 import type { Signal } from "../guard/records.js";
+import { judge, type Rule, type Tier } from "../guard/rules.js";
+import { type Glance, shortlist } from "../guard/shortlist.js";
 import { parseIntFile, parseUptime } from "./parse-misc.js";
 import { parseStat } from "./parse-stat.js";
 import { parseStatus } from "./parse-status.js";
 import type { ProcFs } from "./procfs.js";
 import { readPageSize, USER_HZ } from "./read-machine.js";
-import { readProcess } from "./read-process.js";
+import type { LiveProcess } from "./read-process.js";
 
 /** A file opened once and read whole from offset 0 each time (one pread per poll). */
 export class KeptFile {
@@ -234,6 +238,66 @@ export function cgroupPathOf(text: string): string | null {
   return memory;
 }
 
+/**
+ * What the guard needs of one process, in three reads: stat, status and oom_score_adj.
+ * Unlike `rank`, no thread is read: the memory counters are the process's, and a process
+ * whose leader has exited while other threads run (no mm on the leader) is left out.
+ */
+export async function readGuardProcess(fs: ProcFs, pid: number): Promise<LiveProcess | null> {
+  const statText = await fs.readText(`${pid}/stat`);
+  const stat = statText === null ? null : parseStat(statText);
+  if (stat === null) return null;
+  const statusText = await fs.readText(`${pid}/status`);
+  if (statusText === null) return null;
+  const status = parseStatus(statusText);
+  const adjText = await fs.readText(`${pid}/oom_score_adj`);
+  const adj = adjText === null ? null : parseIntFile(adjText);
+  const hasMm = stat.vsizeBytes > 0n || status.hasMm;
+  return {
+    pid,
+    stat,
+    status,
+    oomScoreAdj: adj === null || adj < -1000 || adj > 1000 ? 0 : adj,
+    kernelOomScore: null,
+    threads: [],
+    mm: hasMm
+      ? {
+          vsizeBytes: stat.vsizeBytes,
+          rssPages: stat.rssPages < 0n ? 0n : stat.rssPages,
+          vmSwapKb: status.vmSwapKb ?? 0n,
+          vmPteKb: status.vmPteKb ?? 0n,
+        }
+      : null,
+    missing: adj === null ? ["oom_score_adj"] : [],
+    isVforkChild: false,
+  };
+}
+
+/** One small read per process (oom_score, and the fields rules need), then the shortlist. */
+async function glanceAll(
+  fs: ProcFs,
+  pids: readonly number[],
+  opts: ListerOptions,
+  protectedPids: ReadonlySet<number>,
+): Promise<Set<number>> {
+  const glances: Glance[] = [];
+  for (const pid of pids) {
+    const text = await fs.readText(`${pid}/oom_score`);
+    const score = text === null ? null : parseIntFile(text);
+    let tier: Tier = 1;
+    let excluded = pid === 1 || protectedPids.has(pid);
+    if (opts.rules.length > 0 && !excluded) {
+      const comm = (await fs.readText(`${pid}/comm`))?.replace(/\n$/, "") ?? null;
+      const extras = opts.need.size === 0 ? NO_EXTRAS : await extrasOf(fs, pid, opts.need);
+      const verdict = judge(opts.rules, glanceCandidate(pid, comm, extras));
+      tier = verdict.tier;
+      excluded = verdict.excluded !== null;
+    }
+    glances.push({ pid, score, tier, excluded });
+  }
+  return shortlist(glances, opts.shortlist ?? glances.length);
+}
+
 export interface ListerOptions {
   fs: ProcFs;
   /** Only these processes (a cgroup's), or every process under /proc. */
@@ -243,6 +307,13 @@ export interface ListerOptions {
   bits: 32 | 64;
   /** The guard's own pid. */
   selfPid: number;
+  /**
+   * Read only this many processes in full, chosen by the kernel's oom_score (valid for
+   * the modern policy on the running kernel; see shortlist.ts); null reads every one.
+   */
+  shortlist: number | null;
+  /** The rules, when a shortlist must respect their ranks and exclusions. */
+  rules: readonly Rule[];
 }
 
 export interface ProcessLister {
@@ -303,12 +374,16 @@ export async function makeLister(opts: ListerOptions): Promise<ProcessLister> {
         opts.cgroup === null
           ? ((await fs.list("")) ?? []).filter((n) => /^\d{1,10}$/.test(n)).map(Number)
           : cgroupPids(opts.cgroup.path);
+      const wanted =
+        opts.shortlist === null || opts.rules.some((r) => r.field === "uid")
+          ? scope
+          : [...(await glanceAll(fs, scope, opts, protectedPids))];
       const candidates: GuardCandidate[] = [];
-      for (const pid of scope) {
-        const r = await readProcess(fs, pid, { oomScore: false });
-        if (r.kind !== "ok") continue;
+      for (const pid of wanted) {
+        const p = await readGuardProcess(fs, pid);
+        if (p === null) continue;
         const extras = opts.need.size === 0 ? undefined : await extrasOf(fs, pid, opts.need);
-        candidates.push(candidateOfProcess(r.process, machine, extras));
+        candidates.push(candidateOfProcess(p, machine, extras));
       }
       candidates.sort((a, b) =>
         a.startTicks !== b.startTicks

@@ -34,6 +34,7 @@ import {
 } from "../../live/guard-io.js";
 import { hostBits } from "../../live/live-rank.js";
 import { nodeProcFs } from "../../live/procfs.js";
+import { parseKernelVersion } from "../../policy/modern.js";
 import { policyByName } from "../../policy/registry.js";
 import { type GuardMetrics, startMetrics } from "../guard-metrics.js";
 import type { Register } from "./index.js";
@@ -283,11 +284,11 @@ function makeSink(opts: GuardCliOpts): (r: GuardRecord) => void {
 
 async function testRules(
   config: GuardConfig,
+  policy: ReturnType<typeof policyByName>,
   lister: Awaited<ReturnType<typeof makeLister>>,
   sensors: Sensors,
   json: boolean,
 ): Promise<void> {
-  const policy = policyByName(config.policy);
   const list = await lister.list(sensors.read());
   const d = decide({
     candidates: list.candidates,
@@ -421,7 +422,9 @@ export const registerGuard: Register = (program) => {
     )
     .action(async (opts: GuardCliOpts) => {
       const config = effectiveConfig(opts);
-      const policy = policyByName(config.policy);
+      const release = await nodeProcFs({ root: opts.root }).readText("sys/kernel/osrelease");
+      const kernelVersion = release === null ? null : parseKernelVersion(release.trim());
+      const policy = policyByName(config.policy, kernelVersion === null ? {} : { kernelVersion });
       let cgroup: GuardedCgroup | null = null;
       if (config.cgroupPath !== null) {
         cgroup = { path: config.cgroupPath, version: cgroupVersionOf(config.cgroupPath) };
@@ -447,9 +450,14 @@ export const registerGuard: Register = (program) => {
           need,
           bits: hostBits(process.arch),
           selfPid: process.pid,
+          // The kernel's oom_score orders processes as the modern policy does only on
+          // the kernel itself, so only then is the first look by oom_score exact.
+          shortlist:
+            config.policy === "modern" && opts.root === "/proc" && !opts.testRules ? 16 : null,
+          rules: config.rules,
         });
         if (opts.testRules) {
-          await testRules(config, lister, sensors, opts.json ?? false);
+          await testRules(config, policy, lister, sensors, opts.json ?? false);
           return;
         }
         await guardLoop(opts, config, policy, sensors, lister, cgroup);
