@@ -101,15 +101,16 @@ interface Window {
 }
 
 /**
- * CPU time and RSS of a program over `seconds`, after a settling second; `events` is
+ * CPU time and RSS of a program over `seconds`, after it has settled; `events` is
  * read at both ends (choices made, polls done).
  */
 async function measureWindow(
   run: Run,
   seconds: number,
   events: () => Promise<number> = async () => 0,
+  settleMs = 3000,
 ): Promise<Window> {
-  await sleep(1000);
+  await sleep(settleMs);
   const pid = run.child.pid!;
   const e0 = await events();
   const before = usageOf(pid);

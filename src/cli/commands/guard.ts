@@ -8,15 +8,12 @@ import { spawn } from "node:child_process";
 import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { parseDocument } from "yaml";
 import { InputError, ProcError, UsageError } from "../../errors.js";
 import {
   ConfigError,
   type GuardConfig,
   type GuardOptionsInput,
   guardConfig,
-  guardFileSchema,
-  optionsOfFile,
 } from "../../guard/config.js";
 import { decide, whyLost } from "../../guard/decide.js";
 import { type GuardPorts, runGuard } from "../../guard/guard.js";
@@ -36,7 +33,7 @@ import { hostBits } from "../../live/live-rank.js";
 import { nodeProcFs } from "../../live/procfs.js";
 import { parseKernelVersion } from "../../policy/modern.js";
 import { policyByName } from "../../policy/registry.js";
-import { type GuardMetrics, startMetrics } from "../guard-metrics.js";
+import type { GuardMetrics } from "../guard-metrics.js";
 import type { Register } from "./index.js";
 
 interface GuardCliOpts extends GuardOptionsInput {
@@ -91,7 +88,9 @@ function runHook(
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 /** The config file's values; one InputError naming the file and key on any problem. */
-function readConfigFile(file: string): GuardOptionsInput {
+async function readConfigFile(file: string): Promise<GuardOptionsInput> {
+  const { parseDocument } = await import("yaml");
+  const { guardFileSchema, optionsOfFile } = await import("../../guard/config-file.js");
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -141,8 +140,8 @@ function withoutUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-function effectiveConfig(opts: GuardCliOpts): GuardConfig {
-  const fromFile = opts.config === undefined ? {} : readConfigFile(opts.config);
+async function effectiveConfig(opts: GuardCliOpts): Promise<GuardConfig> {
+  const fromFile = opts.config === undefined ? {} : await readConfigFile(opts.config);
   try {
     return guardConfig({ ...fromFile, ...withoutUndefined(opts) });
   } catch (err) {
@@ -421,7 +420,7 @@ export const registerGuard: Register = (program) => {
         "\n--json and --log give the same records as JSON lines. See the README, section 'oomkit guard'.",
     )
     .action(async (opts: GuardCliOpts) => {
-      const config = effectiveConfig(opts);
+      const config = await effectiveConfig(opts);
       const release = await nodeProcFs({ root: opts.root }).readText("sys/kernel/osrelease");
       const kernelVersion = release === null ? null : parseKernelVersion(release.trim());
       const policy = policyByName(config.policy, kernelVersion === null ? {} : { kernelVersion });
@@ -477,7 +476,9 @@ async function guardLoop(
 ): Promise<void> {
   const sink = makeSink(opts);
   const metrics: GuardMetrics | null =
-    opts.metrics === undefined ? null : await startMetrics(opts.metrics, policy.name);
+    opts.metrics === undefined
+      ? null
+      : await (await import("../guard-metrics.js")).startMetrics(opts.metrics, policy.name);
   const emit = (r: GuardRecord) => {
     metrics?.record(r);
     sink(r);
