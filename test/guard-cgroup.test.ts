@@ -47,12 +47,13 @@ const cgroups: string[] = [];
 const started: Started[] = [];
 let serial = 0;
 
-function makeCgroup(): string {
+/** A cgroup of LIMIT bytes; the kernel's OOM killer there is off unless `kernelKills`. */
+function makeCgroup(kernelKills = false): string {
   const dir = join(V1, `oomkit-guard-test-${process.pid}-${serial++}`);
   mkdirSync(dir);
   cgroups.push(dir);
   writeFileSync(join(dir, "memory.limit_in_bytes"), String(LIMIT));
-  writeFileSync(join(dir, "memory.oom_control"), "1");
+  writeFileSync(join(dir, "memory.oom_control"), kernelKills ? "0" : "1");
   return dir;
 }
 
@@ -224,5 +225,43 @@ describe.skipIf(!usable())(
       expect(big.child.signalCode).toBeNull();
       expect(bystander.child.signalCode).toBeNull();
     }, 30_000);
+    it.skipIf(!kmsgReadable())(
+      "--shadow records a real memcg OOM kill by the kernel and the guard's verdict",
+      async () => {
+        const cg = makeCgroup(true);
+        const bystander = startIn(cg, ["sleep", "60"]);
+        const g = guard(["--cgroup", cg, "--shadow", "--duration", "8"]);
+        for (let i = 0; i < 100 && !g.lines.some((l) => l.includes('"start"')); i++) {
+          await sleep(20);
+        }
+        const victim = hog(cg, "shadow-hog", ["--step", "8", "--every", "20"]);
+        expect((await victim.exited).signal).toBe("SIGKILL");
+        await g.exited;
+        const mine = records(g).find(
+          (r) =>
+            r.type === "kernel_oom" &&
+            (r.kernel_victim as { pid: number } | null)?.pid === victim.child.pid,
+        );
+        expect(mine).toMatchObject({
+          constraint: "CONSTRAINT_MEMCG",
+          replay_agrees: true,
+          guard_victim: { pid: victim.child.pid },
+          guard_agrees: true,
+        });
+        const kills = records(g).filter((r) => r.type === "kill");
+        expect(kills.every((r) => r.dry_run === true)).toBe(true);
+        expect(bystander.child.signalCode).toBeNull();
+      },
+      30_000,
+    );
   },
 );
+
+function kmsgReadable(): boolean {
+  try {
+    accessSync("/dev/kmsg", constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -27,7 +27,12 @@ export function parseListen(text: string): { host: string; port: number } {
   return { host: m[1] ?? (m[2] || "127.0.0.1"), port };
 }
 
-export async function startMetrics(listen: string, policy: string): Promise<GuardMetrics> {
+/** With `shadow`, kernel kills are counted from the kernel log, else from the cgroup's counter. */
+export async function startMetrics(
+  listen: string,
+  policy: string,
+  shadow: boolean,
+): Promise<GuardMetrics> {
   const { host, port } = parseListen(listen);
   const registry = new Registry();
   const kills = new Counter({
@@ -38,7 +43,7 @@ export async function startMetrics(listen: string, policy: string): Promise<Guar
   });
   const kernelKills = new Counter({
     name: "oomkit_guard_kernel_oom_kills_total",
-    help: "OOM kills by the kernel in the guarded cgroup seen while the guard ran",
+    help: "OOM kills by the kernel seen while the guard ran (the cgroup's counter, or the kernel log with --shadow)",
     registers: [registry],
   });
   // A gauge appears once it has a value, so a machine without PSI or a guard without a
@@ -99,8 +104,10 @@ export async function startMetrics(listen: string, policy: string): Promise<Guar
         kills.inc({ policy, reason: reason || r.level, signal: r.signal });
       } else if (r.type === "escalate") {
         kills.inc({ policy, reason: "escalation", signal: "SIGKILL" });
-      } else if (r.type === "kernel_oom_kill") {
+      } else if (r.type === "kernel_oom_kill" && !shadow) {
         kernelKills.inc(r.count);
+      } else if (r.type === "kernel_oom" && shadow) {
+        kernelKills.inc();
       }
     },
     observe(reading, evaluation, readMs) {

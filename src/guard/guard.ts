@@ -9,6 +9,7 @@ import type { PolicyContext, VictimPolicy } from "../policy/types.js";
 import type { GuardCandidate } from "./candidate.js";
 import { type Decision, decide, type RankedCandidate, whyLost } from "./decide.js";
 import { type IntervalConfig, nextIntervalMs } from "./interval.js";
+import type { KernelKill } from "./kernel-watch.js";
 import type { Reading } from "./readings.js";
 import { type GuardRecord, type Signal, victimRecord } from "./records.js";
 import type { Rule } from "./rules.js";
@@ -38,7 +39,12 @@ export interface GuardSettings {
   recoveryTimeoutMs: number;
   /** Stop after this many kills (or would-be kills); Infinity for a daemon. */
   maxKills: number;
+  /** Shadow mode: never signal (as a dry run), and compare with the kernel's own kills. */
+  shadow?: boolean;
 }
+
+/** A shadow guard compares a kernel kill with its last would-be kill this recent. */
+const SHADOW_WINDOW_MS = 60_000;
 
 /** A process as identified right before a signal. */
 export interface Identity {
@@ -78,6 +84,8 @@ export interface GuardPorts {
    * outcome (`post-kill`), with the victim described in `env`.
    */
   hook?(when: "pre-kill" | "post-kill", env: Readonly<Record<string, string>>): Promise<void>;
+  /** The kernel's OOM kills reported since the last call (shadow mode). */
+  kernelKills?(): Promise<KernelKill[]>;
 }
 
 /** The environment a pre-kill or post-kill command sees. */
@@ -150,6 +158,8 @@ export async function runGuard(
   let polls = 0;
   let lastScope: { pgrp: number; cgroup: string | null; at: number } | null = null;
   let lastDry: { pid: number; at: number } | null = null;
+  /** The first would-be kill of the current episode and the latest one (shadow mode). */
+  let episode: { firstAt: number; pid: number; comm: string; lastAt: number } | null = null;
   let lastNone: string | null = null;
   let kernelKills: number | null = null;
   const t = () => ports.timestamp();
@@ -313,7 +323,10 @@ export async function runGuard(
     }
     const signal: Signal = ev.level === "kill" ? "SIGKILL" : "SIGTERM";
     if (settings.dryRun && lastDry !== null && lastDry.pid === winner.candidate.view.pid) {
-      if (ports.now() - lastDry.at < DRY_RUN_REPEAT_MS) return;
+      if (ports.now() - lastDry.at < DRY_RUN_REPEAT_MS) {
+        if (episode !== null) episode.lastAt = ports.now();
+        return;
+      }
     }
     const tried = decision.table.slice(0, Math.min(decision.candidates, MAX_TRIES));
     for (const [i, row] of tried.entries()) {
@@ -352,6 +365,11 @@ export async function runGuard(
       kills++;
       const now = ports.now();
       lastScope = { pgrp: c.pgrp, cgroup: c.cgroup, at: now };
+      if (episode === null || now - episode.lastAt > SHADOW_WINDOW_MS) {
+        episode = { firstAt: now, pid: c.view.pid, comm: c.view.comm, lastAt: now };
+      } else {
+        episode = { ...episode, pid: c.view.pid, comm: c.view.comm, lastAt: now };
+      }
       if (settings.dryRun) {
         lastDry = { pid: c.view.pid, at: now };
       } else {
@@ -369,6 +387,27 @@ export async function runGuard(
         };
       }
       return;
+    }
+  };
+
+  const compareKernelKills = async (): Promise<void> => {
+    if (ports.kernelKills === undefined) return;
+    for (const k of await ports.kernelKills()) {
+      const now = ports.now();
+      const recent = episode !== null && now - episode.lastAt <= SHADOW_WINDOW_MS ? episode : null;
+      emit({
+        type: "kernel_oom",
+        time: t(),
+        uptime: k.uptime,
+        constraint: k.constraint,
+        kernel_victim: k.victim,
+        replay_predicted: k.predicted,
+        replay_agrees: k.match,
+        guard_victim: recent === null ? null : { pid: recent.pid, comm: recent.comm },
+        guard_agrees: recent === null || k.victim === null ? null : recent.pid === k.victim.pid,
+        guard_earlier_ms: recent === null ? null : Math.round(now - recent.firstAt),
+      });
+      episode = null;
     }
   };
 
@@ -397,6 +436,7 @@ export async function runGuard(
     const readMs = ports.now() - readStart;
     polls++;
     noteKernelKills(reading);
+    await compareKernelKills();
     const ev = evaluateNow(reading);
     ports.observe?.(reading, ev, readMs);
     if (pending !== null) {

@@ -77,6 +77,21 @@ export type GuardRecord =
   | { type: "pressure_passed"; time: string; pid: number; comm: string; triggers: TriggerState[] }
   | { type: "no_candidate"; time: string; level: Level; why: string }
   | { type: "kernel_oom_kill"; time: string; count: number; where: string }
+  | {
+      /** Shadow mode: the kernel OOM-killed; what the replay and the guard would have said. */
+      type: "kernel_oom";
+      time: string;
+      uptime: string | null;
+      constraint: string | null;
+      kernel_victim: { pid: number; comm: string } | null;
+      replay_predicted: { pid: number; comm: string } | null;
+      replay_agrees: boolean | null;
+      /** The guard's latest would-be victim of the same episode, or null if it never fired. */
+      guard_victim: { pid: number; comm: string } | null;
+      guard_agrees: boolean | null;
+      /** How long before the kernel's kill the guard first would have acted. */
+      guard_earlier_ms: number | null;
+    }
   | { type: "warning"; time: string; message: string }
   | { type: "stop"; time: string; kills: number; polls: number; reason: string };
 
@@ -155,6 +170,19 @@ export function humanLine(r: GuardRecord): string {
       return `${r.level.toUpperCase()} but nothing to kill: ${r.why}`;
     case "kernel_oom_kill":
       return `the kernel OOM-killed ${r.count} process(es) in ${r.where} before the guard acted`;
+    case "kernel_oom": {
+      const k = r.kernel_victim;
+      const kernel = k === null ? "an unreadable victim" : who(k.pid, k.comm);
+      const replay =
+        r.replay_predicted === null
+          ? "the report's table predicts nothing"
+          : `the report's table predicts ${who(r.replay_predicted.pid, r.replay_predicted.comm)}`;
+      const guard =
+        r.guard_victim === null
+          ? "the guard's triggers had not fired: it would not have acted first"
+          : `the guard would have chosen ${who(r.guard_victim.pid, r.guard_victim.comm)} (${r.guard_agrees ? "agrees" : "DIFFERS"}), ${r.guard_earlier_ms} ms earlier`;
+      return `kernel OOM kill${r.constraint === null ? "" : ` (${r.constraint})`}: ${kernel}; ${replay}; ${guard}`;
+    }
     case "warning":
       return `warning: ${r.message}`;
     case "stop":

@@ -17,6 +17,7 @@ import {
 } from "../../guard/config.js";
 import { decide, whyLost } from "../../guard/decide.js";
 import { type GuardPorts, runGuard } from "../../guard/guard.js";
+import { KernelOomWatcher } from "../../guard/kernel-watch.js";
 import type { Reading } from "../../guard/readings.js";
 import { type GuardRecord, humanLine, jsonLine, safeText } from "../../guard/records.js";
 import { rulesNeed } from "../../guard/rules.js";
@@ -29,6 +30,7 @@ import {
   Sensors,
   sendSignal,
 } from "../../live/guard-io.js";
+import { KmsgReader } from "../../live/kmsg.js";
 import { hostBits } from "../../live/live-rank.js";
 import { nodeProcFs } from "../../live/procfs.js";
 import { parseKernelVersion } from "../../policy/modern.js";
@@ -45,6 +47,8 @@ interface GuardCliOpts extends GuardOptionsInput {
   testRules?: boolean;
   duration?: string;
   metrics?: string;
+  shadow?: boolean;
+  kmsg?: string;
   preKill?: string;
   postKill?: string;
   root: string;
@@ -254,6 +258,7 @@ const PRIORITY: Record<GuardRecord["type"], number> = {
   pressure_passed: 6,
   no_candidate: 4,
   kernel_oom_kill: 4,
+  kernel_oom: 4,
   warning: 4,
   stop: 6,
 };
@@ -398,6 +403,11 @@ export const registerGuard: Register = (program) => {
     .option("--max-kills <n>", "stop after N kills (or would-be kills)")
     .option("--duration <seconds>", "stop after SECONDS")
     .option("-n, --dry-run", "choose and log, never signal")
+    .option(
+      "--shadow",
+      "never signal; follow the kernel log and, at each kernel OOM kill, record its victim, the replay's prediction and what the guard would have done",
+    )
+    .option("--kmsg <device>", "the kernel log device --shadow follows", "/dev/kmsg")
     .option("-c, --config <file>", "a YAML file with the same settings (flags win)")
     .option("--print-config", "print the effective settings, thresholds in bytes, and exit")
     .option("--test-rules", "show which process each rule protects or picks now, and why, and exit")
@@ -475,10 +485,15 @@ async function guardLoop(
   cgroup: GuardedCgroup | null,
 ): Promise<void> {
   const sink = makeSink(opts);
+  const kernel = opts.shadow ? openKernelLog(opts.kmsg ?? "/dev/kmsg") : null;
   const metrics: GuardMetrics | null =
     opts.metrics === undefined
       ? null
-      : await (await import("../guard-metrics.js")).startMetrics(opts.metrics, policy.name);
+      : await (await import("../guard-metrics.js")).startMetrics(
+          opts.metrics,
+          policy.name,
+          opts.shadow ?? false,
+        );
   const emit = (r: GuardRecord) => {
     metrics?.record(r);
     sink(r);
@@ -521,6 +536,8 @@ async function guardLoop(
       const command = when === "pre-kill" ? opts.preKill : opts.postKill;
       if (command !== undefined) await runHook(command, env, when === "pre-kill", warn);
     },
+    kernelKills:
+      kernel === null ? undefined : async () => kernel.watcher.push(kernel.reader.readAvailable()),
     stopping: () => stopped ?? (now() >= endAt ? `--duration ${opts.duration} s reached` : null),
   };
   const adj = opts.root === "/proc" ? await protectSelf(fs) : null;
@@ -529,7 +546,7 @@ async function guardLoop(
     time: ports.timestamp(),
     pid: process.pid,
     policy: policy.name,
-    dry_run: config.dryRun,
+    dry_run: config.dryRun || (opts.shadow ?? false),
     triggers: triggerWords(config.triggers),
     scope: config.scope,
     watch: cgroup === null ? "the whole machine" : `cgroup ${cgroup.path} (v${cgroup.version})`,
@@ -551,7 +568,8 @@ async function guardLoop(
         policy,
         rules: config.rules,
         scope: config.scope,
-        dryRun: config.dryRun,
+        dryRun: config.dryRun || (opts.shadow ?? false),
+        shadow: opts.shadow ?? false,
         termTimeoutMs: config.termTimeoutMs,
         killTimeoutMs: config.killTimeoutMs,
         recoveryTimeoutMs: config.recoveryTimeoutMs,
@@ -564,6 +582,17 @@ async function guardLoop(
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
     await metrics?.close();
+    kernel?.reader.close();
+  }
+}
+
+function openKernelLog(path: string): { reader: KmsgReader; watcher: KernelOomWatcher } {
+  try {
+    return { reader: new KmsgReader(path, true), watcher: new KernelOomWatcher() };
+  } catch (err) {
+    const code =
+      typeof err === "object" && err !== null && "code" in err ? String(err.code) : "EIO";
+    throw new ProcError({ path, code, message: `--shadow: cannot read ${path} (${code})` });
   }
 }
 
