@@ -121,7 +121,7 @@ export class Sensors {
   private readonly events: KeptFile | null = null;
   private readonly cgroupVersion: CgroupVersion | null;
 
-  constructor(paths: SensorPaths) {
+  constructor(private readonly paths: SensorPaths) {
     this.meminfo = paths.meminfo === null ? null : keep(paths.meminfo);
     this.pressure = paths.pressure === null ? null : keep(paths.pressure);
     const cg = paths.cgroup;
@@ -144,7 +144,8 @@ export class Sensors {
   /** What could not be opened, for a warning at start-up. */
   missing(): string[] {
     const out: string[] = [];
-    if (this.meminfo === null) out.push("meminfo");
+    if (this.meminfo === null && this.paths.meminfo !== null) out.push("meminfo");
+    if (this.pressure === null && this.paths.pressure !== null) out.push(this.paths.pressure);
     if (this.cgroupVersion !== null && this.usage === null) out.push("the cgroup's memory usage");
     return out;
   }
@@ -395,9 +396,10 @@ export async function makeLister(opts: ListerOptions): Promise<ProcessLister> {
       const uptime = parseUptime((await fs.readText("uptime")) ?? "") ?? 0n;
       const page = BigInt(pageSizeBytes);
       const c = reading.cgroup;
-      const m = reading.memory;
       // The modern score is relative to what the OOM killer would compare with: the
-      // cgroup's limit when one is guarded, else RAM + swap (modern-oom §4.2).
+      // cgroup's limit when one is guarded, else RAM + swap (modern-oom §4.2). A guard
+      // that polls no meminfo reads it here, when it chooses.
+      const m = reading.memory ?? parseMemoryReading((await fs.readText("meminfo")) ?? "");
       const totalBytes =
         c !== null && c.limitBytes !== null
           ? c.limitBytes

@@ -21,7 +21,13 @@ import { KernelOomWatcher } from "../../guard/kernel-watch.js";
 import type { Reading } from "../../guard/readings.js";
 import { type GuardRecord, humanLine, jsonLine, safeText } from "../../guard/records.js";
 import { rulesNeed } from "../../guard/rules.js";
-import { formatBytes, lowLevelBytes, type TriggerConfig } from "../../guard/triggers.js";
+import {
+  evaluate,
+  formatBytes,
+  lowLevelBytes,
+  NO_PRESSURE,
+  type TriggerConfig,
+} from "../../guard/triggers.js";
 import {
   cgroupVersionOf,
   type GuardedCgroup,
@@ -440,7 +446,14 @@ export const registerGuard: Register = (program) => {
       }
       const fs = nodeProcFs({ root: opts.root });
       const sensors = new Sensors({
-        meminfo: join(opts.root, "meminfo"),
+        // One poll reads only what a trigger or the metrics use.
+        meminfo:
+          config.triggers.memory !== null ||
+          config.triggers.swap !== null ||
+          opts.metrics !== undefined ||
+          opts.printConfig
+            ? join(opts.root, "meminfo")
+            : null,
         pressure: pressurePath(config, cgroup, opts.root),
         cgroup,
       });
@@ -553,6 +566,11 @@ async function guardLoop(
     metrics: metrics?.address ?? null,
   });
   for (const m of sensors.missing()) warn(`${m} cannot be read`);
+  const first = evaluate(sensors.read(), config.triggers, NO_PRESSURE, 0);
+  for (const t of first.triggers) {
+    if (t.level === "n/a" && t.why !== "no swap")
+      warn(`the ${t.name} trigger does not apply now: ${t.why}`);
+  }
   if (adj !== null && adj !== -1000) {
     emit({
       type: "warning",
