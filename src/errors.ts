@@ -54,3 +54,15 @@ export class UsageError extends Error {
     this.name = "UsageError";
   }
 }
+
+/**
+ * Text from outside (a file's bytes, a process name) made safe for one line: control
+ * characters, newlines included, are shown as `\xNN`, so a message or a log record is
+ * always exactly one line and cannot forge another.
+ */
+export function oneLine(s: string): string {
+  return s.replace(
+    /[\u0000-\u001f\u007f-\u009f]/gu,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
+}

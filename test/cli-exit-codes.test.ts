@@ -26,4 +26,9 @@ describe("exit codes", () => {
     const dump = runCli(["sim", "examples/child-first.yaml", "-q", "--dump-oom", "README.md"]);
     expect(dump.status).toBe(3);
   });
+  it("an error quoting the input stays one line: control characters are escaped", () => {
+    const r = runCli(["rank", "--hz", "1\n2\u001b[31m"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('oomkit: --hz must be an integer, got "1\\x0a2\\x1b[31m"\n');
+  });
 });

@@ -1,4 +1,4 @@
-import { InputError, ProcError, UsageError } from "../errors.js";
+import { InputError, oneLine, ProcError, UsageError } from "../errors.js";
 
 /** Exit codes, documented in the README. */
 export const EXIT_OK = 0;
@@ -13,19 +13,19 @@ export const EXIT_INTERNAL = 70;
 export function reportError(err: unknown): number {
   if (err instanceof InputError) {
     // docs/formats.md §3: exactly `<file>: <json path>: <what was expected>`.
-    process.stderr.write(`${err.message}\n`);
+    process.stderr.write(`${oneLine(err.message)}\n`);
     return EXIT_BAD_INPUT;
   }
   if (err instanceof UsageError) {
-    process.stderr.write(`oomkit: ${err.message}\n`);
+    process.stderr.write(`oomkit: ${oneLine(err.message)}\n`);
     return EXIT_BAD_INPUT;
   }
   if (err instanceof ProcError) {
-    process.stderr.write(`oomkit: ${err.message}\n`);
+    process.stderr.write(`oomkit: ${oneLine(err.message)}\n`);
     return EXIT_SYSTEM;
   }
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`oomkit: internal error: ${message}\n`);
+  process.stderr.write(`oomkit: internal error: ${oneLine(message)}\n`);
   if (process.env.OOMKIT_DEBUG && err instanceof Error && err.stack) {
     process.stderr.write(`${err.stack}\n`);
   }

@@ -3,6 +3,7 @@
  * keys, bytes as numbers, points as decimal strings) and as one human line each. Pure.
  */
 
+import { oneLine } from "../errors.js";
 import type { RankedCandidate } from "./decide.js";
 import type { Level, TriggerState } from "./triggers.js";
 import { formatBytes } from "./triggers.js";
@@ -117,16 +118,8 @@ export function victimRecord(row: RankedCandidate, pageSizeBytes: number): Victi
   };
 }
 
-/** Control characters in a name are shown escaped, so a hostile comm cannot forge a line. */
-export function safeText(s: string): string {
-  return s.replace(
-    /[\u0000-\u001f\u007f-\u009f]/gu,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
-  );
-}
-
 function who(pid: number, comm: string): string {
-  return `${pid} (${safeText(comm)})`;
+  return `${pid} (${oneLine(comm)})`;
 }
 
 function triggerText(states: readonly TriggerState[]): string {

@@ -89,20 +89,29 @@ function hexOf(v: string | undefined): bigint | null {
   return BigInt(`0x${v}`);
 }
 
-/** "0-2,4,7-8" -> [0,1,2,4,7,8]; null when malformed. Ranges are capped for safety. */
+/** The kernel's largest MAX_NUMNODES (CONFIG_NODES_SHIFT 10): no node id reaches it. */
+const MAX_NUMNODES = 1024;
+
+/**
+ * "0-2,4,7-8" -> [0,1,2,4,7,8], ascending and without repeats; null when malformed or
+ * when an id is not below MAX_NUMNODES. However long the text, the result holds at most
+ * MAX_NUMNODES ids: the ranges mark a bitmap, never expanded one by one.
+ */
 export function parseNodeList(text: string): number[] | null {
   if (typeof text !== "string") return null;
   const t = text.trim();
   if (t === "") return [];
-  const out: number[] = [];
+  const seen = new Uint8Array(MAX_NUMNODES);
   for (const part of t.split(",")) {
     const m = /^(\d{1,6})(?:-(\d{1,6}))?$/.exec(part.trim());
     if (!m) return null;
     const lo = Number(m[1]);
     const hi = m[2] === undefined ? lo : Number(m[2]);
-    if (hi < lo || hi - lo > 4096) return null;
-    for (let i = lo; i <= hi; i++) out.push(i);
+    if (hi < lo || hi >= MAX_NUMNODES) return null;
+    seen.fill(1, lo, hi + 1);
   }
+  const out: number[] = [];
+  for (let i = 0; i < MAX_NUMNODES; i++) if (seen[i] === 1) out.push(i);
   return out;
 }
 

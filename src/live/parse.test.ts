@@ -26,6 +26,7 @@ describe("parseStat (modern-oom §4.1, §5 field numbers)", () => {
       comm: "cat",
       state: "R",
       ppid: 5205,
+      pgrp: 5205,
       flags: 4194304,
       utimeTicks: 7n,
       stimeTicks: 3n,
@@ -144,6 +145,11 @@ describe("small files", () => {
     expect(parseNodeList("0-2,5\n")).toEqual([0, 1, 2, 5]);
     expect(parseNodeList("")).toEqual([]);
     expect(parseNodeList("3-1")).toBeNull();
+    expect(parseNodeList("0-1024")).toBeNull();
+    // A list of full ranges many kilobytes long marks at most MAX_NUMNODES ids.
+    const long = Array.from({ length: 10_000 }, () => "0-1023").join(",");
+    expect(parseNodeList(long)).toHaveLength(1024);
+    expect(parseNodeList("5,1,3,1")).toEqual([1, 3, 5]);
   });
   it("parseZoneinfo reads present and managed pages per zone", () => {
     const z = parseZoneinfo(fixture("normal/zoneinfo"));

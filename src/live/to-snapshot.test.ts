@@ -119,3 +119,39 @@ describe("liveToSnapshot (modern-oom §5, docs/formats.md §2)", () => {
     expect(sanitizeComm("tab\there\u00ff")).toBe("tab?here?");
   });
 });
+
+describe("liveToSnapshot on values a simulated kernel cannot hold", () => {
+  it("clamps counters beyond ULONG_MAX and times beyond LONG_MAX, says so, stays valid", async () => {
+    const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { writeFakeProc } = await import("./fake-tree.js");
+    const { nodeProcFs } = await import("./procfs.js");
+    const dir = mkdtempSync(join(tmpdir(), "oomkit-huge-"));
+    try {
+      writeFakeProc(dir, {
+        memTotalKb: 1 << 20,
+        uptime: "99999999999999999999.50 1.00",
+        processes: [{ pid: 1, ppid: 0, comm: "init", rssPages: 10 }],
+      });
+      for (const f of ["1/stat", "1/task/1/stat"]) {
+        const path = join(dir, f);
+        const fields = readFileSync(path, "latin1").split(" ");
+        fields[13] = "99999999999999999999"; // utime, field 14
+        fields[21] = "99999999999999999999"; // starttime, field 22
+        writeFileSync(path, fields.join(" "), "latin1");
+      }
+      for (const bits of [32, 64] as const) {
+        const machine = await readMachine(nodeProcFs({ root: dir }));
+        const live = liveToSnapshot(machine, { hz: 1000, bits });
+        const loaded = roundTrip(live.snapshot);
+        expect(loaded.tasks[0]!.utime).toBe((1n << BigInt(bits)) - 1n);
+        expect(loaded.kernel.uptime).toBe((1n << BigInt(bits - 1)) - 1n);
+        expect(live.assumptions.some((a) => a.startsWith("utime beyond ULONG_MAX"))).toBe(true);
+        expect(live.assumptions.some((a) => a.startsWith("uptime beyond LONG_MAX"))).toBe(true);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

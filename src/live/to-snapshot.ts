@@ -171,13 +171,24 @@ export function liveToSnapshot(machine: LiveMachine, opts: SnapshotOptions): Liv
   const userHz = BigInt(machine.userHz);
   const pageSize = BigInt(machine.pageSizeBytes);
 
+  // An unsigned long counter (jiffies, pages) or a signed one (seconds) of the simulated
+  // kernel cannot hold more than its width: a /proc value beyond it is clamped, and said.
+  const ulongMax = (1n << BigInt(bits)) - 1n;
+  const longMax = (1n << BigInt(bits - 1)) - 1n;
+  const clamped = new Set<string>();
+  const clamp = (v: bigint, max: bigint, what: string): bigint => {
+    if (v <= max) return v;
+    clamped.add(what);
+    return max;
+  };
+
   const mms: SnapshotMm[] = [];
   const mmIdOf = new Map<number, string>();
   for (const p of processes) {
     if (p.mm === null) continue;
     const id = `mm${p.pid}`;
     mmIdOf.set(p.pid, id);
-    mms.push({ id, total_vm: p.mm.vsizeBytes / pageSize });
+    mms.push({ id, total_vm: clamp(p.mm.vsizeBytes / pageSize, ulongMax, "total_vm") });
   }
   // A vfork child shares its parent's mm (modern-oom §4.1 heuristic).
   for (const p of processes) {
@@ -201,9 +212,9 @@ export function liveToSnapshot(machine: LiveMachine, opts: SnapshotOptions): Liv
         children: [],
         comm: sanitizeComm(t.stat.comm),
         mm: mmId !== null && t.stat.vsizeBytes > 0n ? mmId : null,
-        utime: (t.stat.utimeTicks * hz) / userHz,
-        stime: (t.stat.stimeTicks * hz) / userHz,
-        start_time: t.stat.startTicks / userHz,
+        utime: clamp((t.stat.utimeTicks * hz) / userHz, ulongMax, "utime"),
+        stime: clamp((t.stat.stimeTicks * hz) / userHz, ulongMax, "stime"),
+        start_time: clamp(t.stat.startTicks / userHz, longMax, "start_time"),
         nice: Math.max(-20, Math.min(19, t.stat.nice)),
         uid: clampU32(uids?.[0]),
         euid: clampU32(uids?.[1]),
@@ -225,7 +236,7 @@ export function liveToSnapshot(machine: LiveMachine, opts: SnapshotOptions): Liv
     kernel: {
       bits,
       hz: opts.hz,
-      uptime: machine.uptimeSeconds,
+      uptime: clamp(machine.uptimeSeconds, longMax, "uptime"),
       panic_on_oom: opts.panicOnOom ?? 0,
       CONFIG_NUMA: true,
       CONFIG_CPUSETS: true,
@@ -238,6 +249,10 @@ export function liveToSnapshot(machine: LiveMachine, opts: SnapshotOptions): Liv
     request: { gfp_mask: LIVE_GFP_MASK, order: 0, zonelist: buildZonelist(machine, assumptions) },
     env: { notifier_freed: 0n, printk_ratelimit: true, printk_suppressed: 0, uninit_nodemask: [] },
   };
+  for (const what of clamped) {
+    const max = what === "uptime" || what === "start_time" ? "LONG_MAX" : "ULONG_MAX";
+    assumptions.push(`${what} beyond ${max} of a ${bits}-bit kernel: clamped to ${max}`);
+  }
   assumptions.push(
     `HZ ${opts.hz}: jiffies = ticks * ${opts.hz} / ${machine.userHz}`,
     `current (the allocating task): ${current.policy}`,

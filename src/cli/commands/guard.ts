@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { InputError, ProcError, UsageError } from "../../errors.js";
+import { InputError, oneLine, ProcError, UsageError } from "../../errors.js";
 import {
   ConfigError,
   type GuardConfig,
@@ -19,7 +19,7 @@ import { decide, whyLost } from "../../guard/decide.js";
 import { type GuardPorts, runGuard } from "../../guard/guard.js";
 import { KernelOomWatcher } from "../../guard/kernel-watch.js";
 import type { Reading } from "../../guard/readings.js";
-import { type GuardRecord, humanLine, jsonLine, safeText } from "../../guard/records.js";
+import { type GuardRecord, humanLine, jsonLine } from "../../guard/records.js";
 import { rulesNeed } from "../../guard/rules.js";
 import {
   evaluate,
@@ -333,7 +333,7 @@ async function testRules(
     const why = r.excluded ?? (r.why === null ? "the victim" : r.why);
     const matched = r.rules.length > 0 ? ` [${r.rules.join(", ")}]` : "";
     lines.push(
-      `${order.padStart(5)} ${String(r.pid).padStart(7)} ${(r.points ?? "-").padStart(12)} ${(r.excluded === null ? r.rank! : "excluded").padEnd(9)} ${safeText(r.comm)}: ${why}${matched}`,
+      `${order.padStart(5)} ${String(r.pid).padStart(7)} ${(r.points ?? "-").padStart(12)} ${(r.excluded === null ? r.rank! : "excluded").padEnd(9)} ${oneLine(r.comm)}: ${why}${matched}`,
     );
   }
   process.stdout.write(`${lines.join("\n")}\n`);
