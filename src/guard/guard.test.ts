@@ -147,6 +147,7 @@ class World {
         }
         return {
           candidates,
+          inScope: candidates.length,
           ctx: {
             bits: 64,
             hz: 100,

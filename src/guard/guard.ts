@@ -59,6 +59,8 @@ export type SignalTarget = { kind: "process"; pid: number } | { kind: "group"; p
 
 export interface CandidateList {
   candidates: GuardCandidate[];
+  /** Processes in scope, of which `candidates` were read in full (a shortlist may read fewer). */
+  inScope: number;
   ctx: PolicyContext;
   protectedPids: ReadonlySet<number>;
   pageSizeBytes: number;
@@ -360,6 +362,7 @@ export async function runGuard(
         })),
         candidates: decision.candidates - i,
         excluded: decision.table.length - decision.candidates,
+        in_scope: list.inScope,
         policy: decision.policy,
       });
       kills++;

@@ -50,8 +50,11 @@ export type GuardRecord =
       triggers: TriggerState[];
       victim: VictimRecord;
       runners_up: { pid: number; comm: string; points: string | null; why: string }[];
+      /** Candidates read in full and not excluded, counting from the victim. */
       candidates: number;
       excluded: number;
+      /** Every process in scope, read in full or only glanced at (see the shortlist). */
+      in_scope: number;
       policy: string;
     }
   | { type: "kill_failed"; time: string; pid: number; comm: string; why: string }
@@ -143,7 +146,7 @@ export function humanLine(r: GuardRecord): string {
         r.runners_up.length === 0
           ? ""
           : `; next ${who(r.runners_up[0]!.pid, r.runners_up[0]!.comm)}: ${r.runners_up[0]!.why}`;
-      return `${r.level.toUpperCase()}: ${triggerText(r.triggers)}; ${verb} ${who(v.pid, v.comm)}${target}, ${r.policy} points ${v.points ?? "-"}, ${rss}, oom_score_adj ${v.oom_score_adj}${v.rules.length > 0 ? `, ${v.rules.join(", ")}` : ""}; ${r.candidates} candidate(s)${next}`;
+      return `${r.level.toUpperCase()}: ${triggerText(r.triggers)}; ${verb} ${who(v.pid, v.comm)}${target}, ${r.policy} points ${v.points ?? "-"}, ${rss}, oom_score_adj ${v.oom_score_adj}${v.rules.length > 0 ? `, ${v.rules.join(", ")}` : ""}; ${r.candidates} candidate(s) of ${r.in_scope} in scope${next}`;
     }
     case "kill_failed":
       return `could not signal ${who(r.pid, r.comm)}: ${r.why}; trying the next candidate`;

@@ -408,6 +408,7 @@ export async function makeLister(opts: ListerOptions): Promise<ProcessLister> {
             : m.totalBytes + m.swapTotalBytes;
       return {
         candidates,
+        inScope: scope.length,
         ctx: {
           bits: opts.bits,
           hz: USER_HZ,
