@@ -3,38 +3,39 @@
  * numbers so that the allocator's fast path tests them with single bit operations.
  */
 
-export const __GFP_DMA = 0x01;
-export const __GFP_HIGHMEM = 0x02;
-export const __GFP_DMA32 = 0x04;
-export const __GFP_WAIT = 0x10;
-export const __GFP_HIGH = 0x20;
-export const __GFP_IO = 0x40;
-export const __GFP_FS = 0x80;
-export const __GFP_COLD = 0x100;
-export const __GFP_NOWARN = 0x200;
-export const __GFP_REPEAT = 0x400;
-export const __GFP_NOFAIL = 0x800;
-export const __GFP_NORETRY = 0x1000;
-export const __GFP_NO_GROW = 0x2000;
-export const __GFP_COMP = 0x4000;
-export const __GFP_ZERO = 0x8000;
-export const __GFP_NOMEMALLOC = 0x10000;
-export const __GFP_HARDWALL = 0x20000;
-export const __GFP_THISNODE = 0x40000;
+import { __GFP_DMA, __GFP_DMA32, __GFP_HIGHMEM } from "../kernel/gfp.js";
 
-export const GFP_NOWAIT = 0;
-export const GFP_ATOMIC = __GFP_HIGH;
-export const GFP_NOIO = __GFP_WAIT;
-export const GFP_NOFS = __GFP_WAIT | __GFP_IO;
-export const GFP_KERNEL = __GFP_WAIT | __GFP_IO | __GFP_FS;
-export const GFP_USER = GFP_KERNEL | __GFP_HARDWALL;
-export const GFP_HIGHUSER = GFP_USER | __GFP_HIGHMEM;
-export const GFP_DMA = __GFP_DMA;
-export const GFP_DMA32 = __GFP_DMA32;
-/** A fresh anonymous page of a write fault (docs/oom-path.md §4.1). */
-export const GFP_HIGHUSER_ZERO = GFP_HIGHUSER | __GFP_ZERO;
-/** The three bits whose conjunction is `GFP_THISNODE` on a NUMA build (docs/oom-path.md §4.1). */
-export const GFP_THISNODE_BITS = __GFP_THISNODE | __GFP_NOWARN | __GFP_NORETRY;
+export {
+  __GFP_COLD,
+  __GFP_COMP,
+  __GFP_DMA,
+  __GFP_DMA32,
+  __GFP_FS,
+  __GFP_HARDWALL,
+  __GFP_HIGH,
+  __GFP_HIGHMEM,
+  __GFP_IO,
+  __GFP_NO_GROW,
+  __GFP_NOFAIL,
+  __GFP_NOMEMALLOC,
+  __GFP_NORETRY,
+  __GFP_NOWARN,
+  __GFP_REPEAT,
+  __GFP_THISNODE,
+  __GFP_WAIT,
+  __GFP_ZERO,
+  GFP_ATOMIC,
+  GFP_DMA,
+  GFP_DMA32,
+  GFP_HIGHUSER,
+  GFP_HIGHUSER_ZERO,
+  GFP_KERNEL,
+  GFP_NOFS,
+  GFP_NOIO,
+  GFP_NOWAIT,
+  GFP_THISNODE_BITS,
+  GFP_USER,
+} from "../kernel/gfp.js";
 
 export const ALLOC_NO_WATERMARKS = 0x01;
 export const ALLOC_WMARK_MIN = 0x02;

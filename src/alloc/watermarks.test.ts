@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ALLOC_HARDER, ALLOC_HIGH } from "./gfp.js";
 import { buildMemoryModel } from "./machine.js";
 import { takeFreePages } from "./pages.js";
-import { intSqrt, setMinFreeKbytes, watermarkOk, zoneWatermarkOk } from "./watermarks.js";
+import { setMinFreeKbytes, watermarkOk, zoneWatermarkOk } from "./watermarks.js";
 import type { MemoryModel } from "./zone.js";
 
 function marks(mem: MemoryModel) {
@@ -10,13 +10,6 @@ function marks(mem: MemoryModel) {
 }
 
 describe("docs/oom-path.md §4.2 min_free_kbytes, watermarks and lowmem_reserve", () => {
-  it("intSqrt is the exact floor square root", () => {
-    for (const x of [0, 1, 2, 3, 4, 15, 16, 17, 2 ** 52 - 1, 2 ** 52, 2 ** 53 - 1]) {
-      const r = intSqrt(x);
-      expect(r * r <= x && (r + 1) * (r + 1) > x).toBe(true);
-    }
-  });
-
   it("x86_64 with 1 GiB (DMA 16 MiB + DMA32): min_free_kbytes 4096", () => {
     const mem = buildMemoryModel({
       arch: "x86_64",

@@ -3,16 +3,9 @@
  * `setup_per_zone_lowmem_reserve` and `zone_watermark_ok`.
  */
 
+import { intSqrtNumber } from "../kernel/int_sqrt.js";
 import { ALLOC_HARDER, ALLOC_HIGH, GFP_USER, gfpZone, SWAP_CLUSTER_MAX } from "./gfp.js";
 import { canonicalNrFree, type MemoryModel, type PgData, type Zone } from "./zone.js";
-
-/** floor(sqrt(x)) for an integer 0 <= x < 2^53 (Math.sqrt is off by at most one). */
-export function intSqrt(x: number): number {
-  let r = Math.floor(Math.sqrt(x));
-  while (r * r > x) r--;
-  while ((r + 1) * (r + 1) <= x) r++;
-  return r;
-}
 
 /**
  * `nr_free_buffer_pages()`: over the `GFP_USER` zonelist of the boot CPU's node, the sum of
@@ -32,7 +25,7 @@ export function nrFreeBufferPages(mem: MemoryModel, bootNode: PgData): number {
  * `pages_high` is still 0).
  */
 export function bootMinFreeKbytes(lowmemPages: number): number {
-  const v = intSqrt(lowmemPages * 4 * 16);
+  const v = intSqrtNumber(lowmemPages * 4 * 16);
   return Math.min(Math.max(v, 128), 65536);
 }
 

@@ -6,23 +6,32 @@ export const OOM_DISABLE = -17;
 export const OOM_ADJUST_MIN = -16;
 export const OOM_ADJUST_MAX = 15;
 
+export const PF_EXITING = 0x4;
+export const PF_FORKNOEXEC = 0x40;
+export const PF_SUPERPRIV = 0x100;
+export const PF_SIGNALED = 0x400;
+export const PF_MEMALLOC = 0x800;
+export const PF_NOFREEZE = 0x8000;
+export const PF_KSWAPD = 0x40000;
+export const PF_SWAPOFF = 0x80000;
+
 /** `task->flags` bits by name. Only PF_EXITING and PF_SWAPOFF change the OOM path. */
 export const PF_FLAGS: Readonly<Record<string, number>> = {
   PF_ALIGNWARN: 0x1,
   PF_STARTING: 0x2,
-  PF_EXITING: 0x4,
-  PF_FORKNOEXEC: 0x40,
-  PF_SUPERPRIV: 0x100,
+  PF_EXITING,
+  PF_FORKNOEXEC,
+  PF_SUPERPRIV,
   PF_DUMPCORE: 0x200,
-  PF_SIGNALED: 0x400,
-  PF_MEMALLOC: 0x800,
+  PF_SIGNALED,
+  PF_MEMALLOC,
   PF_FLUSHER: 0x1000,
   PF_USED_MATH: 0x2000,
-  PF_NOFREEZE: 0x8000,
+  PF_NOFREEZE,
   PF_FROZEN: 0x10000,
   PF_FSTRANS: 0x20000,
-  PF_KSWAPD: 0x40000,
-  PF_SWAPOFF: 0x80000,
+  PF_KSWAPD,
+  PF_SWAPOFF,
   PF_LESS_THROTTLE: 0x100000,
   PF_BORROWED_MM: 0x200000,
   PF_RANDOMIZE: 0x400000,
@@ -32,9 +41,6 @@ export const PF_FLAGS: Readonly<Record<string, number>> = {
   PF_MEMPOLICY: 0x10000000,
   PF_MUTEX_TESTER: 0x20000000,
 };
-export const PF_EXITING = 0x4;
-export const PF_MEMALLOC = 0x800;
-export const PF_SWAPOFF = 0x80000;
 
 /**
  * Thread-info flag names (the union of i386 and x86_64). Bit positions differ between
@@ -99,45 +105,7 @@ export const CAP_SYS_ADMIN_MASK = 1 << 21;
 /** The effective set of an ordinary root process: everything but CAP_SETPCAP. */
 export const ROOT_CAP_EFFECTIVE = 0xfffffeff;
 
-/** GFP bits and composites of 2.6.20 (docs/oom-path.md §4.1). */
-export const GFP_BITS: Readonly<Record<string, number>> = {
-  __GFP_DMA: 0x1,
-  __GFP_HIGHMEM: 0x2,
-  __GFP_DMA32: 0x4,
-  __GFP_WAIT: 0x10,
-  __GFP_HIGH: 0x20,
-  __GFP_IO: 0x40,
-  __GFP_FS: 0x80,
-  __GFP_COLD: 0x100,
-  __GFP_NOWARN: 0x200,
-  __GFP_REPEAT: 0x400,
-  __GFP_NOFAIL: 0x800,
-  __GFP_NORETRY: 0x1000,
-  __GFP_NO_GROW: 0x2000,
-  __GFP_COMP: 0x4000,
-  __GFP_ZERO: 0x8000,
-  __GFP_NOMEMALLOC: 0x10000,
-  __GFP_HARDWALL: 0x20000,
-  __GFP_THISNODE: 0x40000,
-};
-export const __GFP_HARDWALL = 0x20000;
-export const __GFP_THISNODE = 0x40000;
-
-/** Composite masks; GFP_THISNODE depends on CONFIG_NUMA. */
-export function gfpComposites(numa: boolean): Readonly<Record<string, number>> {
-  return {
-    GFP_NOWAIT: 0x0,
-    GFP_ATOMIC: 0x20,
-    GFP_NOIO: 0x10,
-    GFP_NOFS: 0x50,
-    GFP_KERNEL: 0xd0,
-    GFP_USER: 0x200d0,
-    GFP_HIGHUSER: 0x200d2,
-    GFP_DMA: 0x1,
-    GFP_DMA32: 0x4,
-    GFP_THISNODE: numa ? 0x41200 : 0x0,
-  };
-}
+export { __GFP_HARDWALL, __GFP_THISNODE, GFP_BITS, gfpComposites } from "./gfp.js";
 
 /** `select_bad_process` limits of `pid_max` (docs/formats.md §2.4). */
 export function pidMaxLimit(bits: 32 | 64): number {

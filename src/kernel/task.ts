@@ -14,14 +14,16 @@ export const EXIT_DEAD = 32;
 export const SIGKILL = 9;
 export const SIGCHLD = 17;
 
-export const PF_EXITING = 0x4;
-export const PF_FORKNOEXEC = 0x40;
-export const PF_SUPERPRIV = 0x100;
-export const PF_SIGNALED = 0x400;
-export const PF_MEMALLOC = 0x800;
-export const PF_NOFREEZE = 0x8000;
-export const PF_KSWAPD = 0x40000;
-export const PF_SWAPOFF = 0x80000;
+export {
+  PF_EXITING,
+  PF_FORKNOEXEC,
+  PF_KSWAPD,
+  PF_MEMALLOC,
+  PF_NOFREEZE,
+  PF_SIGNALED,
+  PF_SUPERPRIV,
+  PF_SWAPOFF,
+} from "./constants.js";
 
 export const CLONE_VM = 0x100;
 export const CLONE_PARENT = 0x8000;

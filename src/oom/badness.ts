@@ -9,10 +9,10 @@
  */
 
 import { CAP_SYS_ADMIN_MASK, CAP_SYS_RAWIO_MASK, PF_SWAPOFF } from "../kernel/constants.js";
+import { intSqrt, intSqrtNumber } from "../kernel/int_sqrt.js";
 import { fastLimit, ulongMax, wrap } from "../kernel/ulong.js";
 import type { Bits } from "../snapshot/types.js";
 import { exclusiveOverlapByCpuset } from "./cpuset.js";
-import { intSqrt, intSqrtNumber } from "./int_sqrt.js";
 import { isExiting, type OomState, ulongAt } from "./state.js";
 
 /** What one step of `badness()` did to the points. */

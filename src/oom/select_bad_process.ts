@@ -13,6 +13,7 @@
  * property tests check the two against each other.
  */
 
+import { intSqrtNumber } from "../kernel/int_sqrt.js";
 import { ulongMax as ulongMaxOf } from "../kernel/ulong.js";
 import { chooseOnState, type PolicyExtras } from "../policy/state-views.js";
 import type { Choice, VictimPolicy } from "../policy/types.js";
@@ -25,7 +26,6 @@ import {
   SMALL,
   SQRT_TABLE,
 } from "./badness.js";
-import { intSqrtNumber } from "./int_sqrt.js";
 import {
   ATTR_ADJ_UP_SHIFT,
   ATTR_EXITING,

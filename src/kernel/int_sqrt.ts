@@ -3,10 +3,8 @@
  * starting from bit BITS-2. It returns floor(sqrt(x)) for every unsigned long.
  */
 
-import type { Bits } from "../snapshot/types.js";
-
 /** The kernel's algorithm, step for step, on exact values. */
-export function intSqrt(x: bigint, bits: Bits): bigint {
+export function intSqrt(x: bigint, bits: 32 | 64): bigint {
   let op = x;
   let res = 0n;
   let one = 1n << BigInt(bits - 2);
