@@ -3,7 +3,7 @@
  * shown with --test-rules, a dry run, metrics, and one-line errors with their exit codes.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -131,6 +131,45 @@ describe("oomkit guard on a fake tree", () => {
       child.kill("SIGINT");
       await exited;
     }
+  });
+  it("reads a v2 cgroup's memory.current, memory.max and memory.events", () => {
+    const cg = join(dir, "v2");
+    mkdirSync(cg, { recursive: true });
+    writeFileSync(join(cg, "cgroup.procs"), "300\n600\n");
+    writeFileSync(join(cg, "memory.current"), `${900 * 1024 * 1024}\n`);
+    writeFileSync(join(cg, "memory.max"), `${1024 * 1024 * 1024}\n`);
+    writeFileSync(join(cg, "memory.swap.current"), "0\n");
+    writeFileSync(join(cg, "memory.swap.max"), "max\n");
+    writeFileSync(join(cg, "memory.events"), "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n");
+    const c = JSON.parse(
+      runCli(["guard", "--root", root, "--cgroup", cg, "--print-config"]).stdout,
+    );
+    expect(c.cgroup).toMatchObject({
+      limit_bytes: 1024 ** 3,
+      term_at_bytes: Math.floor(0.9 * 1024 ** 3),
+    });
+    expect(c.memory).toBeNull();
+    // 900 MiB of 1 GiB is 87.9 %: below TERM; at 92 % the guard would act on the cgroup's own.
+    writeFileSync(join(cg, "memory.current"), `${Math.round(0.92 * 1024 ** 3)}\n`);
+    const r = runCli([
+      "guard",
+      "--root",
+      root,
+      "--cgroup",
+      cg,
+      "--dry-run",
+      "--max-kills",
+      "1",
+      "-j",
+      "-q",
+    ]);
+    expect(r.status).toBe(0);
+    const kill = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l))
+      .find((x) => x.type === "kill");
+    expect(kill).toMatchObject({ level: "term", in_scope: 2, victim: { pid: 300 } });
   });
   it("bad values are one line and exit 2; a missing cgroup is exit 3", () => {
     const bad = join(dir, "bad.yaml");
