@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { registerBadness } from "./badness.js";
 import { registerBench } from "./bench.js";
+import { registerCompletion } from "./completion.js";
 import { registerGen } from "./gen.js";
 import { registerGuard } from "./guard.js";
 import { registerOom } from "./oom.js";
@@ -24,4 +25,5 @@ export const commands: Register[] = [
   registerValidate,
   registerReplay,
   registerGuard,
+  registerCompletion,
 ];
