@@ -3,6 +3,7 @@ import { registerBadness } from "./badness.js";
 import { registerBench } from "./bench.js";
 import { registerGen } from "./gen.js";
 import { registerGuard } from "./guard.js";
+import { registerHelp } from "./help.js";
 import { registerOom } from "./oom.js";
 import { registerRank } from "./rank.js";
 import { registerReplay } from "./replay.js";
@@ -24,4 +25,5 @@ export const commands: Register[] = [
   registerValidate,
   registerReplay,
   registerGuard,
+  registerHelp,
 ];
