@@ -1,5 +1,6 @@
 /**
- * One command line surface: usage errors as one `oomkit: ...` line with exit status 2.
+ * One command line surface: usage errors as one `oomkit: ...` line with exit status 2,
+ * help wrapped once at the terminal's width, descriptions in one style.
  */
 
 import { describe, expect, it } from "vitest";
@@ -86,6 +87,65 @@ describe("commander's errors, in the one-line form", () => {
       expect(r).toEqual(runCli([cmd, "--help"]));
       expect([r.status, r.stderr]).toEqual([0, ""]);
       expect(r.stdout.startsWith(`Usage: oomkit ${cmd} `)).toBe(true);
+    }
+  });
+});
+
+/** The help of the program and of every command, at a terminal width of `columns`. */
+function helps(columns: number): [string, string][] {
+  const env = { COLUMNS: String(columns) };
+  return [[], ...COMMANDS.map((c) => [c])].map((cmd) => {
+    const r = runCli([...cmd, "--help"], undefined, env);
+    expect(r.status).toBe(0);
+    return [cmd.join(" ") || "oomkit", r.stdout];
+  });
+}
+
+const firstWord = (line: string) => line.trimStart().split(" ")[0]!;
+
+describe("help text", () => {
+  for (const columns of [80, 100, 132]) {
+    it(`is wrapped once at the terminal's width (${columns} columns)`, () => {
+      for (const [name, text] of helps(columns)) {
+        const lines = text.trimEnd().split("\n");
+        for (const [i, line] of lines.entries()) {
+          // Only an example command line may be longer than the terminal.
+          if (!line.startsWith("  oomkit "))
+            expect(line.length, `${name}: ${line}`).toBeLessThanOrEqual(columns);
+          // A paragraph line is followed by another only if the next word did not fit.
+          const next = lines[i + 1];
+          if (/^\S/.test(line) && next !== undefined && /^\S/.test(next)) {
+            expect(line.length + 1 + firstWord(next).length, `${name}: ${line}`).toBeGreaterThan(
+              columns,
+            );
+          }
+        }
+      }
+    });
+  }
+
+  it("follows the width: a wider terminal gets longer lines", () => {
+    const narrow = runCli(["replay", "--help"], undefined, { COLUMNS: "80" }).stdout;
+    const wide = runCli(["replay", "--help"], undefined, { COLUMNS: "132" }).stdout;
+    const longest = (t: string) => Math.max(...t.split("\n").map((l) => l.length));
+    expect(longest(narrow)).toBeLessThanOrEqual(80);
+    expect(longest(wide)).toBeGreaterThan(100);
+    expect(wide.split("\n").length).toBeLessThan(narrow.split("\n").length);
+  });
+
+  it("describes every command in one style: lower-case start, no trailing period", () => {
+    const wide = { COLUMNS: "1000" };
+    const list = runCli(["--help"], undefined, wide).stdout;
+    const start = list.indexOf("Commands:\n") + "Commands:\n".length;
+    const rows = list.slice(start, list.indexOf("\n\n", start)).split("\n");
+    expect(rows.map((row) => row.trim().split(" ")[0])).toEqual(COMMANDS);
+    const descriptions = rows.map((row) => row.split(/ {2,}/)[2]!);
+    for (const cmd of [[], ...COMMANDS.map((c) => [c])]) {
+      descriptions.push(runCli([...cmd, "--help"], undefined, wide).stdout.split("\n")[2]!);
+    }
+    for (const d of descriptions) {
+      expect(d, d).toMatch(/^[a-z]/);
+      expect(d, d).not.toMatch(/\.$/);
     }
   });
 });

@@ -152,8 +152,8 @@ export const registerRank: Register = (program) => {
     .option("--sort <policy>", 'order by "modern" score or by "2620" badness', "modern")
     .addHelpText(
       "after",
-      "\nThe 2.6.20 column is the best-scoring thread's badness(); the victims of both policies\n" +
-        "are listed first. --check exits 1 if any stable process disagrees.",
+      "\nThe 2.6.20 column is the best-scoring thread's badness(); the victims of both " +
+        "policies are listed first. --check exits 1 if any stable process disagrees.",
     )
     .action(async (opts: RankOpts) => {
       if (opts.check) return runCheck(opts);
