@@ -1,8 +1,10 @@
 /**
  * One command line surface: usage errors as one `oomkit: ...` line with exit status 2,
- * help wrapped once at the terminal's width, descriptions in one style.
+ * help wrapped once at the terminal's width, descriptions in one style, citations of the
+ * project's own docs only.
  */
 
+import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./support/cli.js";
 
@@ -146,6 +148,20 @@ describe("help text", () => {
     for (const d of descriptions) {
       expect(d, d).toMatch(/^[a-z]/);
       expect(d, d).not.toMatch(/\.$/);
+    }
+  });
+
+  it("cites only the project's own docs, and only files that exist", () => {
+    const texts = [
+      ...helps(80).map(([, text]) => text),
+      readFileSync("README.md", "utf8"),
+      readFileSync("examples/README.md", "utf8"),
+    ];
+    for (const text of texts) {
+      expect(text).not.toMatch(/\bspec §|modern-oom|\.\.\/shared|guard §/);
+      for (const [path] of text.matchAll(/\b(?:docs|examples)\/[\w.-]+\.md\b/g)) {
+        expect(existsSync(path), path).toBe(true);
+      }
     }
   });
 });
