@@ -4,8 +4,10 @@
  * project's own docs only.
  */
 
-import { existsSync, readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "./support/cli.js";
 
 const COMMANDS = [
@@ -163,5 +165,63 @@ describe("help text", () => {
         expect(existsSync(path), path).toBe(true);
       }
     }
+  });
+});
+
+const dir = mkdtempSync(join(tmpdir(), "oomkit-surface-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const SNAPSHOT = "test/fixtures/snapshots/spec-example.json";
+const PROC = "test/fixtures/proc/normal";
+
+/** One JSON document, or JSON lines. */
+function isJsonOutput(text: string): boolean {
+  const parses = (t: string) => {
+    try {
+      JSON.parse(t);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return parses(text) || text.trimEnd().split("\n").every(parses);
+}
+
+describe("-j, --json", () => {
+  it("every command with --json has -j as its short form", () => {
+    let withJson = 0;
+    for (const [name, text] of helps(1000)) {
+      if (!/--json\b/.test(text.slice(text.indexOf("Options:")))) continue;
+      expect(text, name).toMatch(/^ {2}-j, --json\b/m);
+      withJson++;
+    }
+    expect(withJson).toBe(10);
+  });
+
+  it("-j gives what --json gives", () => {
+    const runs: string[][] = [
+      ["oom", "--example"],
+      ["badness", SNAPSHOT],
+      ["validate", SNAPSHOT],
+      ["gen", "-n", "5"],
+      ["snapshot", "--root", PROC, "-o", join(dir, "now.json")],
+      ["rank", "--root", PROC],
+      ["rank", "--root", PROC, "--explain", "200"],
+      ["rank", "--root", PROC, "--check"],
+      ["replay", "examples/reports/global-2.6.20.txt"],
+      ["sim", "examples/child-first.yaml", "--summary"],
+    ];
+    for (const args of runs) {
+      const long = runCli([...args, "--json"]);
+      const short = runCli([...args, "-j"]);
+      expect(long.status, args.join(" ")).toBe(0);
+      expect(short, args.join(" ")).toEqual(long);
+      expect(isJsonOutput(short.stdout), args.join(" ")).toBe(true);
+    }
+    const bench = runCli(["bench", SNAPSHOT, "-r", "2", "-j"]);
+    expect(bench.status).toBe(0);
+    expect(Object.keys(JSON.parse(bench.stdout))).toEqual(
+      Object.keys(JSON.parse(runCli(["bench", SNAPSHOT, "-r", "2", "--json"]).stdout)),
+    );
   });
 });

@@ -142,7 +142,7 @@ export const registerRank: Register = (program) => {
     )
     .option("--snapshot <file>", "rank an oomkit.snapshot/1 document instead of the live machine")
     .option("--root <dir>", "the /proc tree to read", "/proc")
-    .option("--json", "print JSON (one document per frame with --watch)")
+    .option("-j, --json", "print JSON (one document per frame with --watch)")
     .option("--watch <seconds>", "refresh every SECONDS until interrupted (Ctrl-C)")
     .option("--explain <pid>", "show term by term why PID scores what it does under each policy")
     .option("--check", "compare the modern policy with the kernel's /proc/PID/oom_score")
