@@ -225,3 +225,72 @@ describe("-j, --json", () => {
     );
   });
 });
+
+describe("options that have no effect where they are given", () => {
+  const ONE = "test/fixtures/snapshots/spec-example.json";
+  const live = ["rank", "--root", "test/fixtures/proc/normal"];
+  it("are refused with exit 2 and one line, never ignored", () => {
+    const cases: [string[], RegExp][] = [
+      [
+        [...live, "--explain", "200", "--watch", "2"],
+        /--explain PID .* cannot be combined with --watch/,
+      ],
+      [
+        [...live, "--explain", "200", "--limit", "3"],
+        /^oomkit: --limit has no effect with --explain: /,
+      ],
+      [
+        [...live, "--explain", "200", "--sort", "2620"],
+        /^oomkit: --sort has no effect with --explain: /,
+      ],
+      [[...live, "--check", "--hz", "100"], /^oomkit: --hz has no effect with --check: /],
+      [[...live, "--check", "--current", "1"], /^oomkit: --current has no effect with --check: /],
+      [
+        [...live, "--check", "--limit", "5", "--sort", "2620"],
+        /^oomkit: --limit and --sort have no effect with --check: /,
+      ],
+      [
+        ["rank", "--snapshot", ONE, "--root", "/proc"],
+        /^oomkit: --root has no effect with --snapshot: /,
+      ],
+      [
+        ["rank", "--snapshot", ONE, "--hz", "100", "--current", "1", "--sort", "modern"],
+        /^oomkit: --hz, --current and --sort have no effect with --snapshot: /,
+      ],
+      [
+        ["oom", "--example", "--json", "--explain"],
+        /^oomkit: --explain has no effect with --json: /,
+      ],
+      [
+        ["oom", "--example", "-j", "--no-levels"],
+        /^oomkit: --no-levels has no effect with --json: /,
+      ],
+      [
+        ["oom", "--example", "-j", "--no-placeholders"],
+        /^oomkit: --no-placeholders has no effect with --json: /,
+      ],
+      [
+        ["snapshot", "--root", "test/fixtures/proc/normal", "-j"],
+        /^oomkit: --json describes the file written with -o FILE/,
+      ],
+      [["help", "NOSUCH"], /^oomkit: unknown command 'NOSUCH'/],
+    ];
+    for (const [args, line] of cases) expectUsageError(args, line);
+  });
+
+  it("the same options where they do have an effect still work", () => {
+    for (const args of [
+      [...live, "--explain", "200", "--json"],
+      [...live, "--explain", "200", "--current", "1"],
+      [...live, "--check", "--json"],
+      [...live, "--limit", "3", "--sort", "2620", "--hz", "100", "--current", "1"],
+      ["rank", "--snapshot", ONE, "--limit", "2", "--json"],
+      ["oom", "--example", "--explain", "--no-levels", "--no-placeholders"],
+      ["oom", "--example", "--json"],
+    ]) {
+      const r = runCli(args);
+      expect([r.status, r.stderr], args.join(" ")).toEqual([0, ""]);
+      expect(r.stdout).not.toBe("");
+    }
+  });
+});

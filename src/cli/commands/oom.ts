@@ -1,8 +1,10 @@
+import type { Command } from "commander";
 import { runOutOfMemory } from "../../oom/out_of_memory.js";
 import { toResultJson } from "../../oom/result.js";
 import { badnessTable } from "../../oom/table.js";
 import { explainOutOfMemory } from "../../report/explain.js";
 import { kernelLogLines } from "../../report/kernel-log.js";
+import { refuseWithoutEffect } from "../combinations.js";
 import { loadSnapshotArgs } from "../snapshots.js";
 import type { Register } from "./index.js";
 
@@ -35,7 +37,15 @@ export const registerOom: Register = (program) => {
         "stand-ins. Every file is validated before anything is printed.\n" +
         "\nExamples:\n  oomkit oom --example --explain\n  oomkit oom --json snap1.json snap2.json\n  oomkit gen --tasks 100 --seed 1 | oomkit oom -",
     )
-    .action(async (files: string[], opts: OomOptions) => {
+    .action(async (files: string[], opts: OomOptions, cmd: Command) => {
+      if (opts.json) {
+        refuseWithoutEffect(
+          cmd,
+          "--json",
+          { explain: "--explain", levels: "--no-levels", placeholders: "--no-placeholders" },
+          "it prints the result documents, not the text log",
+        );
+      }
       const inputs = await loadSnapshotArgs(files, opts.example === true);
       const out: string[] = [];
       inputs.forEach(({ name, snapshot }, n) => {
