@@ -174,18 +174,34 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const SNAPSHOT = "test/fixtures/snapshots/spec-example.json";
 const PROC = "test/fixtures/proc/normal";
 
-/** One JSON document, or JSON lines. */
-function isJsonOutput(text: string): boolean {
-  const parses = (t: string) => {
+/** The documents of JSON output: one document, or JSON lines; null if it is not JSON. */
+function documents(text: string): unknown[] | null {
+  const parse = (t: string) => {
     try {
-      JSON.parse(t);
-      return true;
+      return [JSON.parse(t)];
     } catch {
-      return false;
+      return null;
     }
   };
-  return parses(text) || text.trimEnd().split("\n").every(parses);
+  const lines = text.trimEnd().split("\n").map(parse);
+  return parse(text) ?? (lines.every((l) => l !== null) ? lines.flat() : null);
 }
+
+/** Commands whose output with --json is machine-readable, the same every run. */
+const JSON_RUNS: string[][] = [
+  ["oom", "--example"],
+  ["badness", SNAPSHOT],
+  ["validate", SNAPSHOT],
+  ["gen", "-n", "5"],
+  ["snapshot", "--root", PROC, "-o", join(dir, "now.json")],
+  ["rank", "--root", PROC],
+  ["rank", "--snapshot", SNAPSHOT],
+  ["rank", "--root", PROC, "--explain", "200"],
+  ["rank", "--root", PROC, "--check"],
+  ["replay", "examples/reports/global-2.6.20.txt"],
+  ["replay", "examples/reports/memcg-v1-6.18.txt"],
+  ["sim", "examples/child-first.yaml", "--summary"],
+];
 
 describe("-j, --json", () => {
   it("every command with --json has -j as its short form", () => {
@@ -199,30 +215,43 @@ describe("-j, --json", () => {
   });
 
   it("-j gives what --json gives", () => {
-    const runs: string[][] = [
-      ["oom", "--example"],
-      ["badness", SNAPSHOT],
-      ["validate", SNAPSHOT],
-      ["gen", "-n", "5"],
-      ["snapshot", "--root", PROC, "-o", join(dir, "now.json")],
-      ["rank", "--root", PROC],
-      ["rank", "--root", PROC, "--explain", "200"],
-      ["rank", "--root", PROC, "--check"],
-      ["replay", "examples/reports/global-2.6.20.txt"],
-      ["sim", "examples/child-first.yaml", "--summary"],
-    ];
-    for (const args of runs) {
+    for (const args of JSON_RUNS) {
       const long = runCli([...args, "--json"]);
       const short = runCli([...args, "-j"]);
       expect(long.status, args.join(" ")).toBe(0);
       expect(short, args.join(" ")).toEqual(long);
-      expect(isJsonOutput(short.stdout), args.join(" ")).toBe(true);
+      expect(documents(short.stdout), args.join(" ")).not.toBeNull();
     }
     const bench = runCli(["bench", SNAPSHOT, "-r", "2", "-j"]);
     expect(bench.status).toBe(0);
     expect(Object.keys(JSON.parse(bench.stdout))).toEqual(
       Object.keys(JSON.parse(runCli(["bench", SNAPSHOT, "-r", "2", "--json"]).stdout)),
     );
+  });
+
+  it("every key of every JSON output is snake_case", () => {
+    const keys = new Set<string>();
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v !== null && typeof v === "object") {
+        for (const [k, x] of Object.entries(v)) {
+          keys.add(k);
+          walk(x);
+        }
+      }
+    };
+    for (const args of [
+      ...JSON_RUNS.map((a) => [...a, "-j"]),
+      ["bench", SNAPSHOT, "-r", "2", "-j"],
+    ]) {
+      const docs = documents(runCli(args).stdout);
+      expect(docs, args.join(" ")).not.toBeNull();
+      docs!.forEach(walk);
+    }
+    // CONFIG_NUMA and CONFIG_CPUSETS of a snapshot are the kernel's own option names.
+    const bad = [...keys].filter((k) => !/^[a-z][a-z0-9_]*$/.test(k) && !/^CONFIG_[A-Z]+$/.test(k));
+    expect(bad).toEqual([]);
+    expect(keys.size).toBeGreaterThan(100);
   });
 });
 

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { InputError, ProcError, UsageError } from "../../errors.js";
 import { toResultJson } from "../../oom/result.js";
-import { simJsonLine } from "../../report/sim-json.js";
+import { simJsonLine, simSummaryJsonLine } from "../../report/sim-json.js";
 import { simLogLines } from "../../report/sim-log.js";
 import {
   endReasonText,
@@ -218,9 +218,7 @@ export const registerSim: Register = (program) => {
       if (tty && lastProgress > 0) process.stderr.write("\r\x1b[K");
       if (opts.summary || opts.quiet) {
         const s = collector.summary();
-        // The JSON stream has each sim.skip event already; its summary line keeps its keys.
-        const { skipped: _, ...json } = s;
-        if (opts.json) out.line(JSON.stringify({ type: "summary", ...json }));
+        if (opts.json) out.line(simSummaryJsonLine(s));
         else {
           if (showEvents) out.line("");
           for (const l of renderSummary(s)) out.line(l);
