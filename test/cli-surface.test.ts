@@ -165,6 +165,17 @@ describe("help text", () => {
         expect(existsSync(path), path).toBe(true);
       }
     }
+    // "See README.md, section Guard": the README has that section.
+    const headings = readFileSync("README.md", "utf8")
+      .match(/^#+ .*$/gm)!
+      .join("\n");
+    for (const text of texts) {
+      for (const [, name] of text.matchAll(/README\.md, section (\w+)/g)) {
+        expect(headings.toLowerCase()).toMatch(
+          new RegExp(`^#+ .*\\b${name!.toLowerCase()}\\b`, "m"),
+        );
+      }
+    }
   });
 });
 
