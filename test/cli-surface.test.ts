@@ -313,6 +313,10 @@ describe("options that have no effect where they are given", () => {
         ["snapshot", "--root", "test/fixtures/proc/normal", "-j"],
         /^oomkit: --json describes the file written with -o FILE/,
       ],
+      [
+        ["rank", "--snapshot", "-", "--watch", "1"],
+        /standard input \('-'\) can be read only once$/m,
+      ],
       [["help", "NOSUCH"], /^oomkit: unknown command 'NOSUCH'/],
     ];
     for (const [args, line] of cases) expectUsageError(args, line);

@@ -153,6 +153,11 @@ function checkCombinations(opts: RankOpts, cmd: Command): void {
     );
   }
   if (opts.snapshot !== undefined) {
+    if (opts.snapshot === "-" && opts.watch !== undefined) {
+      throw new UsageError(
+        "--watch reads the snapshot again for every frame; standard input ('-') can be read only once",
+      );
+    }
     refuseWithoutEffect(
       cmd,
       "--snapshot",
