@@ -26,6 +26,7 @@ describe("parseStat (modern-oom §4.1, §5 field numbers)", () => {
       comm: "cat",
       state: "R",
       ppid: 5205,
+      pgrp: 5205,
       flags: 4194304,
       utimeTicks: 7n,
       stimeTicks: 3n,
