@@ -40,6 +40,55 @@ describe("oomkit sim", () => {
     expect(lines.some((e) => e.type === "oom.step" && e.step === "select")).toBe(true);
   });
 
+  it("--json keys are snake_case at every depth; the event types keep their names", () => {
+    const keys = new Set<string>();
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v !== null && typeof v === "object") {
+        for (const [k, x] of Object.entries(v)) {
+          keys.add(k);
+          walk(x);
+        }
+      }
+    };
+    const events: Record<string, unknown>[] = [];
+    for (const args of [
+      [],
+      ["examples/highmem-32bit.yaml"],
+      ["examples/gfp-nofs-loop.yaml", "--until", "5s"],
+    ]) {
+      const r = runCli(["sim", ...args, "--json", "--summary"]);
+      expect([r.status, r.stderr]).toEqual([0, ""]);
+      for (const line of r.stdout.trimEnd().split("\n")) events.push(JSON.parse(line));
+    }
+    events.forEach(walk);
+    expect([...keys].filter((k) => !/^[a-z][a-z0-9_]*$/.test(k))).toEqual([]);
+    const first = (type: string) => events.find((e) => e.type === type)!;
+    expect(first("sim.start")).toHaveProperty("present_pages");
+    expect(first("alloc.stall")).toHaveProperty("classzone_idx");
+    expect(first("alloc.stall")).toHaveProperty("gfp_mask");
+    expect(first("reclaim.done")).toHaveProperty("did_some_progress");
+    expect(first("mm.free")).toHaveProperty("by_zone");
+    expect(first("sim.end")).toHaveProperty("free_pages");
+    expect(first("alloc.pending")).toHaveProperty("stall_ticks");
+    const mem = events.find((e) => e.type === "log" && e.mem !== undefined)!.mem;
+    expect(mem).toHaveProperty("swap_cache.find_success");
+    expect(mem).toHaveProperty(["zones", 0, "free_area"]);
+    expect(first("summary")).toHaveProperty("end_reason");
+    const loop = events.filter((e) => e.type === "summary").at(-1);
+    expect(loop).toHaveProperty("pending_allocations.0.gfp_mask");
+    const types = new Set(events.map((e) => e.type));
+    for (const type of [
+      "task.signal",
+      "oom.step",
+      "alloc.last_chance",
+      "kswapd.balance",
+      "zone.unreclaimable",
+    ]) {
+      expect(types).toContain(type);
+    }
+  });
+
   it("--quiet prints only the summary; --until stops a loop that never ends", () => {
     const r = runCli(["sim", "examples/gfp-nofs-loop.yaml", "--quiet", "--until", "5s"]);
     expect(r.status).toBe(0);

@@ -14,10 +14,11 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(args: string[], input?: string): CliRun {
+export function runCli(args: string[], input?: string, env?: NodeJS.ProcessEnv): CliRun {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     cwd: ROOT,
     input,
+    env: env === undefined ? undefined : { ...process.env, ...env },
     encoding: "utf8",
     maxBuffer: 1 << 28,
   });

@@ -8,16 +8,17 @@ import type { Register } from "./index.js";
 export const registerBadness: Register = (program) => {
   program
     .command("badness")
-    .summary("every task's 2.6.20 badness() score, highest first, and why")
-    .description(
-      "Scores every task of a snapshot with 2.6.20's badness(), relative to the snapshot's current\n" +
-        "task, and lists them highest first with the terms that changed each score: children,\n" +
-        "cpu time, run time, nice, root, raw I/O, cpuset, oomkilladj. Tasks that\n" +
-        "select_bad_process() never scores are listed with the reason (no mm, init, OOM_DISABLE),\n" +
-        "and a TIF_MEMDIE or exiting task that would abort the selection is marked.",
-    )
+    .description("score every task with 2.6.20's badness(), highest first, and show why")
     .argument("<FILE>", "snapshot file ('-' reads standard input)")
     .option("-j, --json", "print one JSON object")
+    .addHelpText(
+      "after",
+      "\nScores are relative to the snapshot's current task. Each task is listed with the terms " +
+        "that changed its score: children, cpu time, run time, nice, root, raw I/O, cpuset, " +
+        "oomkilladj. Tasks that select_bad_process() never scores are listed with the reason " +
+        "(no mm, init, OOM_DISABLE), and a TIF_MEMDIE or exiting task that would abort the " +
+        "selection is marked. docs/oom-path.md §5 and §6 explain every term.",
+    )
     .action(async (file: string, opts: { json?: boolean }) => {
       const { snapshot } = await loadSnapshotFile(file);
       const state = compileState(snapshot);

@@ -13,15 +13,16 @@ async function loadState(file: string) {
 export const registerBench: Register = (program) => {
   program
     .command("bench")
-    .summary("time one select_bad_process() over a snapshot")
-    .description(
-      "Loads a snapshot, then times select_bad_process() (badness() for every task) --repeat\n" +
-        "times and prints the best time per task, the median, and the heap bytes per task that\n" +
-        "the loaded state holds. It also checks the fast selection against the all-bigint one.",
-    )
+    .description("time one select_bad_process() over a snapshot")
     .argument("<FILE>", "snapshot file ('-' reads standard input)")
     .option("-r, --repeat <N>", "timed runs", integerOption("--repeat", 1, 100000), 20)
     .option("-j, --json", "print one JSON object")
+    .addHelpText(
+      "after",
+      "\nLoads a snapshot, then times select_bad_process() (badness() for every task) --repeat " +
+        "times and prints the best time per task, the median, and the heap bytes per task that " +
+        "the loaded state holds. It also checks the fast selection against the all-bigint one.",
+    )
     .action(async (file: string, opts: { repeat: number; json?: boolean }) => {
       const before = settledHeapBytes();
       const state = await loadState(file);

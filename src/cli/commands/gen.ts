@@ -18,13 +18,7 @@ interface GenOptions {
 export const registerGen: Register = (program) => {
   program
     .command("gen")
-    .summary("write a realistic random snapshot")
-    .description(
-      "Generates an oomkit.snapshot/1 document: a process tree in fork order where most processes\n" +
-        "have one thread and some have many, kernel threads, a few CLONE_VM sharers, varied ages,\n" +
-        "cpu times, users, nice values and oomkilladj values. The same options give the same\n" +
-        "document, byte for byte.",
-    )
+    .description("write a realistic random snapshot")
     .option(
       "-n, --tasks <N>",
       "number of tasks (threads)",
@@ -36,6 +30,14 @@ export const registerGen: Register = (program) => {
     .option("--hz <HZ>", "timer frequency", integerOption("--hz", 12, 1535), 250)
     .option("-o, --output <FILE>", "write to FILE instead of standard output")
     .option("-j, --json", "accepted for uniformity: the output is always JSON")
+    .addHelpText(
+      "after",
+      "\nThe snapshot (an oomkit.snapshot/1 document, docs/formats.md) holds a process tree in " +
+        "fork order where most processes have one thread and some have many, kernel threads, a " +
+        "few CLONE_VM sharers, varied ages, cpu times, users, nice values and oomkilladj values. " +
+        "The same options give the same document, byte for byte. With -o the file is written " +
+        "through a temporary file, so a failure leaves no partial file.",
+    )
     .action(async (opts: GenOptions) => {
       if (opts.bits !== 32 && opts.bits !== 64)
         throw new UsageError(`--bits must be 32 or 64, got ${opts.bits}`);

@@ -4,6 +4,7 @@ import { registerBench } from "./bench.js";
 import { registerCompletion } from "./completion.js";
 import { registerGen } from "./gen.js";
 import { registerGuard } from "./guard.js";
+import { registerHelp } from "./help.js";
 import { registerOom } from "./oom.js";
 import { registerRank } from "./rank.js";
 import { registerReplay } from "./replay.js";
@@ -26,4 +27,5 @@ export const commands: Register[] = [
   registerReplay,
   registerGuard,
   registerCompletion,
+  registerHelp,
 ];

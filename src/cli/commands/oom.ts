@@ -1,8 +1,10 @@
+import type { Command } from "commander";
 import { runOutOfMemory } from "../../oom/out_of_memory.js";
 import { toResultJson } from "../../oom/result.js";
 import { badnessTable } from "../../oom/table.js";
 import { explainOutOfMemory } from "../../report/explain.js";
 import { kernelLogLines } from "../../report/kernel-log.js";
+import { refuseWithoutEffect } from "../combinations.js";
 import { loadSnapshotArgs } from "../snapshots.js";
 import type { Register } from "./index.js";
 
@@ -17,13 +19,7 @@ interface OomOptions {
 export const registerOom: Register = (program) => {
   program
     .command("oom")
-    .summary("run one 2.6.20 out_of_memory() call per snapshot")
-    .description(
-      "Runs the Linux 2.6.20 out_of_memory() once on each oomkit.snapshot/1 document and prints\n" +
-        "what the kernel would log, with level tags (<3> KERN_ERR, <4> KERN_WARNING, ...).\n" +
-        "The stack dump and memory report, which a snapshot cannot reproduce, are shown as\n" +
-        "bracketed stand-ins. Every file is validated before anything is printed.",
-    )
+    .description("run one 2.6.20 out_of_memory() call per snapshot and print what the kernel logs")
     .argument("[FILE...]", "snapshot files ('-' reads standard input)")
     .option(
       "-j, --json",
@@ -35,9 +31,21 @@ export const registerOom: Register = (program) => {
     .option("--no-placeholders", "omit the stand-ins for the stack dump and memory report")
     .addHelpText(
       "after",
-      "\nExamples:\n  oomkit oom --example --explain\n  oomkit oom --json snap1.json snap2.json\n  oomkit gen --tasks 100 --seed 1 | oomkit oom -",
+      "\nEach snapshot is an oomkit.snapshot/1 document (docs/formats.md). The log lines carry " +
+        "their level tags (<3> KERN_ERR, <4> KERN_WARNING, <0> KERN_EMERG). The stack dump and " +
+        "the memory report, which a snapshot cannot reproduce, are shown as bracketed " +
+        "stand-ins. Every file is validated before anything is printed.\n" +
+        "\nExamples:\n  oomkit oom --example --explain\n  oomkit oom --json snap1.json snap2.json\n  oomkit gen --tasks 100 --seed 1 | oomkit oom -",
     )
-    .action(async (files: string[], opts: OomOptions) => {
+    .action(async (files: string[], opts: OomOptions, cmd: Command) => {
+      if (opts.json) {
+        refuseWithoutEffect(
+          cmd,
+          "--json",
+          { explain: "--explain", levels: "--no-levels", placeholders: "--no-placeholders" },
+          "it prints the result documents, not the text log",
+        );
+      }
       const inputs = await loadSnapshotArgs(files, opts.example === true);
       const out: string[] = [];
       inputs.forEach(({ name, snapshot }, n) => {

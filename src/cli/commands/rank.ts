@@ -3,6 +3,7 @@
  * `badness()` and the modern `oom_badness`, with each policy's victim; `--explain`,
  * `--watch`, and `--check` against the kernel's own /proc/PID/oom_score.
  */
+import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
 import { checkOomScores } from "../../live/check.js";
 import {
@@ -19,6 +20,7 @@ import {
   rankMachine,
 } from "../../live/rank-model.js";
 import type { Snapshot } from "../../snapshot/types.js";
+import { refuseWithoutEffect } from "../combinations.js";
 import { EXIT_NEGATIVE } from "../exit.js";
 import { hzOption, intOption, pidOption, secondsOption } from "../live-options.js";
 import { checkJson, explainJson, renderCheck, renderExplain } from "../rank-explain.js";
@@ -121,12 +123,51 @@ function limitOf(value: string): number | null {
   return n === 0 ? null : n;
 }
 
-async function runCheck(opts: RankOpts): Promise<void> {
-  if (opts.snapshot !== undefined || opts.watch !== undefined || opts.explain !== undefined) {
-    throw new UsageError(
-      "--check reads the live /proc; it cannot be combined with --snapshot, --watch or --explain",
+/** Refuses the options that conflict with, or do nothing in, the mode chosen. */
+function checkCombinations(opts: RankOpts, cmd: Command): void {
+  if (opts.check) {
+    if (opts.snapshot !== undefined || opts.watch !== undefined || opts.explain !== undefined) {
+      throw new UsageError(
+        "--check reads the live /proc; it cannot be combined with --snapshot, --watch or --explain",
+      );
+    }
+    refuseWithoutEffect(
+      cmd,
+      "--check",
+      { hz: "--hz", current: "--current", limit: "--limit", sort: "--sort" },
+      "it compares the modern policy with the kernel's /proc/PID/oom_score, nothing else",
+    );
+    return;
+  }
+  if (opts.explain !== undefined) {
+    if (opts.watch !== undefined) {
+      throw new UsageError(
+        "--explain PID explains one process once; it cannot be combined with --watch",
+      );
+    }
+    refuseWithoutEffect(
+      cmd,
+      "--explain",
+      { limit: "--limit", sort: "--sort" },
+      "it explains one process, not a table",
     );
   }
+  if (opts.snapshot !== undefined) {
+    if (opts.snapshot === "-" && opts.watch !== undefined) {
+      throw new UsageError(
+        "--watch reads the snapshot again for every frame; standard input ('-') can be read only once",
+      );
+    }
+    refuseWithoutEffect(
+      cmd,
+      "--snapshot",
+      { root: "--root", hz: "--hz", current: "--current", sort: "--sort" },
+      "a snapshot is read from its file, not /proc, with its own HZ and current task, and has only 2.6.20 scores",
+    );
+  }
+}
+
+async function runCheck(opts: RankOpts): Promise<void> {
   const report = await checkOomScores(nodeProcFs({ root: opts.root }));
   process.stdout.write(
     opts.json ? `${JSON.stringify(checkJson(report), null, 2)}\n` : renderCheck(report),
@@ -142,7 +183,7 @@ export const registerRank: Register = (program) => {
     )
     .option("--snapshot <file>", "rank an oomkit.snapshot/1 document instead of the live machine")
     .option("--root <dir>", "the /proc tree to read", "/proc")
-    .option("--json", "print JSON (one document per frame with --watch)")
+    .option("-j, --json", "print JSON (one document per frame with --watch)")
     .option("--watch <seconds>", "refresh every SECONDS until interrupted (Ctrl-C)")
     .option("--explain <pid>", "show term by term why PID scores what it does under each policy")
     .option("--check", "compare the modern policy with the kernel's /proc/PID/oom_score")
@@ -152,10 +193,11 @@ export const registerRank: Register = (program) => {
     .option("--sort <policy>", 'order by "modern" score or by "2620" badness', "modern")
     .addHelpText(
       "after",
-      "\nThe 2.6.20 column is the best-scoring thread's badness(); the victims of both policies\n" +
-        "are listed first. --check exits 1 if any stable process disagrees.",
+      "\nThe 2.6.20 column is the best-scoring thread's badness(); the victims of both " +
+        "policies are listed first. --check exits 1 if any stable process disagrees.",
     )
-    .action(async (opts: RankOpts) => {
+    .action(async (opts: RankOpts, cmd: Command) => {
+      checkCombinations(opts, cmd);
       if (opts.check) return runCheck(opts);
       const hz = hzOption(opts.hz);
       const current = opts.current === undefined ? undefined : pidOption("--current", opts.current);

@@ -60,7 +60,7 @@ export const registerReplay: Register = (program) => {
       "<FILE>",
       "kernel log text (dmesg, dmesg -T, journalctl -k, syslog, /dev/kmsg); - for stdin",
     )
-    .option("--json", "JSON lines: one object per OOM event, in log order")
+    .option("-j, --json", "JSON lines: one object per OOM event, in log order")
     .option(
       "--kernel-version <x.y.z>",
       "score with this kernel's rules instead of inferring the version",

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { InputError, ProcError, UsageError } from "../../errors.js";
 import { toResultJson } from "../../oom/result.js";
-import { simJsonLine } from "../../report/sim-json.js";
+import { simJsonLine, simSummaryJsonLine } from "../../report/sim-json.js";
 import { simLogLines } from "../../report/sim-log.js";
 import {
   endReasonText,
@@ -120,15 +120,7 @@ function dumpOomCall(dir: string, r: OomCallRecord): void {
 export const registerSim: Register = (program) => {
   program
     .command("sim")
-    .summary("simulate a 2.6.20 machine running out of memory, from a scenario")
-    .description(
-      "Runs a scenario (YAML or JSON): a machine, its processes and a timeline of what they do. " +
-        "The simulated kernel allocates pages, reclaims, wakes kswapd and calls the 2.6.20 OOM " +
-        "killer when an allocation cannot be satisfied; killed tasks exit and give their memory " +
-        "back. Prints the kernel log (with [seconds.micro] times when the machine has " +
-        "printk_time), or every event as JSON lines with --json. Without SCENARIO, or with " +
-        "--example, runs the embedded default story.",
-    )
+    .description("simulate a 2.6.20 machine running out of memory, from a scenario")
     .argument("[SCENARIO]", "scenario file ('-' reads standard input)")
     .option("--example", "run the embedded default scenario")
     .option("--until <T>", 'stop after T of simulated time (seconds, or "2.5s", "300ms", "250j")')
@@ -142,7 +134,13 @@ export const registerSim: Register = (program) => {
     )
     .addHelpText(
       "after",
-      "\nExamples:\n  oomkit sim\n  oomkit sim examples/child-first.yaml --summary\n  oomkit sim examples/gfp-nofs-loop.yaml --until 20 --json\n  oomkit sim my.yaml --dump-oom out/ && oomkit oom --json out/oom-0001.snapshot.json",
+      "\nA scenario (YAML or JSON, described in examples/README.md) is a machine, its processes " +
+        "and a timeline of what they do. The simulated kernel allocates pages, reclaims, wakes " +
+        "kswapd and calls the 2.6.20 OOM killer when an allocation cannot be satisfied; killed " +
+        "tasks exit and give their memory back. Prints the kernel log (with [seconds.micro] " +
+        "times when the machine has printk_time), or every event as JSON lines with --json. " +
+        "Without SCENARIO, or with --example, runs the embedded default story.\n" +
+        "\nExamples:\n  oomkit sim\n  oomkit sim examples/child-first.yaml --summary\n  oomkit sim examples/gfp-nofs-loop.yaml --until 20 --json\n  oomkit sim my.yaml --dump-oom out/ && oomkit oom -j out/oom-0001.snapshot.json",
     )
     .action(async (file: string | undefined, opts: SimOptions) => {
       if (opts.example && file !== undefined)
@@ -220,9 +218,7 @@ export const registerSim: Register = (program) => {
       if (tty && lastProgress > 0) process.stderr.write("\r\x1b[K");
       if (opts.summary || opts.quiet) {
         const s = collector.summary();
-        // The JSON stream has each sim.skip event already; its summary line keeps its keys.
-        const { skipped: _, ...json } = s;
-        if (opts.json) out.line(JSON.stringify({ type: "summary", ...json }));
+        if (opts.json) out.line(simSummaryJsonLine(s));
         else {
           if (showEvents) out.line("");
           for (const l of renderSummary(s)) out.line(l);

@@ -40,7 +40,7 @@ export const registerSnapshot: Register = (program) => {
       "the allocating task (default: this process, or the largest RSS in a foreign tree)",
     )
     .option("--root <dir>", "the /proc tree to read", "/proc")
-    .option("--json", "with -o: print a JSON summary (file, tasks, current, assumptions)")
+    .option("-j, --json", "with -o: print a JSON summary (file, tasks, current, assumptions)")
     .addHelpText(
       "after",
       "\nAssumptions (what /proc cannot show, and the defaults used) are printed on stderr.",

@@ -40,7 +40,7 @@ export const registerValidate: Register = (program) => {
     .command("validate")
     .description("check oomkit.snapshot/1 documents (shape, ranges and references)")
     .argument("<FILE...>", "snapshot files to check ('-' reads standard input)")
-    .option("--json", 'print one JSON line per valid file: {"file", "valid", "tasks"}')
+    .option("-j, --json", 'print one JSON line per valid file: {"file", "valid", "tasks"}')
     .addHelpText("after", HELP_AFTER)
     .action(async (files: string[], opts: ValidateOpts) => {
       if (files.filter((file) => file === "-").length > 1) {
