@@ -7,6 +7,7 @@ import { benchGuard } from "./guard.bench.js";
 import { type BenchRow, benchOom } from "./oom.bench.js";
 import { benchRank } from "./rank.bench.js";
 import { benchSim } from "./sim.bench.js";
+import { benchStartup } from "./startup.bench.js";
 
 function format(row: BenchRow): string {
   const value =
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     ["oom", () => benchOom()],
     ["rank", () => benchRank()],
     ["sim", () => benchSim()],
+    ["startup", () => benchStartup()],
     ["guard", () => benchGuard()],
   ];
   for (const [name, run] of suites) {

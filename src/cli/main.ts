@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import type { EventEmitter } from "node:events";
 import { Command, CommanderError } from "commander";
-import { commands } from "./commands/index.js";
+import { commandsFor } from "./commands/index.js";
 import { EXIT_BAD_INPUT, EXIT_OK, reportError } from "./exit.js";
 import { helpWidth, reflow } from "./help-text.js";
 import { commanderErrorLine } from "./usage.js";
@@ -37,8 +37,11 @@ function configureSurface(cmd: Command): void {
   }
 }
 
-/** Builds the program with every command registered. */
-export function buildProgram(): Command {
+/**
+ * Builds the program with the commands `args` needs registered: the one it names, or
+ * every command (see commands/index.ts).
+ */
+export async function buildProgram(args: readonly string[] = []): Promise<Command> {
   const program = new Command("oomkit")
     .description(
       "the Linux 2.6.20 out-of-memory killer, exact: scores, victims, signals, log lines",
@@ -50,13 +53,13 @@ export function buildProgram(): Command {
         "mismatch); 2 bad input or usage; 3 a system error reading or writing; 70 an " +
         "internal error.",
     );
-  for (const register of commands) register(program);
+  for (const register of await commandsFor(args)) register(program);
   for (const cmd of [program, ...program.commands]) configureSurface(cmd);
   return program;
 }
 
 async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv.slice(2));
   if (argv.length <= 2) {
     const names = program.commands.map((c) => c.name()).join(", ");
     process.stderr.write(`oomkit: no command given: one of ${names} (see oomkit --help)\n`);

@@ -1,0 +1,192 @@
+/**
+ * What `oomkit rank` does once its options are parsed; loaded only when it runs.
+ */
+import type { Command } from "commander";
+import { UsageError } from "../../errors.js";
+import { checkOomScores } from "../../live/check.js";
+import {
+  type LiveView,
+  readLiveView,
+  SNAPSHOT_ASSUMPTIONS,
+  snapshotInfos,
+} from "../../live/live-rank.js";
+import { nodeProcFs } from "../../live/procfs.js";
+import {
+  type ModernContext,
+  type RankProcessInfo,
+  type RankSort,
+  rankMachine,
+} from "../../live/rank-model.js";
+import type { Snapshot } from "../../snapshot/types.js";
+import { refuseWithoutEffect } from "../combinations.js";
+import { EXIT_NEGATIVE } from "../exit.js";
+import { hzOption, intOption, pidOption, secondsOption } from "../live-options.js";
+import { checkJson, explainJson, renderCheck, renderExplain } from "../rank-explain.js";
+import { type RankMeta, rankJson, renderRankTable } from "../rank-render.js";
+import { loadSnapshotFile } from "../snapshots.js";
+import { watchLoop } from "../watch.js";
+import { DEFAULT_TABLE_ROWS } from "./rank.js";
+
+export interface RankOpts {
+  snapshot?: string;
+  root: string;
+  json?: boolean;
+  watch?: string;
+  explain?: string;
+  check?: boolean;
+  hz: string;
+  limit?: string;
+  current?: string;
+  sort: string;
+}
+
+interface Frame {
+  snapshot: Snapshot;
+  infos: RankProcessInfo[];
+  modern: ModernContext | null;
+  meta: RankMeta;
+}
+
+async function readFrame(opts: RankOpts, hz: number, current: number | undefined): Promise<Frame> {
+  if (opts.snapshot !== undefined) {
+    const { name, snapshot } = await loadSnapshotFile(opts.snapshot);
+    return {
+      snapshot,
+      infos: snapshotInfos(snapshot),
+      modern: null,
+      meta: {
+        source: "snapshot",
+        origin: name,
+        kernelVersion: null,
+        hz: snapshot.kernel.hz,
+        pageSizeBytes: null,
+        totalPages: null,
+        current: snapshot.current,
+        currentPolicy: "as the snapshot says",
+        assumptions: [...SNAPSHOT_ASSUMPTIONS],
+      },
+    };
+  }
+  const fs = nodeProcFs({ root: opts.root });
+  const view: LiveView = await readLiveView(fs, { hz, current, oomScore: true }, process.arch);
+  return {
+    snapshot: view.snapshot,
+    infos: view.infos,
+    modern: view.modern,
+    meta: {
+      source: "live",
+      origin: opts.root,
+      kernelVersion: view.machine.kernelRelease ?? view.modern.version.join("."),
+      hz,
+      pageSizeBytes: view.machine.pageSizeBytes,
+      totalPages: view.modern.totalPages,
+      current: view.snapshot.current,
+      currentPolicy: view.currentPolicy,
+      assumptions: view.assumptions,
+    },
+  };
+}
+
+function sortOption(value: string): RankSort {
+  if (value === "modern" || value === "2620") return value;
+  throw new UsageError(`--sort must be "modern" or "2620", got "${value}"`);
+}
+
+async function renderFrame(opts: RankOpts, hz: number, current: number | undefined) {
+  const f = await readFrame(opts, hz, current);
+  const report = rankMachine(f.snapshot, f.infos, f.modern);
+  if (opts.explain !== undefined) {
+    const doc = explainJson(
+      pidOption("--explain", opts.explain),
+      report,
+      f.infos,
+      f.modern,
+      f.meta,
+    );
+    return opts.json ? `${JSON.stringify(doc)}\n` : renderExplain(doc);
+  }
+  const sort = f.modern === null ? "2620" : sortOption(opts.sort);
+  if (opts.json) {
+    const limit = opts.limit === undefined ? null : limitOf(opts.limit);
+    return `${JSON.stringify(rankJson(report, f.meta, { sort, limit }))}\n`;
+  }
+  const limit = opts.limit === undefined ? DEFAULT_TABLE_ROWS : limitOf(opts.limit);
+  return renderRankTable(report, f.meta, { sort, limit });
+}
+
+function limitOf(value: string): number | null {
+  const n = intOption("--limit", value, 0, 10_000_000);
+  return n === 0 ? null : n;
+}
+
+/** Refuses the options that conflict with, or do nothing in, the mode chosen. */
+function checkCombinations(opts: RankOpts, cmd: Command): void {
+  if (opts.check) {
+    if (opts.snapshot !== undefined || opts.watch !== undefined || opts.explain !== undefined) {
+      throw new UsageError(
+        "--check reads the live /proc; it cannot be combined with --snapshot, --watch or --explain",
+      );
+    }
+    refuseWithoutEffect(
+      cmd,
+      "--check",
+      { hz: "--hz", current: "--current", limit: "--limit", sort: "--sort" },
+      "it compares the modern policy with the kernel's /proc/PID/oom_score, nothing else",
+    );
+    return;
+  }
+  if (opts.explain !== undefined) {
+    if (opts.watch !== undefined) {
+      throw new UsageError(
+        "--explain PID explains one process once; it cannot be combined with --watch",
+      );
+    }
+    refuseWithoutEffect(
+      cmd,
+      "--explain",
+      { limit: "--limit", sort: "--sort" },
+      "it explains one process, not a table",
+    );
+  }
+  if (opts.snapshot !== undefined) {
+    if (opts.snapshot === "-" && opts.watch !== undefined) {
+      throw new UsageError(
+        "--watch reads the snapshot again for every frame; standard input ('-') can be read only once",
+      );
+    }
+    refuseWithoutEffect(
+      cmd,
+      "--snapshot",
+      { root: "--root", hz: "--hz", current: "--current", sort: "--sort" },
+      "a snapshot is read from its file, not /proc, with its own HZ and current task, and has only 2.6.20 scores",
+    );
+  }
+}
+
+async function runCheck(opts: RankOpts): Promise<void> {
+  const report = await checkOomScores(nodeProcFs({ root: opts.root }));
+  process.stdout.write(
+    opts.json ? `${JSON.stringify(checkJson(report), null, 2)}\n` : renderCheck(report),
+  );
+  if (report.mismatches.length > 0) process.exitCode = EXIT_NEGATIVE;
+}
+
+export async function runRank(opts: RankOpts, cmd: Command): Promise<void> {
+  checkCombinations(opts, cmd);
+  if (opts.check) return runCheck(opts);
+  const hz = hzOption(opts.hz);
+  const current = opts.current === undefined ? undefined : pidOption("--current", opts.current);
+  sortOption(opts.sort);
+  if (opts.limit !== undefined) limitOf(opts.limit);
+  if (opts.explain !== undefined) pidOption("--explain", opts.explain);
+  if (opts.watch === undefined) {
+    process.stdout.write(await renderFrame(opts, hz, current));
+    return;
+  }
+  const seconds = secondsOption("--watch", opts.watch);
+  const out = {
+    isTTY: process.stdout.isTTY && !opts.json,
+    write: (t: string) => process.stdout.write(t),
+  };
+  await watchLoop(seconds, () => renderFrame(opts, hz, current), out);
+}
