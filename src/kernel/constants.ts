@@ -100,6 +100,34 @@ export const CAPABILITIES: Readonly<Record<string, number>> = {
   CAP_AUDIT_WRITE: 29,
   CAP_AUDIT_CONTROL: 30,
 };
+/**
+ * The mask of named bits, for names a validated document gave (capability names are bit
+ * numbers, flag names bit values). An unknown name is a bug upstream, never bit 0.
+ */
+export function maskOfNames(
+  names: readonly string[],
+  table: Readonly<Record<string, number>>,
+  kind: "capability" | "flag",
+): number {
+  let mask = 0;
+  for (const name of names) {
+    const v = Object.hasOwn(table, name) ? table[name]! : undefined;
+    if (v === undefined) throw new RangeError(`unknown ${kind} name ${name}`);
+    mask |= kind === "capability" ? 2 ** v : v;
+  }
+  return mask >>> 0;
+}
+
+/** The capability mask of CAP_* names. */
+export function capabilityMask(names: readonly string[]): number {
+  return maskOfNames(names, CAPABILITIES, "capability");
+}
+
+/** The task->flags mask of PF_* names. */
+export function pfMask(names: readonly string[]): number {
+  return maskOfNames(names, PF_FLAGS, "flag");
+}
+
 export const CAP_SYS_RAWIO_MASK = 1 << 17;
 export const CAP_SYS_ADMIN_MASK = 1 << 21;
 /** The effective set of an ordinary root process: everything but CAP_SETPCAP. */

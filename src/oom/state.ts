@@ -10,11 +10,11 @@
 import {
   CAP_SYS_ADMIN_MASK,
   CAP_SYS_RAWIO_MASK,
-  CAPABILITIES,
+  capabilityMask,
   OOM_DISABLE,
   PF_EXITING,
-  PF_FLAGS,
   PF_SWAPOFF,
+  pfMask,
   shiftHz,
 } from "../kernel/constants.js";
 import type { Bits, Snapshot } from "../snapshot/types.js";
@@ -151,18 +151,6 @@ function storeOptionalUlong(
   else storeUlong(arr, big, i, v);
 }
 
-function flagMask(names: readonly string[], table: Readonly<Record<string, number>>): number {
-  let mask = 0;
-  for (const name of names) mask |= table[name]!;
-  return mask >>> 0;
-}
-
-function capMask(names: readonly string[]): number {
-  let mask = 0;
-  for (const name of names) mask |= 1 << CAPABILITIES[name]!;
-  return mask >>> 0;
-}
-
 /** The ATTR_* word of task i, from its compiled fields. */
 export function packAttrs(t: TaskTable, i: number): number {
   const caps = t.caps[i]!;
@@ -275,9 +263,9 @@ function compileTasks(
     t.nice[i] = task.nice;
     t.uid[i] = task.uid;
     t.euid[i] = task.euid;
-    t.caps[i] = capMask(task.caps);
+    t.caps[i] = capabilityMask(task.caps);
     t.oomkilladj[i] = task.oomkilladj;
-    t.flags[i] = flagMask(task.flags, PF_FLAGS);
+    t.flags[i] = pfMask(task.flags);
     t.memdie[i] = task.tif.includes("TIF_MEMDIE") ? 1 : 0;
     t.attrs[i] = packAttrs(t, i);
     t.cpuset[i] = cpusetIndex.get(task.cpuset)!;

@@ -7,7 +7,7 @@
 
 import { makeLeader } from "../kernel/boot.js";
 import { taskTimeslice } from "../kernel/clock.js";
-import { CAPABILITIES, PF_FLAGS } from "../kernel/constants.js";
+import { capabilityMask, pfMask } from "../kernel/constants.js";
 import type { KernelState } from "../kernel/kernel-state.js";
 import type { Mm, Task, ThreadGroup } from "../kernel/task.js";
 import type { Snapshot, SnapshotTask } from "../snapshot/types.js";
@@ -15,18 +15,6 @@ import type { AllocatorPort } from "./alloc-adapter.js";
 
 export interface FromSnapshotResult {
   labels: Map<string, Task>;
-}
-
-function flagBits(names: readonly string[]): number {
-  let m = 0;
-  for (const n of names) m |= PF_FLAGS[n] ?? 0;
-  return m >>> 0;
-}
-
-function capMask(names: readonly string[]): number {
-  let m = 0;
-  for (const n of names) m += 2 ** (CAPABILITIES[n] ?? 0);
-  return m;
 }
 
 /**
@@ -67,7 +55,7 @@ export function loadSnapshotTasks(
       comm: s.comm,
       uid: s.uid,
       euid: s.euid,
-      caps: capMask(s.caps),
+      caps: capabilityMask(s.caps),
       nice: s.nice,
       oomkilladj: s.oomkilladj,
       startTicks: 0,
@@ -80,7 +68,7 @@ export function loadSnapshotTasks(
       t.exitSignal = -1;
     }
     t.comm = s.comm;
-    t.flags = flagBits(s.flags);
+    t.flags = pfMask(s.flags);
     t.memdie = s.tif.includes("TIF_MEMDIE");
     t.utimeJiffies = Number(s.utime);
     t.stimeJiffies = Number(s.stime);
@@ -89,7 +77,7 @@ export function loadSnapshotTasks(
     t.timeSlice = taskTimeslice(t.staticPrio, k.hz);
     t.uid = s.uid;
     t.euid = s.euid;
-    t.caps = capMask(s.caps);
+    t.caps = capabilityMask(s.caps);
     t.oomkilladj = s.oomkilladj;
     const cs = k.cpusets.get(s.cpuset);
     if (cs !== undefined) t.cpuset = cs;
