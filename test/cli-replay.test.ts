@@ -1,12 +1,35 @@
 /**
- * `oomkit replay` end to end (modern-oom §6): text and JSON-lines output, stdin, exit codes.
+ * `oomkit replay` end to end (modern-oom §6): text and JSON-lines output, stdin, exit codes,
+ * gzip and several files.
  */
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
 import { CLI, ROOT, runCli } from "./support/cli.js";
 
 const REPORTS = "test/fixtures/reports";
+const TIE_FILE = `${REPORTS}/tie-5.10-last-wins.txt`;
+const TIE = readFileSync(TIE_FILE, "utf8");
+const RHEL7 = readFileSync(`${REPORTS}/rhel7-3.10.txt`, "utf8");
+const NR_PTES = readFileSync(`${REPORTS}/4.4-nr_ptes.txt`, "utf8");
+
+/** The lines of a command's output (none for empty output). */
+function linesOf(out: string): string[] {
+  return out === "" ? [] : out.replace(/\n$/, "").split("\n");
+}
+
+const tmp = mkdtempSync(join(tmpdir(), "oomkit-replay-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Writes a file under the test's temporary directory and returns its path. */
+function tmpFile(name: string, content: string | Buffer): string {
+  const path = join(tmp, name);
+  writeFileSync(path, content);
+  return path;
+}
 
 function jsonLines(stdout: string): Record<string, unknown>[] {
   return stdout
@@ -122,5 +145,52 @@ describe("oomkit replay", () => {
     );
     expect([0, 1]).toContain(r.status);
     expect(r.stderr).not.toContain("internal error");
+  });
+
+  it("gzip data is read whatever the file's name; a corrupt .gz is one line naming it, exit 2", () => {
+    const gz = tmpFile("kern.log.2.gz", gzipSync(TIE));
+    const unnamed = tmpFile("kern.log.old", gzipSync(TIE));
+    for (const file of [gz, unnamed]) {
+      const r = runCli(["replay", "--json", file]);
+      expect([r.status, r.stderr]).toEqual([0, ""]);
+      expect(jsonLines(r.stdout).map((d) => [d.file, d.actual, d.match])).toEqual([
+        [file, { pid: 2401, comm: "worker" }, true],
+      ]);
+    }
+    const cut = tmpFile("cut.log.gz", gzipSync(TIE).subarray(0, 200));
+    const junk = tmpFile("junk.gz", Buffer.from([0x1f, 0x8b, 0x41, 0x42, 0x43, 0x44]));
+    for (const [file, why] of [
+      [cut, "unexpected end of file"],
+      [junk, "unknown compression method"],
+    ]) {
+      const r = runCli(["replay", TIE_FILE, file]);
+      expect([r.status, r.stdout]).toEqual([2, ""]);
+      expect(linesOf(r.stderr)).toEqual([`${file}: $: corrupt gzip data (${why})`]);
+    }
+  });
+
+  it("several files are one log, read in the order given; each event names its file", () => {
+    const split = NR_PTES.split("\n");
+    const files = [
+      tmpFile("kern.log.2.gz", gzipSync(TIE)),
+      tmpFile("kern.log.1", `${RHEL7}${split.slice(0, 30).join("\n")}\n`),
+      tmpFile("kern.log", split.slice(30).join("\n")),
+    ];
+    const json = runCli(["replay", "--json", ...files]);
+    expect([json.status, json.stderr]).toEqual([0, ""]);
+    expect(
+      jsonLines(json.stdout).map((d) => [d.index, d.file, d.lines, d.last_file, d.complete]),
+    ).toEqual([
+      [0, files[0], { first: 1, last: 60 }, files[0], true],
+      [1, files[1], { first: 1, last: 45 }, files[1], true],
+      [2, files[1], { first: 46, last: 15 }, files[2], true],
+    ]);
+    const text = runCli(["replay", ...files]);
+    expect(text.status).toBe(0);
+    expect(text.stdout.match(/^OOM event .*$/gm)).toEqual([
+      `OOM event 1 (${files[0]} lines 1-60) at [3000.500011]`,
+      `OOM event 2 (${files[1]} lines 1-45) at [86400.123467]`,
+      `OOM event 3 (${files[1]} line 46 to ${files[2]} line 15) at [5021.000012]`,
+    ]);
   });
 });

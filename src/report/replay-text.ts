@@ -5,6 +5,7 @@
  */
 import type { Replay, TaskRef } from "../replay/analyse.js";
 import { formatVersion } from "../replay/era.js";
+import type { OomEvent } from "../replay/types.js";
 
 function ref(t: TaskRef | null): string {
   return t === null ? "none" : `${t.pid} (${t.comm})`;
@@ -59,6 +60,15 @@ function taskTable(r: Replay): string[] {
   return [pad(head, widths, right), ...rows.map((row) => pad(row, widths, right))];
 }
 
+/** `kern.log lines 5-80`, or `kern.log.1 line 990 to kern.log line 40` across two files. */
+function placeOf(e: OomEvent): string {
+  const lines =
+    e.lastFile === e.file
+      ? `lines ${e.firstLine}-${e.lastLine}`
+      : `line ${e.firstLine} to ${e.lastFile} line ${e.lastLine}`;
+  return e.file === null ? lines : `${e.file} ${lines}`;
+}
+
 export function replayToText(r: Replay): string {
   const e = r.event;
   const out: string[] = [];
@@ -66,7 +76,7 @@ export function replayToText(r: Replay): string {
     .filter((x) => x !== null)
     .join(" ");
   out.push(
-    `OOM event ${e.index + 1} (lines ${e.firstLine}-${e.lastLine}${e.host ? `, host ${e.host}` : ""})${when ? ` at ${when}` : ""}`,
+    `OOM event ${e.index + 1} (${placeOf(e)}${e.host ? `, host ${e.host}` : ""})${when ? ` at ${when}` : ""}`,
   );
   out.push(
     e.complete

@@ -1,15 +1,16 @@
 /**
- * `oomkit replay FILE`: find every OOM report in a kernel log (dmesg, dmesg -T, journalctl -k,
- * syslog, /dev/kmsg; `-` reads stdin), recompute each listed task's score under the rules of
- * the report's kernel, and say whether the predicted victim is the one the kernel chose.
+ * `oomkit replay FILE...`: find every OOM report in a kernel log (dmesg, dmesg -T,
+ * journalctl -k, syslog, /dev/kmsg, gzip-compressed or not; several files are one log; `-`
+ * reads stdin), recompute each listed task's score under the rules of the report's kernel,
+ * and say whether the predicted victim is the one the kernel chose.
  */
 import { UsageError } from "../../errors.js";
 import { type KernelVersion, parseKernelVersion } from "../../policy/modern.js";
-import { parseOomReports, type ReplayOptions, replayEvent } from "../../replay/index.js";
+import { OomReportReader, type ReplayOptions, replayEvent } from "../../replay/index.js";
 import { replayJsonLines } from "../../report/replay-json.js";
 import { replaysToText } from "../../report/replay-text.js";
 import { EXIT_NEGATIVE } from "../exit.js";
-import { readInputText } from "../input.js";
+import { type LogTarget, logSources, readLog } from "../log-input.js";
 import type { Register } from "./index.js";
 
 interface ReplayCliOpts {
@@ -50,6 +51,21 @@ function replayOptions(opts: ReplayCliOpts): ReplayOptions {
   return { kernelVersion, pageSizeBytes, totalSwapKb };
 }
 
+/** One log made of the files given, in order. */
+class LogOfFiles implements LogTarget {
+  readonly reader = new OomReportReader();
+  readonly names: string[] = [];
+
+  begin(name: string): void {
+    if (!this.names.includes(name)) this.names.push(name);
+    this.reader.beginFile(name);
+  }
+
+  text(chunk: string): void {
+    this.reader.push(chunk);
+  }
+}
+
 export const registerReplay: Register = (program) => {
   program
     .command("replay")
@@ -57,8 +73,8 @@ export const registerReplay: Register = (program) => {
       "replay real kernel OOM reports: parse them, recompute the scores, check the victim",
     )
     .argument(
-      "<FILE>",
-      "kernel log text (dmesg, dmesg -T, journalctl -k, syslog, /dev/kmsg); - for stdin",
+      "<FILE...>",
+      "kernel log text (dmesg, dmesg -T, journalctl -k, syslog, /dev/kmsg), gzip-compressed or not; several files are read in the order given as one log; - for stdin",
     )
     .option("--json", "JSON lines: one object per OOM event, in log order")
     .option(
@@ -70,25 +86,30 @@ export const registerReplay: Register = (program) => {
     .addHelpText(
       "after",
       `
-Every OOM event found is shown with its task table, the modern score of each task, what 2.6.20's
-badness() would rank (with the assumptions it needs), the kernel's victim (the selected task of
-the 'Kill process .. score' line before 5.1, else the 'Killed process' line) and whether the
-predicted victim matches it. The kernel version is the release printed in the report when the
-formats agree with it, else inferred from the formats; --kernel-version overrides both.
+Every OOM event found is shown with its file and lines, its task table, the modern score of each
+task, what 2.6.20's badness() would rank (with the assumptions it needs), the kernel's victim (the
+selected task of the 'Kill process .. score' line before 5.1, else the 'Killed process' line) and
+whether the predicted victim matches it. The kernel version is the release printed in the report
+when the formats agree with it, else inferred from the formats; --kernel-version overrides both.
 
---json prints JSON lines: one object per event with at least "actual" ({pid, comm} or null),
-"predicted" ({pid, comm} or null without a task table), "complete" (boolean), "match",
-"tasks", "kernel", "constraint", "totalpages", "assumptions" and "notes".
+Files may be gzip-compressed (kern.log.2.gz), recognised by their content. Several files are read
+in the order given as one log (oldest first: kern.log.2.gz kern.log.1 kern.log); line numbers
+count in each file.
+
+--json prints JSON lines: one object per event with at least "file", "lines", "actual" ({pid,
+comm} or null), "predicted" ({pid, comm} or null without a task table), "complete" (boolean),
+"match", "tasks", "kernel", "constraint", "totalpages", "assumptions" and "notes".
 
 Exit status: 0 when at least one OOM report was found; 1 when none was ("no OOM report found"
-on stderr); 2 for an unreadable file or bad options.`,
+on stderr); 2 for an unreadable file, corrupt gzip data or bad options.`,
     )
-    .action(async (file: string, opts: ReplayCliOpts) => {
+    .action(async (files: string[], opts: ReplayCliOpts) => {
       const options = replayOptions(opts);
-      const { name, text } = await readInputText(file);
-      const events = parseOomReports(text);
+      const log = new LogOfFiles();
+      for (const src of logSources(files)) await readLog(src, log);
+      const events = log.reader.end();
       if (events.length === 0) {
-        process.stderr.write(`oomkit: no OOM report found in ${name}\n`);
+        process.stderr.write(`oomkit: no OOM report found in ${log.names.join(", ")}\n`);
         process.exitCode = EXIT_NEGATIVE;
         return;
       }
