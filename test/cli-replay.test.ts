@@ -116,12 +116,30 @@ describe("oomkit replay", () => {
     expect([doc.predicted, doc.match]).toEqual([{ pid: 2400, comm: "worker" }, false]);
   });
 
-  it("no OOM report: exit 1 and one line on stderr", () => {
-    const r = runCli(["replay", "-"], "[ 1.0] nothing to see\n");
+  it("a log with text but no OOM report: exit 1 and one line saying so", () => {
+    const r = runCli(["replay", "-"], "[ 1.0] nothing to see\n[ 2.0] still nothing\n");
     expect(r).toEqual({
       status: 1,
       stdout: "",
-      stderr: "oomkit: no OOM report found in <stdin>\n",
+      stderr: "oomkit: no OOM report found in <stdin> (2 lines read)\n",
+    });
+  });
+
+  it("an empty input (empty file, empty pipe, a refused dmesg) is told apart: exit 1, another line", () => {
+    const pipe = runCli(["replay", "-"], "");
+    expect(pipe).toEqual({
+      status: 1,
+      stdout: "",
+      stderr:
+        "oomkit: empty input: <stdin> holds no log text (a refused dmesg writes nothing here: try sudo dmesg)\n",
+    });
+    const empty = tmpFile("empty.log", "");
+    const blank = tmpFile("blank.log", "\n  \n\n");
+    const file = runCli(["replay", "--json", empty, blank]);
+    expect(file).toEqual({
+      status: 1,
+      stdout: "",
+      stderr: `oomkit: empty input: ${empty}, ${blank} hold no log text\n`,
     });
   });
 

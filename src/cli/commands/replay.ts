@@ -55,6 +55,8 @@ function replayOptions(opts: ReplayCliOpts): ReplayOptions {
 class LogOfFiles implements LogTarget {
   readonly reader = new OomReportReader();
   readonly names: string[] = [];
+  /** Whether any file held more than white space. */
+  sawText = false;
 
   begin(name: string): void {
     if (!this.names.includes(name)) this.names.push(name);
@@ -62,7 +64,19 @@ class LogOfFiles implements LogTarget {
   }
 
   text(chunk: string): void {
+    if (!this.sawText && /\S/.test(chunk)) this.sawText = true;
     this.reader.push(chunk);
+  }
+
+  /** Why no event was found: no text at all, or text without a report. */
+  nothingFound(): string {
+    const names = this.names.join(", ");
+    const lines = this.reader.lines;
+    if (this.sawText) {
+      return `oomkit: no OOM report found in ${names} (${lines} line${lines === 1 ? "" : "s"} read)`;
+    }
+    const stdinOnly = this.names.length === 1 && this.names[0] === "<stdin>";
+    return `oomkit: empty input: ${names} ${this.names.length === 1 ? "holds" : "hold"} no log text${stdinOnly ? " (a refused dmesg writes nothing here: try sudo dmesg)" : ""}`;
   }
 }
 
@@ -100,8 +114,10 @@ count in each file.
 comm} or null), "predicted" ({pid, comm} or null without a task table), "complete" (boolean),
 "match", "tasks", "kernel", "constraint", "totalpages", "assumptions" and "notes".
 
-Exit status: 0 when at least one OOM report was found; 1 when none was ("no OOM report found"
-on stderr); 2 for an unreadable file, corrupt gzip data or bad options.`,
+Exit status: 0 when at least one OOM report was found; 1 when none was: "empty input" on stderr
+when the input holds no text (an empty file, an empty pipe, a dmesg that was refused), "no OOM
+report found" when it holds text but no report; 2 for an unreadable file, corrupt gzip data or
+bad options.`,
     )
     .action(async (files: string[], opts: ReplayCliOpts) => {
       const options = replayOptions(opts);
@@ -109,7 +125,7 @@ on stderr); 2 for an unreadable file, corrupt gzip data or bad options.`,
       for (const src of logSources(files)) await readLog(src, log);
       const events = log.reader.end();
       if (events.length === 0) {
-        process.stderr.write(`oomkit: no OOM report found in ${log.names.join(", ")}\n`);
+        process.stderr.write(`${log.nothingFound()}\n`);
         process.exitCode = EXIT_NEGATIVE;
         return;
       }
