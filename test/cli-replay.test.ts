@@ -1,6 +1,6 @@
 /**
  * `oomkit replay` end to end (modern-oom §6): text and JSON-lines output, stdin, exit codes,
- * gzip and several files.
+ * gzip and several files, duplicates.
  */
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -209,6 +209,21 @@ describe("oomkit replay", () => {
       `OOM event 1 (${files[0]} lines 1-60) at [3000.500011]`,
       `OOM event 2 (${files[1]} lines 1-45) at [86400.123467]`,
       `OOM event 3 (${files[1]} line 46 to ${files[2]} line 15) at [5021.000012]`,
+    ]);
+  });
+  it("a report the log holds twice is shown once, and the summary says a duplicate was dropped", () => {
+    const twice = tmpFile("twice.log", `${TIE}${RHEL7}${TIE}`);
+    const text = runCli(["replay", twice]);
+    expect([text.status, text.stderr]).toEqual([0, ""]);
+    expect(text.stdout.match(/^OOM event \d+/gm)).toEqual(["OOM event 1", "OOM event 2"]);
+    expect(linesOf(text.stdout).at(-1)).toBe(
+      "2 OOM events: 2 complete; predicted victim matches the kernel's in 2 of 2 compared; 1 duplicate report dropped",
+    );
+    // Two copies of one file: the same.
+    const again = runCli(["replay", "--json", TIE_FILE, TIE_FILE]);
+    expect([again.status, jsonLines(again.stdout).length]).toEqual([0, 1]);
+    expect(linesOf(again.stderr)).toEqual([
+      "oomkit: 1 duplicate report dropped (same kernel timestamp, victim and report text as one shown)",
     ]);
   });
 });

@@ -6,10 +6,16 @@
  */
 import { UsageError } from "../../errors.js";
 import { type KernelVersion, parseKernelVersion } from "../../policy/modern.js";
-import { OomReportReader, type ReplayOptions, replayEvent } from "../../replay/index.js";
-import { replayJsonLines } from "../../report/replay-json.js";
-import { replaysToText } from "../../report/replay-text.js";
-import { EXIT_NEGATIVE } from "../exit.js";
+import {
+  type OomEvent,
+  OomReportReader,
+  RepeatFilter,
+  type ReplayOptions,
+  replayEvent,
+} from "../../replay/index.js";
+import { replayToJson } from "../../report/replay-json.js";
+import { ReplayTally, replaySummaryText, replayToText } from "../../report/replay-text.js";
+import { EXIT_NEGATIVE, EXIT_OK } from "../exit.js";
 import { type LogTarget, logSources, readLog } from "../log-input.js";
 import type { Register } from "./index.js";
 
@@ -51,12 +57,33 @@ function replayOptions(opts: ReplayCliOpts): ReplayOptions {
   return { kernelVersion, pageSizeBytes, totalSwapKb };
 }
 
-/** One log made of the files given, in order. */
-class LogOfFiles implements LogTarget {
-  readonly reader = new OomReportReader();
-  readonly names: string[] = [];
-  /** Whether any file held more than white space. */
-  sawText = false;
+type Render = (r: ReturnType<typeof replayEvent>) => string;
+
+function rendererOf(opts: ReplayCliOpts): Render {
+  if (opts.json) return (r) => `${JSON.stringify(replayToJson(r))}\n`;
+  // Events are separated by an empty line; the summary follows the last one.
+  return (r) => `${replayToText(r)}\n`;
+}
+
+/**
+ * One replay of one log: the text of its files goes in, each event comes out once, rendered,
+ * duplicates left out. Everything is printed at the end, so that an error leaves stdout empty.
+ */
+class LogReplay implements LogTarget {
+  private readonly reader = new OomReportReader();
+  private readonly repeats = new RepeatFilter();
+  private readonly tally = new ReplayTally();
+  private readonly render: Render;
+  private readonly held: string[] = [];
+  private readonly names: string[] = [];
+  private sawText = false;
+
+  constructor(
+    private readonly opts: ReplayCliOpts,
+    private readonly options: ReplayOptions,
+  ) {
+    this.render = rendererOf(opts);
+  }
 
   begin(name: string): void {
     if (!this.names.includes(name)) this.names.push(name);
@@ -68,15 +95,46 @@ class LogOfFiles implements LogTarget {
     this.reader.push(chunk);
   }
 
-  /** Why no event was found: no text at all, or text without a report. */
-  nothingFound(): string {
-    const names = this.names.join(", ");
-    const lines = this.reader.lines;
-    if (this.sawText) {
-      return `oomkit: no OOM report found in ${names} (${lines} line${lines === 1 ? "" : "s"} read)`;
+  /**
+   * The end of the input. Returns the exit status: 1 (with one line on stderr) when no OOM
+   * report was found.
+   */
+  finish(): number {
+    this.show(this.reader.end());
+    const text = !this.opts.json;
+    if (this.tally.events === 0) {
+      const names = this.names.join(", ");
+      const stdinOnly = this.names.length === 1 && this.names[0] === "<stdin>";
+      process.stderr.write(
+        this.sawText
+          ? `oomkit: no OOM report found in ${names} (${this.reader.lines} line${this.reader.lines === 1 ? "" : "s"} read)\n`
+          : `oomkit: empty input: ${names} ${this.names.length === 1 ? "holds" : "hold"} no log text${stdinOnly ? " (a refused dmesg writes nothing here: try sudo dmesg)" : ""}\n`,
+      );
+      return EXIT_NEGATIVE;
     }
-    const stdinOnly = this.names.length === 1 && this.names[0] === "<stdin>";
-    return `oomkit: empty input: ${names} ${this.names.length === 1 ? "holds" : "hold"} no log text${stdinOnly ? " (a refused dmesg writes nothing here: try sudo dmesg)" : ""}`;
+    if (text) this.held.push(replaySummaryText(this.tally));
+    process.stdout.write(this.held.join(""));
+    const dropped = this.tally.duplicates;
+    if (!text && dropped > 0) {
+      process.stderr.write(
+        `oomkit: ${dropped} duplicate report${dropped === 1 ? "" : "s"} dropped (same kernel timestamp, victim and report text as one shown)\n`,
+      );
+    }
+    return EXIT_OK;
+  }
+
+  private show(events: OomEvent[]): void {
+    for (const e of events) {
+      const r = replayEvent(e, this.options);
+      if (this.repeats.isRepeat(r)) {
+        this.tally.duplicates = this.repeats.dropped;
+        continue;
+      }
+      // Events are numbered as shown: a dropped duplicate takes no number.
+      e.index = this.tally.events;
+      this.tally.add(r);
+      this.held.push(this.render(r));
+    }
   }
 }
 
@@ -108,7 +166,9 @@ when the formats agree with it, else inferred from the formats; --kernel-version
 
 Files may be gzip-compressed (kern.log.2.gz), recognised by their content. Several files are read
 in the order given as one log (oldest first: kern.log.2.gz kern.log.1 kern.log); line numbers
-count in each file.
+count in each file. A report the log holds twice (same kernel timestamp, victim and report text)
+is shown once; the summary says how many duplicates were dropped (with --json, a line on
+stderr).
 
 --json prints JSON lines: one object per event with at least "file", "lines", "actual" ({pid,
 comm} or null), "predicted" ({pid, comm} or null without a task table), "complete" (boolean),
@@ -121,15 +181,9 @@ bad options.`,
     )
     .action(async (files: string[], opts: ReplayCliOpts) => {
       const options = replayOptions(opts);
-      const log = new LogOfFiles();
-      for (const src of logSources(files)) await readLog(src, log);
-      const events = log.reader.end();
-      if (events.length === 0) {
-        process.stderr.write(`${log.nothingFound()}\n`);
-        process.exitCode = EXIT_NEGATIVE;
-        return;
-      }
-      const replays = events.map((e) => replayEvent(e, options));
-      process.stdout.write(opts.json ? replayJsonLines(replays) : replaysToText(replays));
+      const replay = new LogReplay(opts, options);
+      for (const src of logSources(files)) await readLog(src, replay);
+      const status = replay.finish();
+      if (status !== EXIT_OK) process.exitCode = status;
     });
 };
