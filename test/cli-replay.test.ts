@@ -1,6 +1,6 @@
 /**
  * `oomkit replay` end to end (modern-oom §6): text and JSON-lines output, stdin, exit codes,
- * gzip and several files, duplicates.
+ * gzip and several files, duplicates, --brief.
  */
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -224,6 +224,41 @@ describe("oomkit replay", () => {
     expect([again.status, jsonLines(again.stdout).length]).toEqual([0, 1]);
     expect(linesOf(again.stderr)).toEqual([
       "oomkit: 1 duplicate report dropped (same kernel timestamp, victim and report text as one shown)",
+    ]);
+  });
+  it("--brief: one line per event with time, constraint, both victims and agree or DIFFERS", () => {
+    const r = runCli([
+      "replay",
+      "--brief",
+      "--kernel-version",
+      "5.8.0",
+      `${REPORTS}/tie-5.10-last-wins.txt`,
+      `${REPORTS}/5.14-rfc3339-rsyslog-012.txt`,
+      `${REPORTS}/truncated.txt`,
+    ]);
+    expect([r.status, r.stderr]).toEqual([0, ""]);
+    expect(linesOf(r.stdout)).toEqual([
+      `${REPORTS}/tie-5.10-last-wins.txt:1  [3000.500011]  CONSTRAINT_NONE  victim 2401 (worker)  predicted 2400 (worker)  DIFFERS`,
+      `${REPORTS}/5.14-rfc3339-rsyslog-012.txt:2  2024-11-28T23:54:31.369757-08:00  host db1  CONSTRAINT_MEMCG  victim 3320 (postgres)  predicted 3320 (postgres)  agree`,
+      `${REPORTS}/truncated.txt:1  [1000.000011]  CONSTRAINT_NONE  victim none  predicted 8110 (rustc)  unchecked  incomplete`,
+      `${REPORTS}/truncated.txt:58  [1100.000011]  CONSTRAINT_NONE  victim none  predicted none  unchecked  incomplete`,
+    ]);
+    const json = runCli(["replay", "--brief", "--json", `${REPORTS}/tie-5.10-last-wins.txt`]);
+    expect([json.status, json.stderr]).toEqual([0, ""]);
+    expect(jsonLines(json.stdout)).toEqual([
+      {
+        index: 0,
+        file: `${REPORTS}/tie-5.10-last-wins.txt`,
+        line: 1,
+        time: null,
+        uptime: "3000.500011",
+        host: null,
+        constraint: "CONSTRAINT_NONE",
+        actual: { pid: 2401, comm: "worker" },
+        predicted: { pid: 2401, comm: "worker" },
+        match: true,
+        complete: true,
+      },
     ]);
   });
 });

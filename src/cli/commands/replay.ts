@@ -13,6 +13,7 @@ import {
   type ReplayOptions,
   replayEvent,
 } from "../../replay/index.js";
+import { replayToBrief, replayToBriefJson } from "../../report/replay-brief.js";
 import { replayToJson } from "../../report/replay-json.js";
 import { ReplayTally, replaySummaryText, replayToText } from "../../report/replay-text.js";
 import { EXIT_NEGATIVE, EXIT_OK } from "../exit.js";
@@ -21,6 +22,7 @@ import type { Register } from "./index.js";
 
 interface ReplayCliOpts {
   json?: boolean;
+  brief?: boolean;
   kernelVersion?: string;
   pageSize: string;
   totalSwapKb?: string;
@@ -60,6 +62,7 @@ function replayOptions(opts: ReplayCliOpts): ReplayOptions {
 type Render = (r: ReturnType<typeof replayEvent>) => string;
 
 function rendererOf(opts: ReplayCliOpts): Render {
+  if (opts.brief) return opts.json ? replayToBriefJson : replayToBrief;
   if (opts.json) return (r) => `${JSON.stringify(replayToJson(r))}\n`;
   // Events are separated by an empty line; the summary follows the last one.
   return (r) => `${replayToText(r)}\n`;
@@ -101,7 +104,7 @@ class LogReplay implements LogTarget {
    */
   finish(): number {
     this.show(this.reader.end());
-    const text = !this.opts.json;
+    const text = !this.opts.json && !this.opts.brief;
     if (this.tally.events === 0) {
       const names = this.names.join(", ");
       const stdinOnly = this.names.length === 1 && this.names[0] === "<stdin>";
@@ -150,6 +153,10 @@ export const registerReplay: Register = (program) => {
     )
     .option("--json", "JSON lines: one object per OOM event, in log order")
     .option(
+      "--brief",
+      "one line per OOM event: time, constraint, the kernel's victim, the predicted victim, agree or DIFFERS",
+    )
+    .option(
       "--kernel-version <x.y.z>",
       "score with this kernel's rules instead of inferring the version",
     )
@@ -167,12 +174,14 @@ when the formats agree with it, else inferred from the formats; --kernel-version
 Files may be gzip-compressed (kern.log.2.gz), recognised by their content. Several files are read
 in the order given as one log (oldest first: kern.log.2.gz kern.log.1 kern.log); line numbers
 count in each file. A report the log holds twice (same kernel timestamp, victim and report text)
-is shown once; the summary says how many duplicates were dropped (with --json, a line on
-stderr).
+is shown once; the summary says how many duplicates were dropped (with --json or --brief, a line
+on stderr).
 
 --json prints JSON lines: one object per event with at least "file", "lines", "actual" ({pid,
 comm} or null), "predicted" ({pid, comm} or null without a task table), "complete" (boolean),
 "match", "tasks", "kernel", "constraint", "totalpages", "assumptions" and "notes".
+--brief --json prints one object per event with "index", "file", "line", "time", "uptime",
+"host", "constraint", "actual", "predicted", "match" and "complete".
 
 Exit status: 0 when at least one OOM report was found; 1 when none was: "empty input" on stderr
 when the input holds no text (an empty file, an empty pipe, a dmesg that was refused), "no OOM
