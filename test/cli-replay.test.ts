@@ -1,13 +1,24 @@
 /**
  * `oomkit replay` end to end (modern-oom §6): text and JSON-lines output, stdin, exit codes,
- * gzip and several files, duplicates, --brief.
+ * gzip and several files, duplicates, --brief and --follow.
  */
-import { spawnSync } from "node:child_process";
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process";
+import {
+  accessSync,
+  appendFileSync,
+  constants,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { CLI, ROOT, runCli } from "./support/cli.js";
 
 const REPORTS = "test/fixtures/reports";
@@ -211,6 +222,7 @@ describe("oomkit replay", () => {
       `OOM event 3 (${files[1]} line 46 to ${files[2]} line 15) at [5021.000012]`,
     ]);
   });
+
   it("a report the log holds twice is shown once, and the summary says a duplicate was dropped", () => {
     const twice = tmpFile("twice.log", `${TIE}${RHEL7}${TIE}`);
     const text = runCli(["replay", twice]);
@@ -226,6 +238,7 @@ describe("oomkit replay", () => {
       "oomkit: 1 duplicate report dropped (same kernel timestamp, victim and report text as one shown)",
     ]);
   });
+
   it("--brief: one line per event with time, constraint, both victims and agree or DIFFERS", () => {
     const r = runCli([
       "replay",
@@ -261,4 +274,160 @@ describe("oomkit replay", () => {
       },
     ]);
   });
+});
+
+/** `oomkit replay --follow ...` running, with what it has printed so far. */
+class Following {
+  readonly child: ChildProcessWithoutNullStreams;
+  stdout = "";
+  stderr = "";
+  private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  constructor(args: string[]) {
+    this.child = spawn(process.execPath, [CLI, "replay", "--follow", ...args], { cwd: ROOT });
+    this.child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      this.stdout += d;
+    });
+    this.child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      this.stderr += d;
+    });
+    this.exited = new Promise((resolve) =>
+      this.child.on("exit", (code, signal) => resolve({ code, signal })),
+    );
+    running.add(this);
+  }
+
+  /** Waits until stdout satisfies `ok`; fails after 15 s. */
+  async until(ok: (stdout: string) => boolean): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    while (!ok(this.stdout)) {
+      if (Date.now() > deadline || this.child.exitCode !== null) {
+        throw new Error(
+          `not printed: stdout ${JSON.stringify(this.stdout)}, stderr ${this.stderr}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Sends `signal` to the process (by its pid) and waits for it to end. */
+  async stop(signal: NodeJS.Signals = "SIGINT") {
+    process.kill(this.child.pid!, signal);
+    return this.ended();
+  }
+
+  async ended() {
+    const r = await this.exited;
+    running.delete(this);
+    return r;
+  }
+}
+
+const running = new Set<Following>();
+afterEach(() => {
+  // A test that failed half-way leaves no process behind.
+  for (const f of running) if (f.child.exitCode === null) process.kill(f.child.pid!, "SIGKILL");
+  running.clear();
+});
+
+const lineCount = (n: number) => (out: string) => linesOf(out).length >= n;
+
+describe("oomkit replay --follow", () => {
+  it("prints each event of a growing file once its report is complete; Ctrl-C ends it with 0", async () => {
+    const log = tmpFile("growing.log", "[    1.000000] Linux version 5.10.0-28-amd64\n");
+    const f = new Following(["--brief", log]);
+    appendFileSync(log, TIE);
+    await f.until(lineCount(1));
+    expect(linesOf(f.stdout)).toEqual([
+      `${log}:2  [3000.500011]  CONSTRAINT_NONE  victim 2401 (worker)  predicted 2401 (worker)  agree`,
+    ]);
+    // Half a report is not an event yet; the rest of it is.
+    const [head, tail] = [NR_PTES.slice(0, 1500), NR_PTES.slice(1500)];
+    appendFileSync(log, head);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(linesOf(f.stdout)).toHaveLength(1);
+    appendFileSync(log, tail);
+    await f.until(lineCount(2));
+    expect(linesOf(f.stdout)[1]).toBe(
+      `${log}:62  [5021.000012]  CONSTRAINT_NONE  victim 777 (node)  predicted 777 (node)  agree`,
+    );
+    expect(await f.stop("SIGINT")).toEqual({ code: 0, signal: null });
+    expect([linesOf(f.stdout).length, f.stderr]).toEqual([2, ""]);
+  });
+
+  it("after Ctrl-C the text output is what replay prints for the same file without --follow", async () => {
+    const log = tmpFile("static.log", `${TIE}${RHEL7}${TIE}`);
+    const f = new Following([log]);
+    await f.until((out) => out.includes("OOM event 2 "));
+    expect(await f.stop("SIGINT")).toEqual({ code: 0, signal: null });
+    const once = runCli(["replay", log]);
+    expect([f.stdout, f.stderr]).toEqual([once.stdout, ""]);
+    expect(linesOf(f.stdout).at(-1)).toMatch(/; 1 duplicate report dropped$/);
+  });
+
+  it("follows a rotated log to the new file, and reads earlier files first", async () => {
+    const old = tmpFile("rot.log.1.gz", gzipSync(RHEL7));
+    const log = tmpFile("rot.log", TIE);
+    const f = new Following(["--brief", "--json", old, log]);
+    await f.until(lineCount(2));
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, NR_PTES);
+    await f.until(lineCount(3));
+    expect(await f.stop("SIGTERM")).toEqual({ code: 0, signal: null });
+    expect(
+      jsonLines(f.stdout).map((d) => [d.file, d.line, (d.actual as { pid: number }).pid]),
+    ).toEqual([
+      [old, 1, 1234],
+      [log, 1, 2401],
+      [log, 1, 777],
+    ]);
+    expect(linesOf(f.stderr)).toEqual([
+      `oomkit: ${log}: file replaced (rotated); following the new one`,
+    ]);
+  });
+
+  it("reads stdin as it comes and ends when it ends", async () => {
+    const f = new Following(["--brief", "-"]);
+    f.child.stdin.write(TIE);
+    await f.until(lineCount(1));
+    f.child.stdin.end(RHEL7);
+    expect(await f.ended()).toEqual({ code: 0, signal: null });
+    expect(linesOf(f.stdout).map((l) => l.split("  ")[0])).toEqual(["<stdin>:1", "<stdin>:61"]);
+    const empty = new Following(["-"]);
+    empty.child.stdin.end();
+    expect(await empty.ended()).toEqual({ code: 1, signal: null });
+    expect(linesOf(empty.stderr)).toHaveLength(1);
+    expect(empty.stderr).toMatch(/^oomkit: empty input: <stdin>/);
+  });
+
+  it("refuses to follow a gzip file, which cannot grow: exit 2, one line", () => {
+    const gz = tmpFile("last.gz", gzipSync(TIE));
+    const r = runCli(["replay", "--follow", TIE_FILE, gz]);
+    expect([r.status, r.stdout]).toEqual([2, ""]);
+    expect(linesOf(r.stderr)).toEqual([
+      `oomkit: --follow: ${gz} is gzip-compressed and will not grow; name the live log last`,
+    ]);
+  });
+
+  it.skipIf(!canRead("/dev/kmsg"))(
+    "keeps /dev/kmsg open for new records until Ctrl-C, then ends with 0",
+    async () => {
+      const f = new Following(["--json", "/dev/kmsg"]);
+      // Signals are handled once reading begins: wait until the device is open.
+      const holdsKmsg = () =>
+        readdirSync(`/proc/${f.child.pid}/fd`).some((fd) => {
+          try {
+            return readlinkSync(`/proc/${f.child.pid}/fd/${fd}`) === "/dev/kmsg";
+          } catch {
+            return false;
+          }
+        });
+      const deadline = Date.now() + 15_000;
+      while (!holdsKmsg() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(f.child.exitCode).toBeNull();
+      expect(await f.stop("SIGINT")).toEqual({ code: 0, signal: null });
+      for (const line of linesOf(f.stdout)) expect(JSON.parse(line)).toHaveProperty("actual");
+    },
+  );
 });

@@ -2,7 +2,8 @@
  * `oomkit replay FILE...`: find every OOM report in a kernel log (dmesg, dmesg -T,
  * journalctl -k, syslog, /dev/kmsg, gzip-compressed or not; several files are one log; `-`
  * reads stdin), recompute each listed task's score under the rules of the report's kernel,
- * and say whether the predicted victim is the one the kernel chose.
+ * and say whether the predicted victim is the one the kernel chose. `--follow` keeps reading
+ * and prints each event once its report is complete.
  */
 import { UsageError } from "../../errors.js";
 import { type KernelVersion, parseKernelVersion } from "../../policy/modern.js";
@@ -17,12 +18,20 @@ import { replayToBrief, replayToBriefJson } from "../../report/replay-brief.js";
 import { replayToJson } from "../../report/replay-json.js";
 import { ReplayTally, replaySummaryText, replayToText } from "../../report/replay-text.js";
 import { EXIT_NEGATIVE, EXIT_OK } from "../exit.js";
-import { type LogTarget, logSources, readLog } from "../log-input.js";
+import {
+  followLog,
+  type LogSource,
+  type LogTarget,
+  logSources,
+  readLog,
+  startsWithGzip,
+} from "../log-input.js";
 import type { Register } from "./index.js";
 
 interface ReplayCliOpts {
   json?: boolean;
   brief?: boolean;
+  follow?: boolean;
   kernelVersion?: string;
   pageSize: string;
   totalSwapKb?: string;
@@ -70,7 +79,8 @@ function rendererOf(opts: ReplayCliOpts): Render {
 
 /**
  * One replay of one log: the text of its files goes in, each event comes out once, rendered,
- * duplicates left out. Everything is printed at the end, so that an error leaves stdout empty.
+ * duplicates left out. When `streaming`, each event is printed as soon as it is over;
+ * otherwise everything is printed at the end, so that an error leaves stdout empty.
  */
 class LogReplay implements LogTarget {
   private readonly reader = new OomReportReader();
@@ -84,6 +94,7 @@ class LogReplay implements LogTarget {
   constructor(
     private readonly opts: ReplayCliOpts,
     private readonly options: ReplayOptions,
+    private readonly streaming: boolean,
   ) {
     this.render = rendererOf(opts);
   }
@@ -96,16 +107,26 @@ class LogReplay implements LogTarget {
   text(chunk: string): void {
     if (!this.sawText && /\S/.test(chunk)) this.sawText = true;
     this.reader.push(chunk);
+    if (this.streaming) this.show(this.reader.take(false));
+  }
+
+  caughtUp(): void {
+    if (this.streaming) this.show(this.reader.take(true));
+  }
+
+  note(message: string): void {
+    process.stderr.write(`oomkit: ${message}\n`);
   }
 
   /**
-   * The end of the input. Returns the exit status: 1 (with one line on stderr) when no OOM
-   * report was found.
+   * The end of the input; `interrupted` when following was ended by a signal. Returns the
+   * exit status: 1 (with one line on stderr) when no OOM report was found in input that
+   * ended by itself.
    */
-  finish(): number {
+  finish(interrupted: boolean): number {
     this.show(this.reader.end());
     const text = !this.opts.json && !this.opts.brief;
-    if (this.tally.events === 0) {
+    if (this.tally.events === 0 && !interrupted) {
       const names = this.names.join(", ");
       const stdinOnly = this.names.length === 1 && this.names[0] === "<stdin>";
       process.stderr.write(
@@ -115,12 +136,12 @@ class LogReplay implements LogTarget {
       );
       return EXIT_NEGATIVE;
     }
-    if (text) this.held.push(replaySummaryText(this.tally));
-    process.stdout.write(this.held.join(""));
+    if (text) this.write(replaySummaryText(this.tally, this.reader.lines));
+    if (!this.streaming) process.stdout.write(this.held.join(""));
     const dropped = this.tally.duplicates;
     if (!text && dropped > 0) {
-      process.stderr.write(
-        `oomkit: ${dropped} duplicate report${dropped === 1 ? "" : "s"} dropped (same kernel timestamp, victim and report text as one shown)\n`,
+      this.note(
+        `${dropped} duplicate report${dropped === 1 ? "" : "s"} dropped (same kernel timestamp, victim and report text as one shown)`,
       );
     }
     return EXIT_OK;
@@ -136,9 +157,39 @@ class LogReplay implements LogTarget {
       // Events are numbered as shown: a dropped duplicate takes no number.
       e.index = this.tally.events;
       this.tally.add(r);
-      this.held.push(this.render(r));
+      this.write(this.render(r));
     }
   }
+
+  private write(s: string): void {
+    if (this.streaming) process.stdout.write(s);
+    else this.held.push(s);
+  }
+}
+
+/** Reads every file in order, then follows the last one until a signal or its end. */
+async function follow(sources: LogSource[], replay: LogReplay): Promise<boolean> {
+  const last = sources[sources.length - 1];
+  if (last.kind === "file" && (await startsWithGzip(last.arg).catch(() => false))) {
+    throw new UsageError(
+      `--follow: ${last.name} is gzip-compressed and will not grow; name the live log last`,
+    );
+  }
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    for (const src of sources.slice(0, -1)) {
+      if (stop.signal.aborted) break;
+      await readLog(src, replay, stop.signal);
+    }
+    if (!stop.signal.aborted) await followLog(last, replay, stop.signal);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+  return stop.signal.aborted;
 }
 
 export const registerReplay: Register = (program) => {
@@ -155,6 +206,10 @@ export const registerReplay: Register = (program) => {
     .option(
       "--brief",
       "one line per OOM event: time, constraint, the kernel's victim, the predicted victim, agree or DIFFERS",
+    )
+    .option(
+      "-f, --follow",
+      "keep reading after the end (a file as tail -F does, /dev/kmsg for new records, stdin until it ends) and print each event once its report is complete; Ctrl-C ends",
     )
     .option(
       "--kernel-version <x.y.z>",
@@ -183,16 +238,25 @@ comm} or null), "predicted" ({pid, comm} or null without a task table), "complet
 --brief --json prints one object per event with "index", "file", "line", "time", "uptime",
 "host", "constraint", "actual", "predicted", "match" and "complete".
 
-Exit status: 0 when at least one OOM report was found; 1 when none was: "empty input" on stderr
-when the input holds no text (an empty file, an empty pipe, a dmesg that was refused), "no OOM
-report found" when it holds text but no report; 2 for an unreadable file, corrupt gzip data or
-bad options.`,
+--follow reads the files in order, then keeps reading the last one: a file is polled for growth
+and reopened when rotated, /dev/kmsg waits for new records, stdin is read until it ends. Each event
+is printed once its report is complete (its 'Killed process' line, or 'no killable processes',
+has been read). Ctrl-C (SIGINT) or SIGTERM ends it: the events pending are printed (in text,
+then the summary), exit 0.
+
+Exit status: 0 when at least one OOM report was found (or --follow ended by Ctrl-C); 1 when none
+was: "empty input" on stderr when the input holds no text (an empty file, an empty pipe, a dmesg
+that was refused), "no OOM report found" when it holds text but no report; 2 for an unreadable
+file, corrupt gzip data or bad options.`,
     )
     .action(async (files: string[], opts: ReplayCliOpts) => {
       const options = replayOptions(opts);
-      const replay = new LogReplay(opts, options);
-      for (const src of logSources(files)) await readLog(src, replay);
-      const status = replay.finish();
+      const sources = logSources(files);
+      const replay = new LogReplay(opts, options, opts.follow === true);
+      let interrupted = false;
+      if (opts.follow) interrupted = await follow(sources, replay);
+      else for (const src of sources) await readLog(src, replay);
+      const status = replay.finish(interrupted);
       if (status !== EXIT_OK) process.exitCode = status;
     });
 };
