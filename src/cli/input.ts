@@ -51,7 +51,7 @@ function readNamedFile(path: string): Promise<string> | string {
 }
 
 /** `ENOENT: no such file or directory` from a Node error, without the path it names. */
-function describeReadError(err: unknown): string {
+export function describeReadError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const code = (err as NodeJS.ErrnoException).code;
   const match = /^([A-Z][A-Z0-9_]*): ([^,]*)/.exec(err.message);

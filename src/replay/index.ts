@@ -8,5 +8,6 @@ export {
 } from "./analyse.js";
 export { badness2620, selectBadProcess2620 } from "./badness2620.js";
 export { formatVersion, inferKernelVersion, type KernelInference } from "./era.js";
-export { parseOomReports } from "./segment.js";
+export { RepeatFilter } from "./repeats.js";
+export { OomReportReader, parseOomReports } from "./segment.js";
 export type { OomEvent } from "./types.js";

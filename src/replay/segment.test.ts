@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { replayJsonLines } from "../report/replay-json.js";
 import { replaysToText } from "../report/replay-text.js";
 import { replayEvent } from "./analyse.js";
-import { parseOomReports } from "./segment.js";
+import { OomReportReader, parseOomReports } from "./segment.js";
 
 const REPORT = [
   "[  100.000001] a.out invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
@@ -102,6 +102,85 @@ describe("event segmentation (modern-oom §6, §6.5)", () => {
     const events = parseOomReports(text);
     expect(events.length).toBe(Math.ceil(20_000_000 / block.length));
     expect(events.every((e) => e.complete)).toBe(true);
+  });
+});
+
+describe("a log read in pieces, file after file", () => {
+  const LOG = [
+    "[   99.000001] usb 1-2: new high-speed USB device number 3 using xhci_hcd",
+    ...REPORT,
+    "[  100.500000] eth0: link up",
+    ...REPORT.map((l) => l.replace("[  100.", "[  200.").replace("11 (a.out)", "12 (b.out)")),
+  ];
+
+  const summary = (events: ReturnType<typeof parseOomReports>) =>
+    events.map((e) => [e.file, e.firstLine, e.lastFile, e.lastLine, e.complete, e.messages.length]);
+
+  it("text cut anywhere, even inside a CRLF, gives the same events as the whole text (fast-check)", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom("\n", "\r\n", "\r"),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (nl, cuts) => {
+          const text = `${LOG.join(nl)}${nl}`;
+          const whole = parseOomReports(text);
+          const reader = new OomReportReader();
+          reader.beginFile("kern.log");
+          let at = 0;
+          for (const cut of [...cuts.map((c) => c % (text.length + 1))].sort((a, b) => a - b)) {
+            reader.push(text.slice(at, cut));
+            at = cut;
+          }
+          reader.push(text.slice(at));
+          const pieces = reader.end();
+          expect(summary(pieces)).toEqual(
+            summary(whole).map(([, first, , ...rest]) => ["kern.log", first, "kern.log", ...rest]),
+          );
+          expect(reader.lines).toBe(LOG.length);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("files are one log: line numbers restart with each file, a report a file boundary cuts is one event", () => {
+    const reader = new OomReportReader();
+    reader.beginFile("kern.log.1");
+    reader.push(LOG.slice(0, 6).join("\n"));
+    reader.beginFile("kern.log");
+    reader.push(LOG.slice(6).join("\n"));
+    const events = reader.end();
+    expect(summary(events)).toEqual([
+      ["kern.log.1", 2, "kern.log", 5, true, 9],
+      ["kern.log", 7, "kern.log", 16, true, 9],
+    ]);
+    expect(reader.lines).toBe(LOG.length);
+  });
+
+  it("take() hands out an event once it is over, and each event only once", () => {
+    const reader = new OomReportReader();
+    reader.beginFile("kern.log");
+    reader.push(`${LOG.slice(0, 11).join("\n")}\n`);
+    // The kill line is read, but more of the report could still come.
+    expect(reader.take(false)).toEqual([]);
+    // Everything written so far has been read: the report ended with its kill line.
+    expect(reader.take(true).map((e) => e.killed[0]?.pid)).toEqual([11]);
+    expect(reader.take(true)).toEqual([]);
+    // A line that is no part of the report also ends it.
+    reader.push(`${LOG.slice(12).join("\n")}\n[  201.000000] eth0: link down\n`);
+    expect(reader.take(false).map((e) => e.killed[0]?.pid)).toEqual([12]);
+    expect(reader.end()).toEqual([]);
+  });
+
+  it("a report without its kill line is handed out when the next one begins, or at the end", () => {
+    const reader = new OomReportReader();
+    reader.push(`${REPORT.slice(0, 8).join("\n")}\n`);
+    expect(reader.take(true)).toEqual([]);
+    reader.push(`${REPORT[0]}\n`);
+    expect(reader.take(false).map((e) => [e.complete, e.missing])).toEqual([
+      [false, ["kill line"]],
+    ]);
+    expect(reader.end().map((e) => e.index)).toEqual([1]);
   });
 });
 

@@ -7,6 +7,10 @@
  * missing (rate-limited or cut off), at a task table, a summary or a kill line that cannot
  * belong to the event before it. Memory-state lines never start an event; seen outside one,
  * they are kept and given to the next event that starts without a header.
+ *
+ * `OomReportReader` takes the text in pieces, file after file, as one log, and hands out each
+ * event once it is over, so a log that grows can be followed; `parseOomReports` reads a whole
+ * text at once.
  */
 import { HEADER_MARKER, parseAllocatingTask, parseCpusetLine, parseHeader } from "./header.js";
 import {
@@ -19,7 +23,7 @@ import {
   parseSelectLine,
   parseSummary,
 } from "./kill.js";
-import { forEachLogLine } from "./lines.js";
+import { LogLineSplitter } from "./lines.js";
 import { emptyMemcg, emptyMemInfo, readMemcgLine, readMemInfoLine } from "./meminfo.js";
 import { looksLikeRow, parseTableHeader, parseTaskRow, TASKS_STATE_MARKER } from "./table.js";
 import type { LogLine, MemcgInfo, MemInfo, OomEvent } from "./types.js";
@@ -28,7 +32,9 @@ import type { LogLine, MemcgInfo, MemInfo, OomEvent } from "./types.js";
 interface Loose {
   memInfo: MemInfo | null;
   memcg: MemcgInfo | null;
+  file: string | null;
   firstLine: number;
+  messages: string[];
 }
 
 interface Stream {
@@ -38,11 +44,16 @@ interface Stream {
   lastKey: string;
 }
 
-function newEvent(index: number, line: LogLine): OomEvent {
+/** How many recent victims are remembered for the oom_reaper lines that name them. */
+const VICTIMS_KEPT = 512;
+
+function newEvent(index: number, line: LogLine, file: string | null): OomEvent {
   return {
     index,
+    file,
     firstLine: line.lineNo,
     lastLine: line.lineNo,
+    lastFile: file,
     host: line.host,
     caller: line.caller,
     time: line.time,
@@ -63,6 +74,7 @@ function newEvent(index: number, line: LogLine): OomEvent {
     problems: [],
     complete: false,
     missing: [],
+    messages: [],
   };
 }
 
@@ -75,6 +87,11 @@ function hasVictimLine(e: OomEvent): boolean {
   return e.select !== null || e.killed.length > 0;
 }
 
+/** The kernel has printed how the report ends: the kill, or that there was nothing to kill. */
+function hasEnding(e: OomEvent): boolean {
+  return e.killed.length > 0 || e.noKillable || e.panic !== null;
+}
+
 function finish(e: OomEvent): void {
   const missing: string[] = [];
   if (e.header === null) missing.push("header (invoked oom-killer)");
@@ -85,53 +102,143 @@ function finish(e: OomEvent): void {
   e.complete = missing.length === 0 && e.problems.length === 0;
 }
 
-/** Parses every OOM report in `text`, in log order. Never throws on any input. */
-export function parseOomReports(text: string): OomEvent[] {
-  const events: OomEvent[] = [];
-  const streams = new Map<string, Stream>();
+/**
+ * Reads a log given in pieces, file after file, as one log, and hands out its OOM events.
+ * Line numbers restart at 1 with each file; streams (hosts, callers) and a report that a
+ * file boundary cuts continue across files. Never throws on any input.
+ */
+export class OomReportReader {
+  /** Events not handed out yet, in log order. */
+  private pending: OomEvent[] = [];
+  private count = 0;
+  private readonly streams = new Map<string, Stream>();
   /** Recent victims by host, for the oom_reaper lines printed later by another thread. */
-  const victims = new Map<string, OomEvent>();
+  private readonly victims = new Map<string, OomEvent>();
+  /** Events whose stream has moved on to a later event: nothing more can join them. */
+  private readonly over = new WeakSet<OomEvent>();
+  private file: string | null = null;
+  private splitter: LogLineSplitter | null = null;
+  private linesOfEndedFiles = 0;
+  /** Lines taken into an event so far. */
+  private touched = 0;
 
-  const start = (s: Stream, line: LogLine): OomEvent => {
-    if (s.current) finish(s.current);
-    const e = newEvent(events.length, line);
-    events.push(e);
+  /** Starts the next file (`name` is what events and messages call it). */
+  beginFile(name: string | null): void {
+    this.endFile();
+    this.file = name;
+    this.splitter = new LogLineSplitter((line) => this.line(line));
+  }
+
+  /** The next piece of text of the current file. */
+  push(text: string): void {
+    if (this.splitter === null) this.beginFile(this.file);
+    this.splitter!.push(text);
+  }
+
+  /** The end of the current file: its unfinished last line, if any, is a line. */
+  endFile(): void {
+    if (this.splitter === null) return;
+    this.splitter.end();
+    this.linesOfEndedFiles += this.splitter.lines;
+    this.splitter = null;
+  }
+
+  /** Lines read so far, in all files. */
+  get lines(): number {
+    return this.linesOfEndedFiles + (this.splitter?.lines ?? 0);
+  }
+
+  /**
+   * Hands out, in log order and once each, the events that are over: a later event began in
+   * their stream, or the kernel printed their kill line (or that nothing could be killed) and
+   * then a line that is no part of the report, or, when `caughtUp` (everything written so far
+   * has been read), the kernel printed their kill line (or that nothing could be killed). Lines that come after an event
+   * was handed out (a late `oom_reaper` line) no longer change what was handed out.
+   */
+  take(caughtUp: boolean): OomEvent[] {
+    const ready: OomEvent[] = [];
+    const rest: OomEvent[] = [];
+    for (const e of this.pending) {
+      if (this.over.has(e) || (caughtUp && hasEnding(e))) {
+        finish(e);
+        ready.push(e);
+      } else rest.push(e);
+    }
+    if (ready.length > 0) this.pending = rest;
+    return ready;
+  }
+
+  /** The end of the log: every event not handed out yet, in log order. */
+  end(): OomEvent[] {
+    this.endFile();
+    for (const s of this.streams.values()) if (s.current) finish(s.current);
+    const all = this.pending;
+    this.pending = [];
+    return all;
+  }
+
+  private start(s: Stream, line: LogLine): OomEvent {
+    if (s.current) {
+      finish(s.current);
+      this.over.add(s.current);
+    }
+    const e = newEvent(this.count++, line, this.file);
+    this.pending.push(e);
     s.current = e;
     return e;
-  };
-  const adoptLoose = (s: Stream, e: OomEvent) => {
+  }
+
+  private adoptLoose(s: Stream, e: OomEvent): void {
     if (s.loose && e.header === null) {
       e.memInfo = s.loose.memInfo;
       e.memcg = s.loose.memcg;
-      e.firstLine = Math.min(e.firstLine, s.loose.firstLine);
+      // The loose lines came before the line that started the event.
+      e.file = s.loose.file;
+      e.firstLine = s.loose.firstLine;
+      e.messages.push(...s.loose.messages);
     }
     s.loose = null;
-  };
+  }
 
-  forEachLogLine(text, (line) => {
-    if (line.foreign) return;
-    const msg = line.message;
-    if (msg === "") return;
+  private line(line: LogLine): void {
+    if (line.foreign || line.message === "") return;
     const key = `${line.host ?? ""}\u0000${line.caller ?? ""}`;
-    let s = streams.get(key);
+    let s = this.streams.get(key);
     if (!s) {
       s = { current: null, tasksState: false, loose: null, lastKey: "" };
-      streams.set(key, s);
+      this.streams.set(key, s);
     }
     // Adjacent exact duplicates (journald, rate-limit replays) are dropped.
-    const dupKey = `${line.time}\u0000${line.uptime}\u0000${msg}`;
+    const dupKey = `${line.time}\u0000${line.uptime}\u0000${line.message}`;
     if (dupKey === s.lastKey) return;
     s.lastKey = dupKey;
+    const current = s.current;
+    const touched = this.touched;
+    this.read(s, line);
+    // Once the kill line is printed, a line of the same stream that is no part of the
+    // report shows that the report is over.
+    if (current !== null && current === s.current && this.touched === touched) {
+      if (hasEnding(current)) this.over.add(current);
+    }
+  }
+
+  private read(s: Stream, line: LogLine): void {
+    const msg = line.message;
     let e = s.current;
+    const file = this.file;
     const touch = (ev: OomEvent) => {
       ev.lastLine = line.lineNo;
+      ev.lastFile = file;
+      ev.messages.push(msg);
+      this.touched++;
     };
 
     if (msg.includes(HEADER_MARKER)) {
       const header = parseHeader(msg, line.lineNo);
       if (header) {
-        e = start(s, line);
+        e = this.start(s, line);
         e.header = header;
+        e.messages.push(msg);
         s.loose = null;
         s.tasksState = false;
         return;
@@ -139,10 +246,11 @@ export function parseOomReports(text: string): OomEvent[] {
     }
     if (msg.includes("oom_reaper: ")) {
       const reaper = parseReaperLine(msg, line.lineNo);
-      const owner = reaper ? victims.get(`${line.host ?? ""}\u0000${reaper.pid}`) : undefined;
+      const owner = reaper ? this.victims.get(`${line.host ?? ""}\u0000${reaper.pid}`) : undefined;
       if (reaper && owner) {
         owner.reaper.push(reaper);
-        touch(owner);
+        owner.lastLine = line.lineNo;
+        owner.lastFile = file;
       }
       return;
     }
@@ -150,8 +258,8 @@ export function parseOomReports(text: string): OomEvent[] {
       const summary = parseSummary(msg, line.lineNo);
       if (summary) {
         if (!e || e.summary !== null || hasVictimLine(e)) {
-          e = start(s, line);
-          adoptLoose(s, e);
+          e = this.start(s, line);
+          this.adoptLoose(s, e);
         }
         e.summary = summary;
         touch(e);
@@ -162,8 +270,8 @@ export function parseOomReports(text: string): OomEvent[] {
       const select = parseSelectLine(msg, line.lineNo);
       if (select) {
         if (!e || hasVictimLine(e)) {
-          e = start(s, line);
-          adoptLoose(s, e);
+          e = this.start(s, line);
+          this.adoptLoose(s, e);
         }
         e.select = select;
         touch(e);
@@ -174,14 +282,19 @@ export function parseOomReports(text: string): OomEvent[] {
         const joins =
           e !== null && (e.killed.length === 0 || e.select !== null || e.groupKill !== null);
         if (!joins || !e) {
-          e = start(s, line);
-          adoptLoose(s, e);
+          e = this.start(s, line);
+          this.adoptLoose(s, e);
         }
         if (killed.form === "damaged") {
           e.problems.push(`kill line ${line.lineNo} is cut: only the pid is readable`);
         }
         e.killed.push(killed);
-        victims.set(`${line.host ?? ""}\u0000${killed.pid}`, e);
+        const victimKey = `${line.host ?? ""}\u0000${killed.pid}`;
+        this.victims.delete(victimKey);
+        this.victims.set(victimKey, e);
+        if (this.victims.size > VICTIMS_KEPT) {
+          this.victims.delete(this.victims.keys().next().value!);
+        }
         touch(e);
         return;
       }
@@ -197,8 +310,8 @@ export function parseOomReports(text: string): OomEvent[] {
       if (table) {
         s.tasksState = false;
         if (!e || !beforeTable(e)) {
-          e = start(s, line);
-          adoptLoose(s, e);
+          e = this.start(s, line);
+          this.adoptLoose(s, e);
         }
         e.table = table;
         touch(e);
@@ -283,10 +396,17 @@ export function parseOomReports(text: string): OomEvent[] {
         }
       }
     }
+    const stream = s;
     const holder = (): { memInfo: MemInfo | null; memcg: MemcgInfo | null } => {
       if (open) return open;
-      s.loose ??= { memInfo: null, memcg: null, firstLine: line.lineNo };
-      return s.loose;
+      stream.loose ??= {
+        memInfo: null,
+        memcg: null,
+        file,
+        firstLine: line.lineNo,
+        messages: [],
+      };
+      return stream.loose;
     };
     const memInfoOf = (): MemInfo => {
       const h = holder();
@@ -300,9 +420,14 @@ export function parseOomReports(text: string): OomEvent[] {
     };
     if (readMemInfoLine(msg, memInfoOf) || readMemcgLine(msg, memcgOf)) {
       if (open) touch(open);
+      else s.loose?.messages.push(msg);
     }
-  });
+  }
+}
 
-  for (const s of streams.values()) if (s.current) finish(s.current);
-  return events;
+/** Parses every OOM report in `text`, in log order. Never throws on any input. */
+export function parseOomReports(text: string): OomEvent[] {
+  const reader = new OomReportReader();
+  reader.push(text);
+  return reader.end();
 }

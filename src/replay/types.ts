@@ -170,8 +170,13 @@ export interface ReaperLine {
 export interface OomEvent {
   /** 0-based position in log order. */
   index: number;
+  /** The file the report's first line is in (null for text read without a name). */
+  file: string | null;
+  /** Line numbers count from 1 in each file: `firstLine` is in `file`, `lastLine` in `lastFile`. */
   firstLine: number;
   lastLine: number;
+  /** The file of the report's last line: another than `file` when the report spans two files. */
+  lastFile: string | null;
   host: string | null;
   caller: string | null;
   time: string | null;
@@ -197,4 +202,9 @@ export interface OomEvent {
   complete: boolean;
   /** What a complete report would have had and this one lacks. */
   missing: string[];
+  /**
+   * The kernel messages (prefixes removed) the parser took as part of this report, in order;
+   * the later `oom_reaper` lines are not among them. What tells a repeated report from another.
+   */
+  messages: string[];
 }

@@ -13,7 +13,9 @@ export function replayToJson(r: Replay): Record<string, unknown> {
   const k = r.kernel;
   return {
     index: e.index,
+    file: e.file,
     lines: { first: e.firstLine, last: e.lastLine },
+    last_file: e.lastFile,
     host: e.host,
     time: e.time,
     uptime: e.uptime,

@@ -5,6 +5,7 @@
  */
 import type { Replay, TaskRef } from "../replay/analyse.js";
 import { formatVersion } from "../replay/era.js";
+import type { OomEvent } from "../replay/types.js";
 
 function ref(t: TaskRef | null): string {
   return t === null ? "none" : `${t.pid} (${t.comm})`;
@@ -59,6 +60,15 @@ function taskTable(r: Replay): string[] {
   return [pad(head, widths, right), ...rows.map((row) => pad(row, widths, right))];
 }
 
+/** `kern.log lines 5-80`, or `kern.log.1 line 990 to kern.log line 40` across two files. */
+function placeOf(e: OomEvent): string {
+  const lines =
+    e.lastFile === e.file
+      ? `lines ${e.firstLine}-${e.lastLine}`
+      : `line ${e.firstLine} to ${e.lastFile} line ${e.lastLine}`;
+  return e.file === null ? lines : `${e.file} ${lines}`;
+}
+
 export function replayToText(r: Replay): string {
   const e = r.event;
   const out: string[] = [];
@@ -66,7 +76,7 @@ export function replayToText(r: Replay): string {
     .filter((x) => x !== null)
     .join(" ");
   out.push(
-    `OOM event ${e.index + 1} (lines ${e.firstLine}-${e.lastLine}${e.host ? `, host ${e.host}` : ""})${when ? ` at ${when}` : ""}`,
+    `OOM event ${e.index + 1} (${placeOf(e)}${e.host ? `, host ${e.host}` : ""})${when ? ` at ${when}` : ""}`,
   );
   out.push(
     e.complete
@@ -142,19 +152,50 @@ export function replayToText(r: Replay): string {
   return `${out.join("\n")}\n`;
 }
 
-/** All events, then one summary line. */
-export function replaysToText(replays: readonly Replay[]): string {
-  const parts = replays.map(replayToText);
-  const complete = replays.filter((r) => r.event.complete).length;
-  const compared = replays.filter((r) => r.match !== null);
-  const matched = compared.filter((r) => r.match).length;
-  const with2620 = replays.find((r) => r.tasks.length > 0);
-  if (with2620) {
-    const lines = with2620.ranking2620.assumptions.map((a) => `  - ${a}`);
-    parts.push(`2.6.20 badness assumptions:\n${lines.join("\n")}\n`);
+/** What the summary of a replay counts, added to one event at a time. */
+export class ReplayTally {
+  events = 0;
+  complete = 0;
+  compared = 0;
+  matched = 0;
+  /** Duplicate reports that were dropped (src/replay/repeats.ts). */
+  duplicates = 0;
+  assumptions2620: readonly string[] | null = null;
+
+  add(r: Replay): void {
+    this.events++;
+    if (r.event.complete) this.complete++;
+    if (r.match !== null) this.compared++;
+    if (r.match) this.matched++;
+    if (r.tasks.length > 0) this.assumptions2620 ??= r.ranking2620.assumptions;
   }
-  parts.push(
-    `${replays.length} OOM event${replays.length === 1 ? "" : "s"}: ${complete} complete; predicted victim matches the kernel's in ${matched} of ${compared.length} compared\n`,
-  );
+}
+
+/** The end of the text output: the 2.6.20 assumptions (once), then one summary line. */
+export function replaySummaryText(t: ReplayTally, lines?: number): string {
+  const parts: string[] = [];
+  if (t.assumptions2620 !== null) {
+    const list = t.assumptions2620.map((a) => `  - ${a}`);
+    parts.push(`2.6.20 badness assumptions:\n${list.join("\n")}\n`);
+  }
+  if (t.events === 0) {
+    parts.push(`0 OOM events${lines === undefined ? "" : ` in ${lines} lines`}\n`);
+  } else {
+    const dropped =
+      t.duplicates === 0
+        ? ""
+        : `; ${t.duplicates} duplicate report${t.duplicates === 1 ? "" : "s"} dropped`;
+    parts.push(
+      `${t.events} OOM event${t.events === 1 ? "" : "s"}: ${t.complete} complete; predicted victim matches the kernel's in ${t.matched} of ${t.compared} compared${dropped}\n`,
+    );
+  }
   return parts.join("\n");
+}
+
+/** All events, then one summary line. */
+export function replaysToText(replays: readonly Replay[], duplicates = 0): string {
+  const tally = new ReplayTally();
+  tally.duplicates = duplicates;
+  for (const r of replays) tally.add(r);
+  return [...replays.map(replayToText), replaySummaryText(tally)].join("\n");
 }
