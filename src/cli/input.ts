@@ -2,9 +2,11 @@
  * Reading an input document named on the command line: a file path, or `-` for
  * standard input (named `<stdin>` in messages).
  */
+
 import { closeSync, constants, openSync, readSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { InputError } from "../errors.js";
+import { KmsgReader } from "../live/kmsg.js";
 
 export const STDIN_NAME = "<stdin>";
 
@@ -23,27 +25,12 @@ async function readStdin(): Promise<string> {
  * new messages for ever.
  */
 function readDeviceNow(path: string): string {
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  const buf = Buffer.alloc(64 * 1024);
-  const parts: string[] = [];
+  const device = new KmsgReader(path, false);
   try {
-    for (;;) {
-      let n: number;
-      try {
-        n = readSync(fd, buf, 0, buf.length, null);
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === "EPIPE") continue;
-        if (code === "EAGAIN" || code === "EWOULDBLOCK") break;
-        throw err;
-      }
-      if (n === 0) break;
-      parts.push(buf.toString("utf8", 0, n));
-    }
+    return device.readAvailable();
   } finally {
-    closeSync(fd);
+    device.close();
   }
-  return parts.join("");
 }
 
 function readNamedFile(path: string): Promise<string> | string {

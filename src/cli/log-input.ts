@@ -6,6 +6,7 @@
  * can be followed: a file is polled for growth (and reopened when it is rotated), a device is
  * kept open and waited on, a pipe is read until its writer closes it.
  */
+
 import { constants, createReadStream, type Stats, statSync } from "node:fs";
 import { type FileHandle, open, stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
@@ -14,6 +15,7 @@ import { StringDecoder } from "node:string_decoder";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createGunzip } from "node:zlib";
 import { InputError, UsageError } from "../errors.js";
+import { KmsgReader } from "../live/kmsg.js";
 import { describeReadError, STDIN_NAME } from "./input.js";
 
 /** Where the text goes. */
@@ -215,33 +217,17 @@ async function followDevice(
   target: LogTarget,
   signal: AbortSignal | null,
 ): Promise<void> {
-  const fh = await open(src.arg, constants.O_RDONLY | constants.O_NONBLOCK);
-  const buf = Buffer.alloc(CHUNK_BYTES);
-  const decoder = new StringDecoder("utf8");
+  const device = new KmsgReader(src.arg, false);
   try {
     for (;;) {
-      let n: number;
-      try {
-        n = (await fh.read(buf, 0, buf.length, null)).bytesRead;
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === "EPIPE") continue;
-        if (code !== "EAGAIN" && code !== "EWOULDBLOCK") throw err;
-        n = -1;
-      }
-      if (n > 0) {
-        const text = decoder.write(buf.subarray(0, n));
-        if (text !== "") target.text(text);
-        continue;
-      }
+      const text = device.readAvailable();
+      if (text !== "") target.text(text);
       if (signal === null) break;
       target.caughtUp();
       if (!(await pause(POLL_MS, signal))) break;
     }
-    const tail = decoder.end();
-    if (tail !== "") target.text(tail);
   } finally {
-    await fh.close();
+    device.close();
   }
 }
 
