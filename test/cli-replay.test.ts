@@ -431,3 +431,24 @@ describe("oomkit replay --follow", () => {
     },
   );
 });
+
+describe("verdicts an SRE can read", () => {
+  it("a 2.6.20 report is judged on its kill lines, not called incomplete", () => {
+    const r = runCli(["replay", "examples/reports/global-2.6.20.txt"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("report: complete for its kernel (no task table before 2.6.36)");
+    expect(r.stdout).toContain(
+      "the kernel chose 2345 (java) with badness 341012 and killed its child 2346 (java-worker) first",
+    );
+    expect(r.stdout).toContain("1 OOM event: 1 complete");
+    const brief = runCli(["replay", "--brief", "examples/reports/global-2.6.20.txt"]);
+    expect(brief.stdout).not.toContain("incomplete");
+  });
+  it("a memcg verdict says its scores are relative to the cgroup's limit, with the arithmetic", () => {
+    const r = runCli(["replay", "-j", "examples/reports/memcg-v1-6.18.txt"]);
+    expect(r.status).toBe(0);
+    const verdict = JSON.parse(r.stdout.trim().split("\n")[0]!).verdict as string;
+    expect(verdict).toContain("relative to the cgroup's limit, 24576 pages");
+    expect(verdict).toMatch(/rss 5087, swap 0, pgtables 22, .*points 17109/);
+  });
+});

@@ -3,6 +3,7 @@
  * report's kernel (src/policy/modern.ts), predicts the victim, compares it with the task the
  * kernel selected, and ranks the same table by 2.6.20's `badness()` as far as a report allows.
  */
+
 import {
   type KernelVersion,
   type ModernTask,
@@ -22,6 +23,7 @@ import {
 import { formatStart, formatVersion, inferKernelVersion, type KernelInference } from "./era.js";
 import { type TotalPages, totalPagesOf } from "./totalpages.js";
 import type { OomEvent, TaskRow } from "./types.js";
+import { completeForItsKernel, verdictOf } from "./verdict.js";
 
 export interface TaskRef {
   pid: number;
@@ -67,6 +69,10 @@ export interface Replay {
   predicted: TaskRef | null;
   predictedBy: "modern" | "badness-2.6.20" | "oom_kill_allocating_task" | null;
   match: boolean | null;
+  /** The report lacks nothing its kernel prints (2.6.20 .. 2.6.35 print no task table). */
+  complete: boolean;
+  /** The event in plain words: the victim's arithmetic, or what the kill lines say. */
+  verdict: string;
   ranking2620: { victim: TaskRef | null; adjFrom: string; assumptions: readonly string[] };
   assumptions: string[];
   notes: string[];
@@ -258,6 +264,18 @@ export function replayEvent(e: OomEvent, opts: ReplayOptions = {}): Replay {
   if (match === false) notes.push(...mismatchNotes(e, tasks, actual!, predicted!));
   const scoreNote = checkPrintedScore(e, tasks, kernel, scoringTotalPages);
   if (scoreNote) notes.push(scoreNote);
+  const verdict = verdictOf({
+    event: e,
+    version: kernel.version,
+    versionHi: kernel.range.hi,
+    total,
+    scoringTotalPages,
+    modern,
+    actual,
+    killedInstead,
+    predicted,
+    predictedBy,
+  });
   return {
     event: e,
     kernel,
@@ -270,6 +288,8 @@ export function replayEvent(e: OomEvent, opts: ReplayOptions = {}): Replay {
     predicted,
     predictedBy,
     match,
+    complete: completeForItsKernel(e, kernel.range.hi),
+    verdict,
     ranking2620,
     assumptions,
     notes,

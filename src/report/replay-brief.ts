@@ -31,7 +31,7 @@ export function replayToBrief(r: Replay): string {
     `predicted ${ref(r.predicted)}`,
     verdictOf(r),
   );
-  if (!e.complete) fields.push("incomplete");
+  if (!r.complete) fields.push("incomplete");
   return `${fields.join("  ")}\n`;
 }
 
@@ -48,6 +48,6 @@ export function replayToBriefJson(r: Replay): string {
     actual: r.actual,
     predicted: r.predicted,
     match: r.match,
-    complete: e.complete,
+    complete: r.complete,
   })}\n`;
 }

@@ -81,8 +81,11 @@ export function replayToText(r: Replay): string {
   out.push(
     e.complete
       ? "  report: complete"
-      : `  report: INCOMPLETE${e.missing.length ? `, missing ${e.missing.join(", ")}` : ""}`,
+      : r.complete
+        ? "  report: complete for its kernel (no task table before 2.6.36)"
+        : `  report: INCOMPLETE${e.missing.length ? `, missing ${e.missing.join(", ")}` : ""}`,
   );
+  out.push(`  verdict: ${r.verdict}`);
   for (const p of e.problems.slice(0, 10)) out.push(`    damage: ${p}`);
   if (e.problems.length > 10) out.push(`    damage: ... ${e.problems.length - 10} more`);
   if (e.header) {
@@ -164,7 +167,7 @@ export class ReplayTally {
 
   add(r: Replay): void {
     this.events++;
-    if (r.event.complete) this.complete++;
+    if (r.complete) this.complete++;
     if (r.match !== null) this.compared++;
     if (r.match) this.matched++;
     if (r.tasks.length > 0) this.assumptions2620 ??= r.ranking2620.assumptions;
