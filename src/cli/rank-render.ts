@@ -1,8 +1,10 @@
 /**
  * Renderings of a ranking: the aligned table (victims on top) and the JSON document.
  */
+
 import type { RankReport, RankRow, RankSort } from "../live/rank-model.js";
 import { sortRows } from "../live/rank-model.js";
+import type { Paint } from "./colour.js";
 
 export interface RankMeta {
   source: "live" | "snapshot";
@@ -21,6 +23,17 @@ export interface RankViewOptions {
   sort: RankSort;
   /** Rows to show; null = all. */
   limit: number | null;
+  /** Styles victims (and changed rows); default: no styling. */
+  paint?: Paint;
+  /** --watch: pids whose row differs from the previous frame, marked with `*`. */
+  changed?: ReadonlySet<number>;
+  /** --watch: a first line (time, interval, load, memory). */
+  header?: string;
+}
+
+/** What a row shows, to tell one frame's row from the last one's. */
+export function rowSignature(r: RankRow): string {
+  return `${r.rssPages}|${r.badness2620}|${r.oomScore}|${r.kernelOomScore}|${r.oomScoreAdj}`;
 }
 
 /** Bytes in a short human form: 812K, 45.3M, 2.1G. */
@@ -96,17 +109,27 @@ export function renderRankTable(report: RankReport, meta: RankMeta, opts: RankVi
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const leftAligned = new Set([1, 7]);
-  const line = (c: string[]) =>
+  const paint = opts.paint ?? ((_style, text) => text);
+  const marks = opts.changed !== undefined;
+  const line = (c: string[], mark = " ") =>
+    (marks ? `${mark} ` : "") +
     c
       .map((v, i) => (leftAligned.has(i) ? v.padEnd(widths[i]!) : v.padStart(widths[i]!)))
       .join("  ")
       .trimEnd();
+  const rowLine = (c: string[], i: number) => {
+    const r = shown[i]!;
+    const text = line(c, opts.changed?.has(r.pid) ? "*" : " ");
+    if (c[7] !== "") return paint("victim", text);
+    return opts.changed?.has(r.pid) ? paint("changed", text) : text;
+  };
   const out = [
+    ...(opts.header === undefined ? [] : [opts.header]),
     `source ${meta.source} ${meta.origin}; current ${meta.current} (${meta.currentPolicy})`,
-    ...victimLines(report, meta),
+    ...victimLines(report, meta).map((l) => paint("victim", l)),
     "",
     line(header),
-    ...cells.map(line),
+    ...cells.map(rowLine),
   ];
   if (shown.length < rows.length) {
     out.push(`(${rows.length - shown.length} more; --limit 0 shows all)`);
@@ -115,7 +138,7 @@ export function renderRankTable(report: RankReport, meta: RankMeta, opts: RankVi
     "",
     "BADNESS_2.6.20: the best-scoring thread's badness(); OOM_SCORE: the modern policy's " +
       "prediction of /proc/PID/oom_score; KERNEL: the value read; ADJ: oom_score_adj " +
-      "(oomkilladj for a snapshot).",
+      `(oomkilladj for a snapshot).${marks ? " *: changed since the last frame." : ""}`,
   );
   return `${out.join("\n")}\n`;
 }

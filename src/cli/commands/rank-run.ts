@@ -10,6 +10,7 @@ import {
   SNAPSHOT_ASSUMPTIONS,
   snapshotInfos,
 } from "../../live/live-rank.js";
+import { parseMeminfo } from "../../live/parse-misc.js";
 import { nodeProcFs } from "../../live/procfs.js";
 import {
   type ModernContext,
@@ -18,11 +19,12 @@ import {
   rankMachine,
 } from "../../live/rank-model.js";
 import type { Snapshot } from "../../snapshot/types.js";
+import { colourFor, painter } from "../colour.js";
 import { refuseWithoutEffect } from "../combinations.js";
 import { EXIT_NEGATIVE } from "../exit.js";
 import { hzOption, intOption, pidOption, secondsOption } from "../live-options.js";
 import { checkJson, explainJson, renderCheck, renderExplain } from "../rank-explain.js";
-import { type RankMeta, rankJson, renderRankTable } from "../rank-render.js";
+import { type RankMeta, rankJson, renderRankTable, rowSignature } from "../rank-render.js";
 import { loadSnapshotFile } from "../snapshots.js";
 import { watchLoop } from "../watch.js";
 import { DEFAULT_TABLE_ROWS } from "./rank.js";
@@ -92,7 +94,29 @@ function sortOption(value: string): RankSort {
   throw new UsageError(`--sort must be "modern" or "2620", got "${value}"`);
 }
 
-async function renderFrame(opts: RankOpts, hz: number, current: number | undefined) {
+/** What --watch carries from one frame to the next. */
+interface WatchState {
+  intervalSeconds: number;
+  last: Map<number, string> | null;
+}
+
+/** The --watch header: time, interval, load averages and memory, as top's first lines. */
+async function watchHeader(opts: RankOpts, seconds: number): Promise<string> {
+  const fs = nodeProcFs({ root: opts.root });
+  const load = (await fs.readText("loadavg"))?.split(" ").slice(0, 3).join(" ") ?? "?";
+  const mem = parseMeminfo((await fs.readText("meminfo")) ?? "");
+  const gib = (kb: bigint | undefined) =>
+    kb === undefined ? "?" : `${(Number(kb) / 1024 / 1024).toFixed(1)} GiB`;
+  const time = new Date().toTimeString().slice(0, 8);
+  return `oomkit rank  ${time}  every ${seconds} s  load ${load}  MemAvailable ${gib(mem.get("MemAvailable"))} of ${gib(mem.get("MemTotal"))}`;
+}
+
+async function renderFrame(
+  opts: RankOpts,
+  hz: number,
+  current: number | undefined,
+  watch?: WatchState,
+) {
   const f = await readFrame(opts, hz, current);
   const report = rankMachine(f.snapshot, f.infos, f.modern);
   if (opts.explain !== undefined) {
@@ -111,7 +135,16 @@ async function renderFrame(opts: RankOpts, hz: number, current: number | undefin
     return `${JSON.stringify(rankJson(report, f.meta, { sort, limit }))}\n`;
   }
   const limit = opts.limit === undefined ? DEFAULT_TABLE_ROWS : limitOf(opts.limit);
-  return renderRankTable(report, f.meta, { sort, limit });
+  const paint = painter(colourFor(process.stdout));
+  if (watch === undefined) return renderRankTable(report, f.meta, { sort, limit, paint });
+  const now = new Map(report.rows.map((r) => [r.pid, rowSignature(r)]));
+  const changed = new Set<number>();
+  if (watch.last !== null) {
+    for (const [pid, sig] of now) if (watch.last.get(pid) !== sig) changed.add(pid);
+  }
+  watch.last = now;
+  const header = await watchHeader(opts, watch.intervalSeconds);
+  return renderRankTable(report, f.meta, { sort, limit, paint, changed, header });
 }
 
 function limitOf(value: string): number | null {
@@ -188,5 +221,6 @@ export async function runRank(opts: RankOpts, cmd: Command): Promise<void> {
     isTTY: process.stdout.isTTY && !opts.json,
     write: (t: string) => process.stdout.write(t),
   };
-  await watchLoop(seconds, () => renderFrame(opts, hz, current), out);
+  const state: WatchState = { intervalSeconds: seconds, last: null };
+  await watchLoop(seconds, () => renderFrame(opts, hz, current, state), out);
 }

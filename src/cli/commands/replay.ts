@@ -5,6 +5,7 @@
  * and say whether the predicted victim is the one the kernel chose. `--follow` keeps reading
  * and prints each event once its report is complete.
  */
+
 import { UsageError } from "../../errors.js";
 import { type KernelVersion, parseKernelVersion } from "../../policy/modern.js";
 import {
@@ -17,6 +18,7 @@ import {
 import { replayToBrief, replayToBriefJson } from "../../report/replay-brief.js";
 import { replayToJson } from "../../report/replay-json.js";
 import { ReplayTally, replaySummaryText, replayToText } from "../../report/replay-text.js";
+import { colourFor, painter } from "../colour.js";
 import { EXIT_NEGATIVE, EXIT_OK } from "../exit.js";
 import {
   followLog,
@@ -71,10 +73,21 @@ function replayOptions(opts: ReplayCliOpts): ReplayOptions {
 type Render = (r: ReturnType<typeof replayEvent>) => string;
 
 function rendererOf(opts: ReplayCliOpts): Render {
-  if (opts.brief) return opts.json ? replayToBriefJson : replayToBrief;
-  if (opts.json) return (r) => `${JSON.stringify(replayToJson(r))}\n`;
+  if (opts.json) {
+    return opts.brief ? replayToBriefJson : (r) => `${JSON.stringify(replayToJson(r))}\n`;
+  }
+  const paint = painter(colourFor(process.stdout));
+  // On a terminal, a disagreement with the kernel stands out, and so does agreement.
+  const coloured = (text: string) =>
+    text
+      .replace(
+        / (DIFFERS( from the kernel)?)(?=\s|$)/g,
+        (_m, w: string) => ` ${paint("differs", w)}`,
+      )
+      .replace(/ (agree|MATCHES the kernel)(?=\s|$)/g, (_m, w: string) => ` ${paint("agrees", w)}`);
+  if (opts.brief) return (r) => coloured(replayToBrief(r));
   // Events are separated by an empty line; the summary follows the last one.
-  return (r) => `${replayToText(r)}\n`;
+  return (r) => coloured(`${replayToText(r)}\n`);
 }
 
 /**

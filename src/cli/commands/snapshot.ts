@@ -18,6 +18,7 @@ interface SnapshotOpts {
   current?: string;
   root: string;
   json?: boolean;
+  quiet?: boolean;
 }
 
 export function snapshotText(doc: unknown): string {
@@ -41,6 +42,7 @@ export const registerSnapshot: Register = (program) => {
     )
     .option("--root <dir>", "the /proc tree to read", "/proc")
     .option("-j, --json", "with -o: print a JSON summary (file, tasks, current, assumptions)")
+    .option("-q, --quiet", "do not list the assumptions on stderr")
     .addHelpText(
       "after",
       "\nAssumptions (what /proc cannot show, and the defaults used) are printed on stderr.",
@@ -56,7 +58,9 @@ export const registerSnapshot: Register = (program) => {
       const fs = nodeProcFs({ root: opts.root });
       const view = await readLiveView(fs, { hz, current, oomScore: false }, process.arch);
       const text = snapshotText(snapshotToJson(view.snapshot));
-      for (const a of view.assumptions) process.stderr.write(`oomkit: assumed: ${a}\n`);
+      if (!opts.quiet) {
+        for (const a of view.assumptions) process.stderr.write(`oomkit: assumed: ${a}\n`);
+      }
       if (opts.output === undefined || opts.output === "-") {
         process.stdout.write(text);
         return;
