@@ -18,6 +18,7 @@ import { runScenarioText } from "../../sim/run.js";
 import { TIME_RE } from "../../sim/scenario-schema.js";
 import { parseSnapshot } from "../../snapshot/load.js";
 import { snapshotToJson } from "../../snapshot/serialize.js";
+import { HtmlReport } from "../html-report.js";
 import { readInputText } from "../input.js";
 import type { Register } from "./index.js";
 
@@ -29,6 +30,7 @@ interface SimOptions {
   seed?: string;
   dumpOom?: string;
   example?: boolean;
+  html?: string;
 }
 
 function parseUntil(v: string): number | string {
@@ -140,6 +142,7 @@ export const registerSim: Register = (program) => {
       "--dump-oom <DIR>",
       "write DIR/oom-NNNN.snapshot.json and .result.json for every out_of_memory() call",
     )
+    .option("--html <FILE>", "write the run as a self-contained HTML report to FILE")
     .addHelpText(
       "after",
       "\nExamples:\n  oomkit sim\n  oomkit sim examples/child-first.yaml --summary\n  oomkit sim examples/gfp-nofs-loop.yaml --until 20 --json\n  oomkit sim my.yaml --dump-oom out/ && oomkit oom --json out/oom-0001.snapshot.json",
@@ -153,6 +156,7 @@ export const registerSim: Register = (program) => {
         file === undefined
           ? { name: DEFAULT_SCENARIO_NAME, text: DEFAULT_SCENARIO }
           : await readInputText(file);
+      const html = opts.html === undefined ? undefined : new HtmlReport(opts.html, input.name);
       const out = new Out();
       const collector = new SummaryCollector();
       let hz = 250;
@@ -174,6 +178,7 @@ export const registerSim: Register = (program) => {
           if (dumpDir !== undefined) makeDumpDir(dumpDir);
         }
         collector.add(e);
+        html?.add(e);
         if (e.type === "sim.skip") warn(collector.describeSkip(e));
         if (!showEvents) return;
         if (opts.json) out.line(simJsonLine(e, hz));
@@ -214,6 +219,7 @@ export const registerSim: Register = (program) => {
         },
         onSetup: (sim) => {
           printkTime = sim.printkTime;
+          html?.setup(sim);
           collector.setTargets(sim.targets);
         },
       });
@@ -239,6 +245,6 @@ export const registerSim: Register = (program) => {
           `oomkit sim: the kernel printed nothing; the run ended at ${s.end} s of uptime (${endReasonText(s)}${loops}); --summary tells more\n`,
         );
       }
-      void result;
+      if (html !== undefined) await html.write(result);
     });
 };
