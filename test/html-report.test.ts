@@ -87,6 +87,7 @@ describe("the path of each example's out_of_memory() calls", () => {
     const blocked = cs.find((c) => c.outcome === "blocked")!;
     expect(blocked.path.slice(-2)).toEqual(["locks", "blocked"]);
     expect(blocked.comm).toBe("hog");
+    expect(blocked.log.length).toBeGreaterThan(0);
   });
 
   it("mpol-bind kills current itself, without selection", () => {

@@ -8,13 +8,14 @@ import { buildReportModel, logNode, thinSamples } from "./model.js";
 import { renderHtmlReport, scriptJson } from "./render.js";
 
 /** The events the simulator emits for one out_of_memory() call on this snapshot. */
-function oneCall(spec: SnapshotSpec) {
+function oneCall(spec: SnapshotSpec, before: SimEvent[] = []) {
   const snapshot = buildSnapshot(spec);
   const result = runOutOfMemory(snapshot);
   const tick = 250_000;
   const cur = snapshot.tasks.find((t) => t.pid === snapshot.current)!;
   const events: SimEvent[] = [
     { type: "sim.start", tick, seed: 1, bits: 64, hz: 250, tasks: 3, presentPages: 1000 },
+    ...before,
     {
       type: "oom.invoked",
       tick,
@@ -48,7 +49,7 @@ function oneCall(spec: SnapshotSpec) {
     events,
     calls: [{ n: 1, snapshot, result }],
   });
-  return model.calls[0]!;
+  return { ...model.calls[0]!, model };
 }
 
 const NO_NUMA = { numa: false, cpusetsEnabled: false };
@@ -115,6 +116,34 @@ describe("the report's path of one out_of_memory() call", () => {
     const rows = c.badness!.rows;
     expect(rows.find((r) => r.pid === 101)!.skip).toBe("oom_disable");
     expect(rows.find((r) => r.pid === 100)!.terms.map((t) => t.term)).toContain("children");
+  });
+
+  it("a line printed before the call is not the call's, and links to the event after it", () => {
+    const tick = 249_000;
+    const c = oneCall(
+      {
+        ...NO_NUMA,
+        current: 100,
+        tasks: [
+          { pid: 1, comm: "init", vm: 100 },
+          { pid: 100, parent: 1, comm: "a", vm: 1000 },
+        ],
+      },
+      [
+        {
+          type: "log",
+          tick,
+          level: "KERN_WARNING",
+          text: "a: page allocation failure. order:0, mode:0x20",
+        },
+        { type: "alloc.fail", tick, pid: 100, gfpMask: 0x20, order: 0, printed: true },
+      ],
+    );
+    const [first] = c.model.log;
+    expect(first!.call).toBeNull();
+    expect(c.model.events[first!.event]).toContain('"type":"alloc.fail"');
+    expect(c.log.map((i) => c.model.log[i]!.text)).not.toContain(first!.text);
+    expect(c.log.length).toBeGreaterThan(0);
   });
 
   it("a log line belongs to the step that prints it", () => {

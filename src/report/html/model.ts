@@ -505,7 +505,8 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const logOfCall = new Map<string, number[]>();
   let open: number | null = null;
   let blockedCount = 0;
-  // Lines printed before their call's own event is known (a blocked caller's header).
+  // Lines printed outside a numbered call since the last other event: a blocked caller's
+  // header comes just before its oom.blocked event.
   let pendingLines: number[] = [];
   let failed = 0;
   let stallCount = 0;
@@ -516,6 +517,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
     const e = events[i]!;
     const t = seconds(e.tick, hz);
     endTick = Math.max(endTick, e.tick);
+    if (e.type !== "log" && e.type !== "oom.blocked") pendingLines = [];
     switch (e.type) {
       case "alloc.stall":
         stallCount += 1;
@@ -570,8 +572,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
         });
         order.push({ kind: "call", n: e.n });
         ooms.push({ t, key: String(e.n), label: `OOM ${e.n}` });
-        logOfCall.set(String(e.n), pendingLines);
-        pendingLines = [];
+        logOfCall.set(String(e.n), []);
         break;
       case "oom.step":
         callEvents.get(e.n)?.steps.set(e.step, { detail: e.detail, index: i });
