@@ -14,8 +14,9 @@ describe("the published package", () => {
   });
   const files: string[] = JSON.parse(out)[0].files.map((f: { path: string }) => f.path);
 
-  it("ships the command, the example scenarios, sample reports, docs and the licence", () => {
+  it("ships the command and its page script, the example scenarios, sample reports, docs and the licence", () => {
     expect(files).toContain("dist/src/cli/main.js");
+    expect(files).toContain("dist/src/report/html/assets/report.js");
     expect(files).toContain("examples/child-first.yaml");
     expect(files.filter((f) => f.startsWith("examples/reports/")).length).toBeGreaterThan(0);
     expect(files).toContain("docs/oom-path.md");

@@ -18,6 +18,7 @@ import { runScenarioText } from "../../sim/run.js";
 import { TIME_RE } from "../../sim/scenario-schema.js";
 import { parseSnapshot } from "../../snapshot/load.js";
 import { snapshotToJson } from "../../snapshot/serialize.js";
+import { HtmlReport } from "../html-report.js";
 import { readInputText } from "../input.js";
 import type { Register } from "./index.js";
 
@@ -29,6 +30,7 @@ interface SimOptions {
   seed?: string;
   dumpOom?: string;
   example?: boolean;
+  html?: string;
 }
 
 function parseUntil(v: string): number | string {
@@ -132,6 +134,7 @@ export const registerSim: Register = (program) => {
       "--dump-oom <DIR>",
       "write DIR/oom-NNNN.snapshot.json and .result.json for every out_of_memory() call",
     )
+    .option("--html <FILE>", "write the run as a self-contained HTML report to FILE")
     .addHelpText(
       "after",
       "\nA scenario (YAML or JSON, described in examples/README.md) is a machine, its processes " +
@@ -151,6 +154,7 @@ export const registerSim: Register = (program) => {
         file === undefined
           ? { name: DEFAULT_SCENARIO_NAME, text: DEFAULT_SCENARIO }
           : await readInputText(file);
+      const html = opts.html === undefined ? undefined : new HtmlReport(opts.html, input.name);
       const out = new Out();
       const collector = new SummaryCollector();
       let hz = 250;
@@ -172,6 +176,7 @@ export const registerSim: Register = (program) => {
           if (dumpDir !== undefined) makeDumpDir(dumpDir);
         }
         collector.add(e);
+        html?.add(e);
         if (e.type === "sim.skip") warn(collector.describeSkip(e));
         if (!showEvents) return;
         if (opts.json) out.line(simJsonLine(e, hz));
@@ -212,6 +217,7 @@ export const registerSim: Register = (program) => {
         },
         onSetup: (sim) => {
           printkTime = sim.printkTime;
+          html?.setup(sim);
           collector.setTargets(sim.targets);
         },
       });
@@ -235,6 +241,6 @@ export const registerSim: Register = (program) => {
           `oomkit sim: the kernel printed nothing; the run ended at ${s.end} s of uptime (${endReasonText(s)}${loops}); --summary tells more\n`,
         );
       }
-      void result;
+      if (html !== undefined) await html.write(result);
     });
 };

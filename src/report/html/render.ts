@@ -1,0 +1,187 @@
+/**
+ * The report as one HTML document: the static parts (header, flow diagram, kernel log)
+ * rendered here, the data model inlined as JSON, and the chart library and the page's
+ * own script inlined, so the file needs nothing but a browser.
+ */
+
+import { FLOW_NODES, flowSvg } from "./flow.js";
+import type { CallModel, ReportModel } from "./model.js";
+import { REPORT_CSS } from "./style.js";
+
+/** What the page runs: uPlot's script and style sheet, and the report's own script. */
+export interface PageAssets {
+  uplotJs: string;
+  uplotCss: string;
+  pageJs: string;
+}
+
+export function escapeHtml(s: string): string {
+  return s
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;");
+}
+
+/** JSON that can sit inside a script element: no "<", ">" or "&", no line separators. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/>/g, "\\u003e")
+    .replace(/&/g, "\\u0026")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
+}
+
+/** Script text that cannot close its element early. */
+function inlineScript(js: string): string {
+  return js.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
+}
+
+function inlineStyle(css: string): string {
+  return css.replace(/<\/(style)/gi, "<\\/$1");
+}
+
+const OUTCOME: Readonly<Record<string, string>> = {
+  killed: "killed",
+  aborted: "aborted",
+  panic: "panic",
+  deadlock: "deadlock",
+  notifier: "notifier freed memory",
+  blocked: "blocked",
+};
+
+function callLabel(c: CallModel): string {
+  if (c.n === null) return `blocked: ${c.comm} (${c.pid})`;
+  return `OOM ${c.n}: ${c.comm} (${c.pid})`;
+}
+
+function callResult(c: CallModel): string {
+  if (c.victim !== null) return `killed ${c.victim.comm} (${c.victim.pid})`;
+  return OUTCOME[c.outcome] ?? c.outcome;
+}
+
+function seconds(t: number): string {
+  return t.toFixed(6);
+}
+
+const END_REASON: Readonly<Record<string, string>> = {
+  idle: "nothing left to do",
+  until: "time limit reached",
+  panic: "kernel panic",
+};
+
+export function renderHtmlReport(model: ReportModel, assets: PageAssets): string {
+  const m = model;
+  const out: string[] = [];
+  const killed = m.calls.filter((c) => c.victim !== null).length;
+  const facts = [
+    `seed ${m.seed}`,
+    `${m.bits}-bit`,
+    `HZ=${m.hz}`,
+    `${seconds(m.start)} s to ${seconds(m.end)} s of uptime`,
+    `ended: ${END_REASON[m.endReason] ?? m.endReason}`,
+    `${m.calls.filter((c) => c.n !== null).length} out_of_memory() call(s), ${killed} with a kill`,
+    `${m.counts.exits} exit(s)`,
+  ];
+  out.push(
+    "<!doctype html>",
+    '<html lang="en">',
+    "<head>",
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(`oomkit sim: ${m.title}`)}</title>`,
+    `<style>${inlineStyle(assets.uplotCss)}</style>`,
+    `<style>${inlineStyle(REPORT_CSS)}</style>`,
+    "</head>",
+    "<body>",
+    "<header>",
+    `<h1>oomkit sim: <code>${escapeHtml(m.title)}</code></h1>`,
+    `<p class="facts">${escapeHtml(facts.join(" \u00b7 "))}</p>`,
+    '<nav><a href="#memory">Memory</a><a href="#path">The OOM killer\'s path</a><a href="#badness">badness()</a><a href="#kernel-log">Kernel log</a></nav>',
+    "</header>",
+    "<main>",
+  );
+
+  out.push(
+    '<section id="memory">',
+    "<h2>Memory: free pages per zone and its watermarks</h2>",
+    '<div class="controls">',
+    '<label>Pages axis <select id="y-mode"><option value="log">logarithmic</option><option value="zone">0 to the zone size</option><option value="marks">near the watermarks</option></select></label>',
+    '<button type="button" id="zoom-all">Whole run</button>',
+    '<button type="button" id="zoom-call">Around the selected call</button>',
+    '<span class="hint">Drag across a chart to zoom, double-click to zoom out; click an OOM line to select that call.</span>',
+    "</div>",
+    '<div id="charts"></div>',
+    '<div class="keys">',
+    '<span style="--k: rgba(230,126,34,.28)">in the allocator\'s slow path</span>',
+    '<span style="--k: #7aa7d9">kswapd running</span>',
+    '<span style="--k: #2a9d8f">direct reclaim ended (tall: with progress)</span>',
+    '<span style="--k: #b3261e">out_of_memory() call</span>',
+    '<span style="--k: #6a1b9a">SIGKILL</span>',
+    '<span style="--k: #555">exit</span>',
+    "</div>",
+    '<p class="hint">Free pages are read at the end of every tick in which pages were allocated or freed or an event was recorded; where ticks pass without either, the line is straight.</p>',
+    "</section>",
+  );
+
+  out.push('<section id="path">', "<h2>The OOM killer's path</h2>");
+  if (m.calls.length === 0) {
+    out.push('<p class="empty">out_of_memory() was never called in this run.</p>');
+  }
+  out.push('<div class="calls" id="calls">');
+  for (const c of m.calls) {
+    out.push(
+      `<button type="button" data-call="${escapeHtml(c.key)}">${escapeHtml(callLabel(c))}<small>${escapeHtml(`${c.time} s \u00b7 ${callResult(c)}`)}</small></button>`,
+    );
+  }
+  out.push(
+    "</div>",
+    '<p class="call-head" id="call-head"></p>',
+    '<div class="flow-wrap">',
+    `<div class="flow-box">${flowSvg()}</div>`,
+    '<aside class="panel" id="step-panel"><p class="hint">Click a step of the diagram to see what it did in the selected call and the kernel log lines it printed.</p></aside>',
+    "</div>",
+    "</section>",
+  );
+
+  out.push(
+    '<section id="badness">',
+    "<h2>badness(): every task's score, term by term</h2>",
+    '<div id="badness-table"></div>',
+    '<div class="whynot" id="whynot"></div>',
+    "</section>",
+  );
+
+  out.push(
+    '<section id="kernel-log">',
+    "<h2>Kernel log</h2>",
+    '<p class="hint">Click a line to see the event that printed it; lines of an out_of_memory() call also select the call and its step.</p>',
+    '<div class="log-wrap">',
+    '<div id="log">',
+  );
+  if (m.log.length === 0) out.push('<div class="empty ll">The kernel printed nothing.</div>');
+  m.log.forEach((l, i) => {
+    out.push(
+      `<div class="ll lv${l.level}${l.call === null ? "" : " in-call"}" id="log-${i}" data-i="${i}">${escapeHtml(l.text)}</div>`,
+    );
+  });
+  out.push(
+    "</div>",
+    '<aside class="panel" id="event-panel"><p class="hint">No line selected.</p></aside>',
+    "</div>",
+    "</section>",
+    "</main>",
+  );
+
+  const flow = FLOW_NODES.map((n) => ({ id: n.id, title: n.title, about: n.about }));
+  out.push(
+    `<script type="application/json" id="report-data">${scriptJson({ ...m, flow })}</script>`,
+    `<script>${inlineScript(assets.uplotJs)}</script>`,
+    `<script type="module">${inlineScript(assets.pageJs)}</script>`,
+    "</body>",
+    "</html>",
+    "",
+  );
+  return out.join("\n");
+}
