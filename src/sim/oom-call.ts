@@ -133,6 +133,7 @@ export function callOutOfMemory(
     notifierFreed,
     printkRatelimit: allowed,
     printkSuppressed: suppressed,
+    mmUsage: (mm) => port.anonSplit(mm.pagesByZone),
   });
   const result = runOutOfMemory(snapshot);
   emit({ type: "oom.invoked", n, pid: current.pid, comm: current.comm, gfpMask, order });
