@@ -108,6 +108,8 @@ export type KernelEvent =
       hz: number;
       tasks: number;
       presentPages: number;
+      /** The victim policy a run names (absent: 2.6.20's own badness()). */
+      policy?: string;
     }
   | { type: "sim.end"; reason: "idle" | "until" | "panic"; tasks: number; freePages: number }
   | { type: "sim.skip"; pid: number | null; action: string; why: string; entry: number }

@@ -12,6 +12,7 @@ import { doFork } from "../kernel/fork.js";
 import { KernelState } from "../kernel/kernel-state.js";
 import { Prng } from "../kernel/prng.js";
 import { CLONE_THREAD, CLONE_VM, type Task } from "../kernel/task.js";
+import type { VictimPolicy } from "../policy/types.js";
 import type { Snapshot } from "../snapshot/types.js";
 import { AllocatorPort } from "./alloc-adapter.js";
 import { Engine } from "./engine.js";
@@ -36,6 +37,8 @@ export interface SetupOptions {
   onProgress?: (tick: number) => void;
   /** Reads the snapshot named by `from_snapshot` (relative to the scenario file). */
   loadSnapshot?: (path: string) => Snapshot;
+  /** The victim policy inside select_bad_process() (absent: 2.6.20's badness()). */
+  policy?: VictimPolicy;
 }
 
 export interface Simulation {
@@ -286,6 +289,7 @@ export function setupSimulation(
     onProgress: o.onProgress,
     teardownTicks: timeToTicks(m.teardown, m.hz),
     random: () => prng.nextUint32() / 2 ** 32,
+    policy: o.policy,
   });
   return {
     engine,
