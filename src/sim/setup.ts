@@ -51,6 +51,15 @@ export interface Simulation {
   printkTime: boolean;
   /** The task of each timeline entry, as the scenario names it (a label, a pid or "@random"). */
   targets: (number | string)[];
+  /** The scenario it runs. */
+  scenario: Scenario;
+  /** Each process of `processes` (init's entry included) with the pid it was given. */
+  processes: ScenarioProcess[];
+}
+
+export interface ScenarioProcess {
+  pid: number;
+  spec: ProcessSpec;
 }
 
 function err(o: SetupOptions, path: PropertyKey[], expected: string): InputError {
@@ -84,6 +93,7 @@ interface Builder {
   o: SetupOptions;
   labels: Map<string, Task>;
   scenario: Scenario;
+  processes: ScenarioProcess[];
 }
 
 function cpusetOf(b: Builder, path: PropertyKey[], name: string | undefined) {
@@ -145,6 +155,7 @@ function spawnTree(b: Builder, spec: ProcessSpec, parent: Task, path: PropertyKe
   });
   if (!r.ok) throw err(b.o, path, "a parent that can fork");
   const t = r.task;
+  b.processes.push({ pid: t.pid, spec });
   applyAttrs(b, t, spec, path);
   chargeRss(b, t, spec, path);
   const label = spec.label ?? spec.name;
@@ -214,7 +225,7 @@ export function setupSimulation(
     throw err(o, ["machine"], e instanceof Error ? e.message : String(e));
   }
   k.ticks = m.uptime * m.hz;
-  const b: Builder = { k, port, o, labels: new Map(), scenario };
+  const b: Builder = { k, port, o, labels: new Map(), scenario, processes: [] };
   setupCpusets(b, m);
   const top = scenario.processes;
   const initIdx = top.findIndex((p) => p.pid === 1);
@@ -234,6 +245,7 @@ export function setupSimulation(
     applyAttrs(b, init, initSpec, ["processes", initIdx]);
     chargeRss(b, init, initSpec, ["processes", initIdx]);
     b.labels.set(initSpec.label ?? initSpec.name, init);
+    b.processes.push({ pid: 1, spec: initSpec });
   }
   if (scenario.from_snapshot !== undefined) {
     if (o.loadSnapshot === undefined)
@@ -300,5 +312,7 @@ export function setupSimulation(
     seed,
     printkTime: m.printk_time,
     targets: scenario.timeline.map((e) => e.task),
+    scenario,
+    processes: b.processes,
   };
 }
