@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { registerBadness } from "./badness.js";
 import { registerBench } from "./bench.js";
+import { registerCompare } from "./compare.js";
 import { registerGen } from "./gen.js";
 import { registerGuard } from "./guard.js";
 import { registerOom } from "./oom.js";
@@ -21,6 +22,7 @@ export const commands: Register[] = [
   registerSnapshot,
   registerRank,
   registerSim,
+  registerCompare,
   registerValidate,
   registerReplay,
   registerGuard,

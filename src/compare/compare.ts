@@ -1,0 +1,85 @@
+/**
+ * One scenario, once per victim policy, with the same seed: each run is the ordinary
+ * simulation with the policy choosing inside select_bad_process(), and its metrics come
+ * from its own event stream. Pure: the caller reads the files.
+ */
+
+import type { VictimPolicy } from "../policy/types.js";
+import { type SkippedAction, SummaryCollector } from "../report/sim-summary.js";
+import type { SimEvent } from "../sim/events.js";
+import { runScenarioText } from "../sim/run.js";
+import type { Snapshot } from "../snapshot/types.js";
+import { type GroundTruth, groundTruthOf } from "./ground-truth.js";
+import {
+  DEFAULT_WINDOW_SECONDS,
+  MetricsCollector,
+  type MetricsOptions,
+  type RunMetrics,
+} from "./metrics.js";
+
+export interface CompareOptions extends MetricsOptions {
+  /** Names the scenario in errors. */
+  file: string;
+  seed?: number;
+  until?: number | string;
+  loadSnapshot?: (path: string) => Snapshot;
+}
+
+export interface PolicyRun {
+  policy: string;
+  metrics: RunMetrics;
+  /** Timeline actions the run skipped, as `oomkit sim` warns of them. */
+  skipped: SkippedAction[];
+}
+
+export interface Comparison {
+  seed: number;
+  hz: number;
+  windowSeconds: number;
+  /** The ground truth of the first run (every run starts from the same state). */
+  truth: GroundTruth;
+  runs: PolicyRun[];
+}
+
+export function compareScenario(
+  text: string,
+  policies: readonly VictimPolicy[],
+  o: CompareOptions,
+): Comparison {
+  if (policies.length === 0) throw new RangeError("no policy to compare");
+  const runs: PolicyRun[] = [];
+  const first: { truth?: GroundTruth; seed?: number } = {};
+  for (const policy of policies) {
+    // The run calls onSetup before its first event.
+    const run: { collector?: MetricsCollector } = {};
+    const skips = new SummaryCollector();
+    const skipped: SkippedAction[] = [];
+    const sink = (e: SimEvent) => {
+      run.collector!.add(e);
+      if (e.type === "sim.start") skips.add(e);
+      else if (e.type === "sim.skip") skipped.push(skips.describeSkip(e));
+    };
+    const result = runScenarioText(text, sink, {
+      file: o.file,
+      seed: o.seed,
+      until: o.until,
+      loadSnapshot: o.loadSnapshot,
+      policy,
+      onSetup: (sim) => {
+        const truth = groundTruthOf(sim);
+        first.truth ??= truth;
+        run.collector = new MetricsCollector(truth, o);
+        skips.setTargets(sim.targets);
+      },
+    });
+    first.seed ??= result.sim.seed;
+    runs.push({ policy: policy.name, metrics: run.collector!.result(), skipped });
+  }
+  return {
+    seed: first.seed!,
+    hz: first.truth!.hz,
+    windowSeconds: o.windowSeconds ?? DEFAULT_WINDOW_SECONDS,
+    truth: first.truth!,
+    runs,
+  };
+}
