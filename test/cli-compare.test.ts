@@ -2,7 +2,7 @@
  * `oomkit compare` end to end, through the built CLI.
  */
 
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -204,6 +204,53 @@ describe("oomkit compare", () => {
     expect(r.stdout).toContain("No OOM calls: the policies had nothing to choose.");
   });
 
+  it("guard and guard:POLICY put the userspace guard in front of the 2.6.20 kernel", () => {
+    const r = runCli([
+      "compare",
+      "examples/child-first.yaml",
+      "--policies",
+      "2.6.20,guard,guard:newest",
+    ]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe("");
+    const out = lines(r.stdout);
+    expect(out[3]!.split(/\s+/)).toEqual(["metric", "2.6.20", "guard", "guard:newest"]);
+    expect(out.find((l) => l.startsWith("guard kills"))!.split(/\s+/)).toEqual([
+      "guard",
+      "kills",
+      "0",
+      "1",
+      "2",
+    ]);
+    expect(out.find((l) => l.startsWith("OOM calls"))!.split(/\s+/)).toEqual([
+      "OOM",
+      "calls",
+      "1",
+      "0",
+      "0",
+    ]);
+    // The guard kills java 2.5 s in, before any allocation stalls.
+    expect(out.find((l) => l.startsWith("*1 "))).toContain("320 java (2.500)");
+    const doc = JSON.parse(
+      runCli(["compare", "examples/child-first.yaml", "--policies", "guard", "-j"]).stdout,
+    );
+    expect(doc.policies[0]).toMatchObject({
+      policy: "guard",
+      oom_calls: 0,
+      guard_kills: 1,
+      kills: 1,
+      innocent_victims: 0,
+      pressure_seconds: 0,
+      time_to_relief_seconds: null,
+    });
+    expect(doc.calls[0].choices[0]).toMatchObject({ outcome: "guard", victim: 320, pid: 0 });
+    for (const file of EXAMPLES) {
+      const g = runCli(["compare", file, "--policies", "guard", "-j"]);
+      expect(g.status, file).toBe(0);
+      expect(JSON.parse(g.stdout).policies[0].protected_violations, file).toBe(0);
+    }
+  });
+
   it("bad input: one line on stderr, nothing on stdout, exit 2", () => {
     const bad = join(dir, "bad.yaml");
     writeFileSync(bad, "machine: {memory: 64MiB}\nprocesses:\n  - name: a\n    role: leak\n");
@@ -229,6 +276,10 @@ describe("oomkit compare", () => {
         'oomkit: --seed: expected an integer from 0 to 4294967295, got "-3"',
       ],
       [["compare", bad], `${bad}:4:11: processes[0].role: expected one of "culprit", got "leak"`],
+      [
+        ["compare", "examples/child-first.yaml", "--policies", "guard:biggest"],
+        'oomkit: unknown policy "biggest": expected one of "2.6.20", "modern", "largest-rss", "newest", "oom-score-adj-bands"',
+      ],
     ];
     for (const [args, message] of cases) {
       const r = runCli(args);
@@ -240,6 +291,20 @@ describe("oomkit compare", () => {
     expect(missing.status).toBe(2);
     expect(lines(missing.stderr)).toHaveLength(1);
     expect(runCli(["compare"]).status).toBe(2);
+  });
+
+  it("prints what the README shows for its example", () => {
+    const readme = readFileSync(join(import.meta.dirname, "..", "README.md"), "utf8");
+    const start = readme.indexOf("```\nComparison of examples/clone-vm-sharer.yaml");
+    expect(start).toBeGreaterThan(0);
+    const shown = readme.slice(start + 4, readme.indexOf("```", start + 4));
+    const r = runCli([
+      "compare",
+      "examples/clone-vm-sharer.yaml",
+      "--policies",
+      "2.6.20,modern,largest-rss",
+    ]);
+    expect(r.stdout).toBe(shown);
   });
 
   it("--help describes the command and its options", () => {

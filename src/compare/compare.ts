@@ -1,7 +1,8 @@
 /**
  * One scenario, once per victim policy, with the same seed: each run is the ordinary
  * simulation with the policy choosing inside select_bad_process(), and its metrics come
- * from its own event stream. Pure: the caller reads the files.
+ * from its own event stream. A contender may instead be a userspace guard (guard-agent.ts)
+ * in front of the 2.6.20 kernel. Pure: the caller reads the files.
  */
 
 import type { VictimPolicy } from "../policy/types.js";
@@ -10,6 +11,7 @@ import type { SimEvent } from "../sim/events.js";
 import { runScenarioText } from "../sim/run.js";
 import type { Snapshot } from "../snapshot/types.js";
 import { type GroundTruth, groundTruthOf } from "./ground-truth.js";
+import { simulatedGuard } from "./guard-agent.js";
 import {
   DEFAULT_WINDOW_SECONDS,
   MetricsCollector,
@@ -23,6 +25,24 @@ export interface CompareOptions extends MetricsOptions {
   seed?: number;
   until?: number | string;
   loadSnapshot?: (path: string) => Snapshot;
+}
+
+/** What one run puts in charge: a kernel victim policy, or a guard with its own policy. */
+export interface Contender {
+  name: string;
+  /** The policy inside select_bad_process() (absent: 2.6.20's badness()). */
+  policy?: VictimPolicy;
+  /** A userspace guard choosing by this policy, acting before the kernel. */
+  guard?: VictimPolicy;
+}
+
+/** The guard as a contender; named `guard`, or `guard:POLICY` for another policy than modern. */
+export function guardContender(policy: VictimPolicy): Contender {
+  return { name: policy.name === "modern" ? "guard" : `guard:${policy.name}`, guard: policy };
+}
+
+function contenderOf(c: VictimPolicy | Contender): Contender {
+  return "eligibility" in c ? { name: c.name, policy: c } : c;
 }
 
 export interface PolicyRun {
@@ -43,13 +63,13 @@ export interface Comparison {
 
 export function compareScenario(
   text: string,
-  policies: readonly VictimPolicy[],
+  contenders: readonly (VictimPolicy | Contender)[],
   o: CompareOptions,
 ): Comparison {
-  if (policies.length === 0) throw new RangeError("no policy to compare");
+  if (contenders.length === 0) throw new RangeError("no policy to compare");
   const runs: PolicyRun[] = [];
   const first: { truth?: GroundTruth; seed?: number } = {};
-  for (const policy of policies) {
+  for (const contender of contenders.map(contenderOf)) {
     // The run calls onSetup before its first event.
     const run: { collector?: MetricsCollector } = {};
     const skips = new SummaryCollector();
@@ -64,7 +84,8 @@ export function compareScenario(
       seed: o.seed,
       until: o.until,
       loadSnapshot: o.loadSnapshot,
-      policy,
+      policy: contender.policy,
+      agent: contender.guard === undefined ? undefined : simulatedGuard(contender.guard),
       onSetup: (sim) => {
         const truth = groundTruthOf(sim);
         first.truth ??= truth;
@@ -73,7 +94,7 @@ export function compareScenario(
       },
     });
     first.seed ??= result.sim.seed;
-    runs.push({ policy: policy.name, metrics: run.collector!.result(), skipped });
+    runs.push({ policy: contender.name, metrics: run.collector!.result(), skipped });
   }
   return {
     seed: first.seed!,

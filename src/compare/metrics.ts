@@ -11,8 +11,10 @@
  *   pressure.
  * - An OOM episode is one such interval with an OOM call in it: calls made while some
  *   allocation stayed stalled throughout belong to one episode.
- * - A kill is one victim of an OOM call (an `oom.kill` event); a process killed is one
- *   whose task the OOM killer sent SIGKILL (its mm sharers in other processes included).
+ * - A kill is one victim of an OOM call (an `oom.kill` event), or of a userspace guard
+ *   (`guard.kill`; each guard kill also counts as a call, with outcome "guard", and as an
+ *   episode of its own unless it falls in one); a process killed is one whose task the
+ *   OOM killer (or the guard) sent SIGKILL, its mm sharers in other processes included.
  */
 
 import type { SimEvent } from "../sim/events.js";
@@ -26,10 +28,10 @@ export interface OomCallChoice {
   /** The kernel's call number; null for a call that blocked on cpuset_lock (not counted). */
   n: number | null;
   tick: number;
-  /** The allocating task. */
+  /** The allocating task (pid 0, "guard", for a guard's kill). */
   pid: number;
   comm: string;
-  /** killed, aborted, panic, deadlock, notifier, or blocked. */
+  /** killed, aborted, panic, deadlock, notifier, blocked, or guard (a guard's kill). */
   outcome: string;
   /** The task the selection (or the constraint) chose, and the one killed (child first). */
   selected: number | null;
@@ -40,7 +42,11 @@ export interface OomCallChoice {
 }
 
 export interface RunMetrics {
-  /** OOM kills: victims chosen. */
+  /** Calls of out_of_memory(), blocked ones included (not the guard's kills). */
+  oomCalls: number;
+  /** Kills by a userspace guard. */
+  guardKills: number;
+  /** OOM kills: victims chosen, by the kernel or a guard. */
   kills: number;
   /** Kills whose victim's process is not a culprit. */
   innocentVictims: number;
@@ -64,7 +70,7 @@ export interface RunMetrics {
   reliefTicks: number | null;
   /** Whether the run ended with an allocation stalled (or a task hung in the OOM killer). */
   stalledAtEnd: boolean;
-  /** SIGKILLs from the OOM killer to pid 1 or to an OOM_DISABLE (oomkilladj -17) task. */
+  /** SIGKILLs from the OOM killer (or a guard) to pid 1 or an OOM_DISABLE (-17) task. */
   protectedViolations: number;
   panics: number;
   /** Every OOM call, in order. */
@@ -196,6 +202,24 @@ export class MetricsCollector {
         }
         break;
       }
+      case "guard.kill":
+        // The guard is no task of the machine: pid 0 stands for it as the caller.
+        this.calls.push({
+          n: null,
+          tick: e.tick,
+          pid: 0,
+          comm: "guard",
+          outcome: "guard",
+          selected: e.pid,
+          victim: e.pid,
+          victimComm: e.comm,
+          points: e.points,
+          constraint: null,
+        });
+        this.intervals.push([e.tick, e.tick]);
+        this.killTicks.push(e.tick);
+        this.recoveredByKill.push(0);
+        break;
       case "oom.blocked":
         this.calls.push({
           n: null,
@@ -213,7 +237,7 @@ export class MetricsCollector {
         this.hung.push(this.lastStall.get(e.pid) ?? e.tick);
         break;
       case "task.signal": {
-        if (e.reason !== "oom") break;
+        if (e.reason !== "oom" && e.reason !== "guard") break;
         if (e.pid === 1 || this.adj.get(e.pid) === OOM_DISABLE) this.protectedViolations += 1;
         const process = this.tgidOf(e.pid);
         if (!this.killOf.has(process) && this.killTicks.length > 0) {
@@ -259,7 +283,7 @@ export class MetricsCollector {
     }
 
     // Relief: the first interval with a stall in it (a lone call is a point, not a stall).
-    const first = merged.find(([a, b]) => b > a) ?? merged[0];
+    const first = merged.find(([a, b]) => b > a);
     let reliefTicks: number | null = null;
     if (first !== undefined) {
       const endsRun = stalledAtEnd && first[1] >= end;
@@ -275,7 +299,10 @@ export class MetricsCollector {
     for (const p of killedProcesses) workLost += this.value.get(p) ?? 0;
     const recoveredPages = this.recoveredByKill.reduce((s, x) => s + x, 0);
     const kills = this.killTicks.length;
+    const guardKills = this.calls.filter((c) => c.outcome === "guard").length;
     return {
+      oomCalls: this.calls.length - guardKills,
+      guardKills,
       kills,
       innocentVictims,
       overkill,

@@ -76,7 +76,10 @@ function metricRows(c: Comparison): Row[] {
     cells: c.runs.map((r) => cell(r.metrics)),
   });
   return [
-    row("OOM calls", (m) => String(m.calls.length)),
+    row("OOM calls", (m) => String(m.oomCalls)),
+    ...(c.runs.some((r) => r.metrics.guardKills > 0)
+      ? [row("guard kills", (m) => String(m.guardKills))]
+      : []),
     row("kills", (m) => String(m.kills)),
     row("innocent victims", (m) => String(m.innocentVictims)),
     row("overkill", (m) => String(m.overkill)),
@@ -128,8 +131,9 @@ export function renderComparison(c: Comparison, scenario: string): string[] {
   const disagree = Array.from({ length: n }, (_, k) => !agrees(callsAt(c, k))).filter(
     Boolean,
   ).length;
+  const what = c.runs.some((r) => r.metrics.guardKills > 0) ? "OOM call or guard kill" : "OOM call";
   out.push(
-    `Victim of each OOM call (seconds after the start; * where the policies disagree: ${disagree} of ${n})`,
+    `Victim of each ${what} (seconds after the start; * where the policies disagree: ${disagree} of ${n})`,
   );
   const callRows: string[][] = [];
   for (let k = 0; k < n; k++) {
@@ -174,7 +178,8 @@ export function comparisonJson(c: Comparison, scenario: string): Record<string, 
       .map((p) => ({ pid: p.tgid, comm: p.comm, value: p.value })),
     policies: c.runs.map(({ policy, metrics: m }) => ({
       policy,
-      oom_calls: m.calls.length,
+      oom_calls: m.oomCalls,
+      guard_kills: m.guardKills,
       kills: m.kills,
       innocent_victims: m.innocentVictims,
       overkill: m.overkill,

@@ -12,6 +12,7 @@ const CAUSES: Record<string, string> = {
   group_exit: "died with its thread group",
   exec: "killed by a sibling thread's exec",
   scenario: "killed by SIGKILL from the scenario",
+  guard: "killed by the userspace guard",
   vm_fault_oom: "killed by the page-fault handler (VM_FAULT_OOM)",
   exit: "exited",
 };

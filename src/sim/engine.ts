@@ -43,6 +43,12 @@ export interface EngineOptions {
   random?: () => number;
   /** The victim policy of every out_of_memory() call (absent: 2.6.20's badness()). */
   policy?: VictimPolicy;
+  /**
+   * A userspace agent (a guard) that looks at the machine at the start of every tick the
+   * loop visits, before any task runs, and may send signals. Idle stretches are skipped,
+   * so it is not called for ticks in which nothing happens.
+   */
+  agent?: (ctx: SimContext) => void;
 }
 
 export type EndReason = "idle" | "until" | "panic";
@@ -248,6 +254,7 @@ export class Engine {
         this.nextAction += 1;
       }
       sched.expireTimers(k.ticks);
+      this.opts.agent?.(ctx);
       this.startKswapds();
       const t = sched.pickNext();
       if (t === null) {

@@ -129,7 +129,7 @@ export type KernelEvent =
       pid: number;
       comm: string;
       signal: 9;
-      reason: "oom" | "group_exit" | "exec" | "scenario";
+      reason: "oom" | "group_exit" | "exec" | "scenario" | "guard";
     }
   | {
       type: "task.exit";
@@ -159,6 +159,17 @@ export type KernelEvent =
     }
   | { type: "oom.result"; n: number; outcome: string; sleep: boolean }
   | { type: "oom.blocked"; pid: number; comm: string }
+  /** A userspace guard (a comparison's `guard`) chose a victim and sends it SIGKILL. */
+  | {
+      type: "guard.kill";
+      pid: number;
+      comm: string;
+      level: "term" | "kill";
+      policy: string;
+      points: string;
+      /** What its triggers measured, in words. */
+      triggers: string;
+    }
   | {
       type: "alloc.request";
       pid: number;

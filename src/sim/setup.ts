@@ -15,7 +15,7 @@ import { CLONE_THREAD, CLONE_VM, type Task } from "../kernel/task.js";
 import type { VictimPolicy } from "../policy/types.js";
 import type { Snapshot } from "../snapshot/types.js";
 import { AllocatorPort } from "./alloc-adapter.js";
-import { Engine } from "./engine.js";
+import { Engine, type EngineOptions } from "./engine.js";
 import type { SimEvent } from "./events.js";
 import { loadSnapshotTasks } from "./from-snapshot.js";
 import { jsonPath } from "./load-scenario.js";
@@ -39,6 +39,8 @@ export interface SetupOptions {
   loadSnapshot?: (path: string) => Snapshot;
   /** The victim policy inside select_bad_process() (absent: 2.6.20's badness()). */
   policy?: VictimPolicy;
+  /** A userspace agent run at the start of every tick (EngineOptions.agent). */
+  agent?: EngineOptions["agent"];
 }
 
 export interface Simulation {
@@ -302,6 +304,7 @@ export function setupSimulation(
     teardownTicks: timeToTicks(m.teardown, m.hz),
     random: () => prng.nextUint32() / 2 ** 32,
     policy: o.policy,
+    agent: o.agent,
   });
   return {
     engine,

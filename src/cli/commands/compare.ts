@@ -1,4 +1,4 @@
-import { compareScenario } from "../../compare/compare.js";
+import { type Contender, compareScenario, guardContender } from "../../compare/compare.js";
 import { DEFAULT_WINDOW_SECONDS } from "../../compare/metrics.js";
 import { UsageError } from "../../errors.js";
 import { POLICY_NAMES, policyByName } from "../../policy/registry.js";
@@ -17,7 +17,14 @@ interface CompareOptions {
   window?: string;
 }
 
-function parsePolicies(v: string | undefined): VictimPolicy[] {
+/** A policy name, or `guard` (the guard's default policy, modern) or `guard:POLICY`. */
+function contenderOf(name: string): VictimPolicy | Contender {
+  if (name === "guard") return guardContender(policyByName("modern"));
+  if (name.startsWith("guard:")) return guardContender(policyByName(name.slice(6)));
+  return policyByName(name);
+}
+
+function parsePolicies(v: string | undefined): (VictimPolicy | Contender)[] {
   if (v === undefined) return POLICY_NAMES.map((name) => policyByName(name));
   const names = v.split(",").map((s) => s.trim());
   if (names.some((name) => name === "")) {
@@ -28,7 +35,7 @@ function parsePolicies(v: string | undefined): VictimPolicy[] {
     if (seen.has(name)) throw new UsageError(`--policies: "${name}" is named twice`);
     seen.add(name);
   }
-  return names.map((name) => policyByName(name));
+  return names.map(contenderOf);
 }
 
 function parseWindow(v: string | undefined): number {
@@ -55,7 +62,8 @@ export const registerCompare: Register = (program) => {
     .argument("<SCENARIO>", "scenario file ('-' reads standard input)")
     .option(
       "--policies <LIST>",
-      `comma-separated policies (default: all, ${POLICY_NAMES.join(",")})`,
+      `comma-separated policies (default: all, ${POLICY_NAMES.join(",")}); guard or ` +
+        "guard:POLICY puts oomkit guard with its default triggers in front of the 2.6.20 kernel",
     )
     .option("-j, --json", "print the comparison as one JSON document")
     .option("--seed <N>", "override the scenario's seed (every run uses the same)")
