@@ -42,9 +42,13 @@ export function culpritText(c: Comparison): string {
     : `${names}, the process the timeline makes allocate most`;
 }
 
-/** Whether every policy's k-th call did the same: same outcome, same victim. */
+/**
+ * Whether every policy's k-th call chose alike: the same victim (by the kernel or a
+ * guard), or, where none was killed, the same outcome.
+ */
 function agrees(choices: readonly (OomCallChoice | null)[]): boolean {
-  const key = (x: OomCallChoice | null) => (x === null ? "-" : `${x.outcome}:${x.victim}`);
+  const key = (x: OomCallChoice | null) =>
+    x === null ? "-" : x.victim !== null ? `victim ${x.victim}` : x.outcome;
   return choices.every((x) => key(x) === key(choices[0]!));
 }
 
