@@ -49,16 +49,7 @@ function parseWindow(v: string | undefined): number {
 export const registerCompare: Register = (program) => {
   program
     .command("compare")
-    .summary("run a scenario once per victim policy and compare what each did")
-    .description(
-      "Runs SCENARIO (as `oomkit sim` does, same seed) once for each victim policy, the policy " +
-        "choosing inside select_bad_process(), and prints per policy: kills, innocent victims " +
-        "(killed but not a culprit), overkill (kills beyond one per OOM episode), work lost, " +
-        "memory recovered per kill, repeat OOMs within the window, time under pressure, the " +
-        "time from the first stall to relief, protected-process violations (OOM_DISABLE, pid " +
-        "1) and panics; then the victim each policy chose at each OOM call, side by side. " +
-        "A scenario process may say `role: culprit` and `value: N` (examples/README.md).",
-    )
+    .description("run a scenario once per victim policy and compare what each did")
     .argument("<SCENARIO>", "scenario file ('-' reads standard input)")
     .option(
       "--policies <LIST>",
@@ -74,7 +65,14 @@ export const registerCompare: Register = (program) => {
     )
     .addHelpText(
       "after",
-      "\nExamples:\n  oomkit compare examples/child-first.yaml\n  oomkit compare examples/memdie-wait.yaml --policies 2.6.20,modern,largest-rss\n  oomkit compare my.yaml --json | jq '.policies[] | {policy, innocent_victims}'",
+      "\nRuns SCENARIO (as `oomkit sim` does, same seed) once for each victim policy, the policy " +
+        "choosing inside select_bad_process(), and prints per policy: kills, innocent victims " +
+        "(killed but not a culprit), overkill (kills beyond one per OOM episode), work lost, " +
+        "memory recovered per kill, repeat OOMs within the window, time under pressure, the " +
+        "time from the first stall to relief, protected-process violations (OOM_DISABLE, pid " +
+        "1) and panics; then the victim each policy chose at each OOM call, side by side. A " +
+        "scenario process may say `role: culprit` and `value: N` (examples/README.md).\n" +
+        "\nExamples:\n  oomkit compare examples/child-first.yaml\n  oomkit compare examples/memdie-wait.yaml --policies 2.6.20,modern,largest-rss\n  oomkit compare my.yaml --json | jq '.policies[] | {policy, innocent_victims}'",
     )
     .action(async (file: string, opts: CompareOptions) => {
       const policies = parsePolicies(opts.policies);
