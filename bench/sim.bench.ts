@@ -67,6 +67,7 @@ export async function benchSim(): Promise<SimBenchRow[]> {
     notifierFreed: 0,
     printkRatelimit: true,
     printkSuppressed: 0,
+    mmUsage: (mm) => sim.port.anonSplit(mm.pagesByZone),
   });
   const snapshotSeconds = (performance.now() - s0) / 1000;
   const t1run = performance.now();

@@ -16,6 +16,8 @@ export { largestRssPolicy } from "./policy/largest-rss.js";
 export { badnessOfView, linux2620Policy } from "./policy/linux-2620.js";
 export { type KernelVersion, parseKernelVersion } from "./policy/modern.js";
 export { modernPolicy, modernTaskOfView } from "./policy/modern-policy.js";
+export { newestPolicy } from "./policy/newest.js";
+export { oomScoreAdjBandsPolicy } from "./policy/oom-score-adj-bands.js";
 export {
   allPolicies,
   isPolicyName,

@@ -209,6 +209,36 @@ describe("oomkit sim", () => {
     expect(runCli(["sim", "--example", "examples/child-first.yaml"]).status).toBe(2);
   });
 
+  it("--policy chooses each victim by that policy; 2.6.20 named changes nothing but the summary's first line", () => {
+    const plain = runCli(["sim", "examples/child-first.yaml", "--summary"]);
+    const named = runCli(["sim", "examples/child-first.yaml", "--summary", "--policy", "2.6.20"]);
+    expect(named.status).toBe(0);
+    expect(named.stdout).toBe(
+      plain.stdout.replace(
+        "Simulation summary (seed 1, 64-bit, HZ=250)",
+        "Simulation summary (seed 1, 64-bit, HZ=250, victim policy 2.6.20)",
+      ),
+    );
+    const newest = runCli(["sim", "examples/child-first.yaml", "--summary", "--policy", "newest"]);
+    expect(newest.status).toBe(0);
+    expect(newest.stdout).toContain(
+      "Out of memory: kill process 400 (backup) score 19000 or a child",
+    );
+    expect(newest.stdout).toContain("call 1: killed 400 (backup), score 19000, constraint none");
+    expect(newest.stdout).toContain("call 2: killed 320 (java), score 1000, constraint none");
+    const json = runCli(["sim", "examples/child-first.yaml", "-j", "--policy", "largest-rss"]);
+    expect(JSON.parse(json.stdout.split("\n")[0]!)).toMatchObject({
+      type: "sim.start",
+      policy: "largest-rss",
+    });
+    const bad = runCli(["sim", "examples/child-first.yaml", "--policy", "oldest"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stdout).toBe("");
+    expect(bad.stderr).toBe(
+      'oomkit: unknown policy "oldest": expected one of "2.6.20", "modern", "largest-rss", "newest", "oom-score-adj-bands"\n',
+    );
+  });
+
   it("gives byte-identical output for the same scenario and seed", () => {
     const a = runCli(["sim", "examples/child-first.yaml", "--json", "--seed", "7"]);
     const b = runCli(["sim", "examples/child-first.yaml", "--json", "--seed", "7"]);

@@ -21,6 +21,7 @@ const COMMANDS = [
   "validate",
   "replay",
   "guard",
+  "compare",
   "completion",
   "man",
   "help",
@@ -224,7 +225,7 @@ describe("-j, --json", () => {
       expect(text, name).toMatch(/^ {2}-j, --json\b/m);
       withJson++;
     }
-    expect(withJson).toBe(10);
+    expect(withJson).toBe(11);
   });
 
   it("-j gives what --json gives", () => {

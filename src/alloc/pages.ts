@@ -57,6 +57,16 @@ export function returnToFreeLists(zone: Zone, nrPages: number): void {
 }
 
 /**
+ * Of `nrPages` anonymous pages charged to a zone holding `anonPages` in RAM and
+ * `anonSwappedPages` in swap, how many count as swapped: floor(n·swapped/total), the share
+ * `freePages` gives back as swap slots.
+ */
+export function swappedShare(nrPages: number, anonPages: number, anonSwappedPages: number): number {
+  if (anonSwappedPages === 0) return 0;
+  return Math.floor((nrPages * anonSwappedPages) / (anonPages + anonSwappedPages));
+}
+
+/**
  * `__free_pages` of `nrPages` pages of `use` charged to `zone` (for a block of order k,
  * `nrPages = 2^k`; the canonical free layout makes the order irrelevant). Returns how
  * many pages reached the free lists.
@@ -75,8 +85,7 @@ export function freePages(mem: MemoryModel, zone: Zone, use: PageUse, nrPages: n
         `zone ${zone.id}: freeing ${nrPages} anonymous pages, only ${total} are charged`,
       );
     }
-    const swapped =
-      zone.anonSwappedPages === 0 ? 0 : Math.floor((nrPages * zone.anonSwappedPages) / total);
+    const swapped = swappedShare(nrPages, zone.anonPages, zone.anonSwappedPages);
     const resident = nrPages - swapped;
     zone.anonSwappedPages -= swapped;
     mem.swapFreePages += swapped;

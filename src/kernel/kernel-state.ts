@@ -14,7 +14,7 @@ export interface KernelHooks {
   /** mmput left the mm with other users: nothing is freed. */
   mmPut(mm: Mm, by: Task): void;
   /** A signal was sent (force_sig or the group exit). */
-  signalled(target: Task, reason: "oom" | "group_exit" | "exec" | "scenario"): void;
+  signalled(target: Task, reason: "oom" | "group_exit" | "exec" | "scenario" | "guard"): void;
   /** The task passed exit_notify (zombie, or released at once). */
   exited(task: Task, code: number): void;
   /** The task left every list. */

@@ -14,7 +14,7 @@ import { PF_SIGNALED, SIGKILL, TASK_INTERRUPTIBLE, type Task } from "./task.js";
 export function forceSigKill(
   k: KernelState,
   t: Task,
-  reason: "oom" | "group_exit" | "exec" | "scenario",
+  reason: "oom" | "group_exit" | "exec" | "scenario" | "guard",
 ): void {
   if (t.exitState !== 0 || t.sched === "dead") return;
   k.hooks.signalled(t, reason);

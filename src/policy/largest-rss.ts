@@ -5,23 +5,14 @@
  * still dying stops the choice.
  */
 
-import { OOM_SCORE_ADJ_MIN } from "./modern.js";
-import type { Eligibility, VictimPolicy } from "./types.js";
+import type { VictimPolicy } from "./types.js";
+import { userspaceEligibility } from "./userspace-eligibility.js";
 
 export const largestRssPolicy: VictimPolicy = {
   name: "largest-rss",
   tie: "first",
   scans: "processes",
-  eligibility(view): Eligibility {
-    if (view.memdie) return { kind: "abort", reason: "an earlier victim is still dying" };
-    if (view.isInit) return { kind: "skip", reason: "init" };
-    if (view.isKthread) return { kind: "skip", reason: "kernel thread" };
-    if (!view.hasMm) return { kind: "skip", reason: "no mm" };
-    if (view.oomScoreAdj === OOM_SCORE_ADJ_MIN) {
-      return { kind: "skip", reason: "oom_score_adj is -1000" };
-    }
-    return { kind: "candidate" };
-  },
+  eligibility: userspaceEligibility,
   score: (view) => view.rssPages ?? 0n,
   explain: (view) => [
     view.rssPages === null

@@ -4,7 +4,13 @@ import { allPolicies, isPolicyName, POLICY_NAMES, policyByName } from "./registr
 
 describe("policy registry", () => {
   it("names the policies in table order", () => {
-    expect(POLICY_NAMES).toEqual(["2.6.20", "modern", "largest-rss"]);
+    expect(POLICY_NAMES).toEqual([
+      "2.6.20",
+      "modern",
+      "largest-rss",
+      "newest",
+      "oom-score-adj-bands",
+    ]);
     expect(allPolicies().map((p) => p.name)).toEqual(POLICY_NAMES);
     expect(isPolicyName("modern")).toBe(true);
     expect(isPolicyName("toString")).toBe(false);
@@ -14,9 +20,9 @@ describe("policy registry", () => {
     expect(policyByName("modern", { kernelVersion: [6, 1, 0] }).tie).toBe("last");
   });
   it("rejects an unknown name with the list of choices", () => {
-    expect(() => policyByName("newest")).toThrow(UsageError);
-    expect(() => policyByName("newest")).toThrow(
-      'unknown policy "newest": expected one of "2.6.20", "modern", "largest-rss"',
+    expect(() => policyByName("oldest")).toThrow(UsageError);
+    expect(() => policyByName("oldest")).toThrow(
+      'unknown policy "oldest": expected one of "2.6.20", "modern", "largest-rss", "newest", "oom-score-adj-bands"',
     );
   });
 });

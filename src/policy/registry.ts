@@ -8,6 +8,8 @@ import { largestRssPolicy } from "./largest-rss.js";
 import { linux2620Policy } from "./linux-2620.js";
 import type { KernelVersion } from "./modern.js";
 import { modernPolicy } from "./modern-policy.js";
+import { newestPolicy } from "./newest.js";
+import { oomScoreAdjBandsPolicy } from "./oom-score-adj-bands.js";
 import type { VictimPolicy } from "./types.js";
 
 export interface PolicyOptions {
@@ -19,6 +21,8 @@ const MAKERS: Readonly<Record<string, (options: PolicyOptions) => VictimPolicy>>
   "2.6.20": () => linux2620Policy,
   modern: (options) => modernPolicy(options.kernelVersion),
   "largest-rss": () => largestRssPolicy,
+  newest: () => newestPolicy,
+  "oom-score-adj-bands": () => oomScoreAdjBandsPolicy,
 };
 
 /** Every policy name, in the order tables show them. */

@@ -12,6 +12,7 @@ const CAUSES: Record<string, string> = {
   group_exit: "died with its thread group",
   exec: "killed by a sibling thread's exec",
   scenario: "killed by SIGKILL from the scenario",
+  guard: "killed by the userspace guard",
   vm_fault_oom: "killed by the page-fault handler (VM_FAULT_OOM)",
   exit: "exited",
 };
@@ -36,6 +37,8 @@ export interface SimSummary {
   seed: number;
   bits: number;
   hz: number;
+  /** The victim policy the run named; absent for 2.6.20's own badness(). */
+  policy?: string;
   start: string;
   end: string;
   endReason: string;
@@ -116,6 +119,7 @@ export class SummaryCollector {
         s.seed = e.seed;
         s.bits = e.bits;
         s.hz = e.hz;
+        if (e.policy !== undefined) s.policy = e.policy;
         s.start = this.time(e.tick);
         break;
       case "sim.end":
@@ -212,7 +216,8 @@ export function endReasonText(s: SimSummary): string {
 /** The summary as text, one fact per line. */
 export function renderSummary(s: SimSummary): string[] {
   const out: string[] = [];
-  out.push(`Simulation summary (seed ${s.seed}, ${s.bits}-bit, HZ=${s.hz})`);
+  const policy = s.policy === undefined ? "" : `, victim policy ${s.policy}`;
+  out.push(`Simulation summary (seed ${s.seed}, ${s.bits}-bit, HZ=${s.hz}${policy})`);
   out.push(`  ran from ${s.start} s to ${s.end} s of uptime; ended: ${endReasonText(s)}`);
   const byOutcome = new Map<string, number>();
   for (const c of s.oomCalls) byOutcome.set(c.outcome, (byOutcome.get(c.outcome) ?? 0) + 1);

@@ -9,7 +9,7 @@ import type { AllocContext } from "../alloc/context.js";
 import type { AllocRequest } from "../alloc/events.js";
 import { kswapd } from "../alloc/kswapd.js";
 import { type MachineSpec as AllocMachineSpec, buildMemoryModel } from "../alloc/machine.js";
-import { checkConservation, freePages, takeFreePages } from "../alloc/pages.js";
+import { checkConservation, freePages, swappedShare, takeFreePages } from "../alloc/pages.js";
 import { freeArea, type MemoryModel, type PageUse, type Zone } from "../alloc/zone.js";
 import { bindZonelist, nodeZonelist, zonelistPolicy } from "../alloc/zonelist.js";
 import { jiffiesAt } from "../kernel/clock.js";
@@ -256,6 +256,24 @@ export class AllocatorPort implements MemoryPort {
     let n = 0;
     for (const z of this.mem.zones) n += z.freePages;
     return n;
+  }
+
+  swapTotalPages(): number {
+    return this.mem.swapTotalPages;
+  }
+
+  anonSplit(pagesByZone: readonly number[]): { resident: number; swapped: number } {
+    let resident = 0;
+    let swapped = 0;
+    for (let z = 0; z < pagesByZone.length; z++) {
+      const pages = pagesByZone[z]!;
+      if (pages === 0) continue;
+      const zone = this.mem.zones[z]!;
+      const out = swappedShare(pages, zone.anonPages, zone.anonSwappedPages);
+      swapped += out;
+      resident += pages - out;
+    }
+    return { resident, swapped };
   }
 
   conservation(): string | null {

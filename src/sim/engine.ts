@@ -8,6 +8,7 @@ import type { KernelState } from "../kernel/kernel-state.js";
 import { Scheduler } from "../kernel/scheduler.js";
 import { forceSigKill } from "../kernel/signal.js";
 import type { Task } from "../kernel/task.js";
+import type { VictimPolicy } from "../policy/types.js";
 import type { EventBody, SimEvent } from "./events.js";
 import type { MemoryPort } from "./memory-port.js";
 import type { OomCallRecord, OomMachine } from "./oom-call.js";
@@ -40,6 +41,14 @@ export interface EngineOptions {
   teardownTicks?: number;
   /** Picks among several candidates for "@random" targets. */
   random?: () => number;
+  /** The victim policy of every out_of_memory() call (absent: 2.6.20's badness()). */
+  policy?: VictimPolicy;
+  /**
+   * A userspace agent (a guard) that looks at the machine at the start of every tick the
+   * loop visits, before any task runs, and may send signals. Idle stretches are skipped,
+   * so it is not called for ticks in which nothing happens.
+   */
+  agent?: (ctx: SimContext) => void;
 }
 
 export type EndReason = "idle" | "until" | "panic";
@@ -67,7 +76,15 @@ export class Engine {
       k,
       sched,
       port,
-      oom: { k, port, machine: opts.machine, emit, cpusetLockHeld: false, calls: 0 },
+      oom: {
+        k,
+        port,
+        machine: opts.machine,
+        emit,
+        cpusetLockHeld: false,
+        calls: 0,
+        policy: opts.policy,
+      },
       work: new Map(),
       labels,
       kswapds,
@@ -237,6 +254,7 @@ export class Engine {
         this.nextAction += 1;
       }
       sched.expireTimers(k.ticks);
+      this.opts.agent?.(ctx);
       this.startKswapds();
       const t = sched.pickNext();
       if (t === null) {

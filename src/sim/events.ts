@@ -108,6 +108,8 @@ export type KernelEvent =
       hz: number;
       tasks: number;
       presentPages: number;
+      /** The victim policy a run names (absent: 2.6.20's own badness()). */
+      policy?: string;
     }
   | { type: "sim.end"; reason: "idle" | "until" | "panic"; tasks: number; freePages: number }
   | { type: "sim.skip"; pid: number | null; action: string; why: string; entry: number }
@@ -127,7 +129,7 @@ export type KernelEvent =
       pid: number;
       comm: string;
       signal: 9;
-      reason: "oom" | "group_exit" | "exec" | "scenario";
+      reason: "oom" | "group_exit" | "exec" | "scenario" | "guard";
     }
   | {
       type: "task.exit";
@@ -157,6 +159,17 @@ export type KernelEvent =
     }
   | { type: "oom.result"; n: number; outcome: string; sleep: boolean }
   | { type: "oom.blocked"; pid: number; comm: string }
+  /** A userspace guard (a comparison's `guard`) chose a victim and sends it SIGKILL. */
+  | {
+      type: "guard.kill";
+      pid: number;
+      comm: string;
+      level: "term" | "kill";
+      policy: string;
+      points: string;
+      /** What its triggers measured, in words. */
+      triggers: string;
+    }
   | {
       type: "alloc.request";
       pid: number;

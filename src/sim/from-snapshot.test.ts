@@ -34,6 +34,7 @@ describe("from_snapshot", () => {
       notifierFreed: 0,
       printkRatelimit: true,
       printkSuppressed: 0,
+      mmUsage: (mm) => sim!.port.anonSplit(mm.pagesByZone),
     });
     const known = new Set(source.tasks.map((t) => t.pid));
     const rebuilt = snap.tasks.filter((t) => known.has(t.pid));
@@ -51,5 +52,12 @@ describe("from_snapshot", () => {
       expect(t.mm === null).toBe(s.mm === null);
     }
     expect(snap.kernel.uptime).toBe(source.kernel.uptime);
+    // Each mm carries what it holds: 1 % of its total_vm resident, nothing in swap.
+    for (const mm of snap.mms) {
+      const live = [...k.tasks.values()].find((t) => t.mm?.id === mm.id)!.mm!;
+      expect(mm.rss).toBe(BigInt(live.rssPages));
+      expect(mm.swap).toBe(0n);
+    }
+    expect(snap.mms.some((mm) => mm.rss! > 0n)).toBe(true);
   });
 });

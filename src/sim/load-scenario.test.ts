@@ -32,6 +32,30 @@ describe("scenario validation", () => {
     );
   });
 
+  it("takes a process's role and value, and rejects any other role or a negative value", () => {
+    const ok = parseScenario(
+      "machine: {memory: 64MiB}\nprocesses:\n  - {name: a, role: culprit, value: 2.5}\n  - {name: b}\n",
+      "s.yaml",
+    ).scenario.processes;
+    expect([ok[0]!.role, ok[0]!.value, ok[1]!.role, ok[1]!.value]).toEqual([
+      "culprit",
+      2.5,
+      undefined,
+      undefined,
+    ]);
+    expect(
+      errorOf("machine: {memory: 64MiB}\nprocesses:\n  - name: a\n    role: leak\n").message,
+    ).toBe('s.yaml:4:11: processes[0].role: expected one of "culprit", got "leak"');
+    expect(
+      errorOf(
+        "machine: {memory: 64MiB}\nprocesses:\n  - name: a\n    children:\n      - {name: b, value: -3}\n",
+      ).message,
+    ).toBe("s.yaml:5:26: processes[0].children[0].value: must be at least 0, got -3");
+    expect(
+      errorOf('machine: {memory: 64MiB}\nprocesses:\n  - {name: a, value: "much"}\n').message,
+    ).toBe('s.yaml:3:22: processes[0].value: expected number, got "much"');
+  });
+
   it("needs exactly one action per timeline entry", () => {
     const e = errorOf(
       "machine: {memory: 64MiB}\ntimeline:\n  - {at: 1, task: a, exit: 0, kill: true}\n",

@@ -52,6 +52,14 @@ export interface MemoryPort {
   memInfo(): MemInfo;
   presentPages(): number;
   freePages(): number;
+  /** Swap space in pages. */
+  swapTotalPages(): number;
+  /**
+   * An mm's anonymous pages (charged per zone) split into those in RAM and those in swap.
+   * Reclaim does not record whose pages it wrote out, so each zone's swapped share is
+   * attributed in proportion, as `free` gives the slots back.
+   */
+  anonSplit(pagesByZone: readonly number[]): { resident: number; swapped: number };
   /** Null when free + used = present in every zone, else what is wrong. */
   conservation(): string | null;
   /** `printk_ratelimit()` now: whether a message may pass and how many were missed before. */

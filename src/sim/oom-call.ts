@@ -13,6 +13,7 @@ import { forceSigKill } from "../kernel/signal.js";
 import type { Task } from "../kernel/task.js";
 import { runOutOfMemory } from "../oom/out_of_memory.js";
 import type { OomResult } from "../oom/result.js";
+import type { VictimPolicy } from "../policy/types.js";
 import type { Snapshot, ZonelistEntry } from "../snapshot/types.js";
 import type { EventBody, OomStepName } from "./events.js";
 import type { MemoryPort } from "./memory-port.js";
@@ -43,6 +44,11 @@ export interface OomCallEnv {
   /** Whether a previous call deadlocked holding cpuset_lock (quirk Q4). */
   cpusetLockHeld: boolean;
   calls: number;
+  /**
+   * Chooses the victim inside select_bad_process() instead of 2.6.20's badness(); the rest
+   * of out_of_memory() stays 2.6.20's. Absent: 2.6.20 itself.
+   */
+  policy?: VictimPolicy;
 }
 
 function header(current: Task, gfpMask: number, order: number): string {
@@ -133,8 +139,16 @@ export function callOutOfMemory(
     notifierFreed,
     printkRatelimit: allowed,
     printkSuppressed: suppressed,
+    mmUsage: (mm) => port.anonSplit(mm.pagesByZone),
   });
-  const result = runOutOfMemory(snapshot);
+  const result =
+    env.policy === undefined
+      ? runOutOfMemory(snapshot)
+      : runOutOfMemory(snapshot, {
+          policy: env.policy,
+          // What the modern score is relative to: RAM and swap (totalram + total_swap).
+          policyContext: { totalPages: BigInt(port.presentPages() + port.swapTotalPages()) },
+        });
   emit({ type: "oom.invoked", n, pid: current.pid, comm: current.comm, gfpMask, order });
   applyResult(env, n, current, snapshot, result);
   const stop =

@@ -1,13 +1,14 @@
 /**
  * The kernel state at the instant of an `out_of_memory()` call, as the snapshot the OOM
  * core reads (docs/formats.md §2): tasks in do_each_thread order with their exact
- * children lists, the mms they use, the cpusets, current, the request and what the other
- * subsystems answer (the notifier chain, the shared printk rate limit).
+ * children lists, the mms they use (total_vm, and the anonymous pages each holds in RAM and
+ * in swap), the cpusets, current, the request and what the other subsystems answer (the
+ * notifier chain, the shared printk rate limit).
  */
 
 import { CAPABILITIES, PF_FLAGS } from "../kernel/constants.js";
 import type { KernelState } from "../kernel/kernel-state.js";
-import type { Task } from "../kernel/task.js";
+import type { Mm, Task } from "../kernel/task.js";
 import type { Snapshot, SnapshotMm, SnapshotTask, ZonelistEntry } from "../snapshot/types.js";
 
 const PF_ENTRIES = Object.entries(PF_FLAGS);
@@ -51,6 +52,8 @@ export interface OomCallInput {
   notifierFreed: number;
   printkRatelimit: boolean;
   printkSuppressed: number;
+  /** An mm's anonymous pages in RAM and in swap (the snapshot's `rss` and `swap`). */
+  mmUsage: (mm: Mm) => { resident: number; swapped: number };
 }
 
 const NO_TIF: string[] = [];
@@ -106,7 +109,13 @@ export function buildOomSnapshot(k: KernelState, call: OomCallInput): Snapshot {
       const mm = t.mm;
       if (mm !== null && !seenMm.has(mm.id)) {
         seenMm.add(mm.id);
-        mms.push({ id: mm.id, total_vm: ulong(mm.totalVmPages, k.bits) });
+        const usage = call.mmUsage(mm);
+        mms.push({
+          id: mm.id,
+          total_vm: ulong(mm.totalVmPages, k.bits),
+          rss: ulong(usage.resident, k.bits),
+          swap: ulong(usage.swapped, k.bits),
+        });
       }
     }
   }

@@ -67,6 +67,7 @@ export function runScenarioText(
     hz: k.hz,
     tasks: k.tasks.size,
     presentPages: port.presentPages(),
+    ...(o.policy === undefined ? {} : { policy: o.policy.name }),
   });
   for (const e of buffered) sink(e);
   target = sink;

@@ -131,6 +131,8 @@ export interface ProcessSpecIn {
   rss?: number | string;
   share_mm?: boolean;
   ignore_sigchld?: boolean;
+  role?: "culprit";
+  value?: number;
   threads?: z.input<typeof threadSpec>[];
   children?: ProcessSpecIn[];
 }
@@ -156,6 +158,17 @@ const processBase = z
     share_mm: z.boolean().default(false),
     /** Zombie children are released at once (the process ignores SIGCHLD). */
     ignore_sigchld: z.boolean().default(false),
+    /**
+     * Ground truth for `oomkit compare`: the process is the leak. Without any, the culprit
+     * is the process the timeline makes allocate most.
+     */
+    role: z.literal("culprit").optional(),
+    /** The work a kill of the process loses (default: its CPU time in seconds). */
+    value: z
+      .number()
+      .min(0)
+      .max(10 ** 15)
+      .optional(),
     threads: z.array(threadSpec).default([]),
   })
   .strict();

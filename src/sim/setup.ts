@@ -12,9 +12,10 @@ import { doFork } from "../kernel/fork.js";
 import { KernelState } from "../kernel/kernel-state.js";
 import { Prng } from "../kernel/prng.js";
 import { CLONE_THREAD, CLONE_VM, type Task } from "../kernel/task.js";
+import type { VictimPolicy } from "../policy/types.js";
 import type { Snapshot } from "../snapshot/types.js";
 import { AllocatorPort } from "./alloc-adapter.js";
-import { Engine } from "./engine.js";
+import { Engine, type EngineOptions } from "./engine.js";
 import type { SimEvent } from "./events.js";
 import { loadSnapshotTasks } from "./from-snapshot.js";
 import { jsonPath } from "./load-scenario.js";
@@ -36,6 +37,10 @@ export interface SetupOptions {
   onProgress?: (tick: number) => void;
   /** Reads the snapshot named by `from_snapshot` (relative to the scenario file). */
   loadSnapshot?: (path: string) => Snapshot;
+  /** The victim policy inside select_bad_process() (absent: 2.6.20's badness()). */
+  policy?: VictimPolicy;
+  /** A userspace agent run at the start of every tick (EngineOptions.agent). */
+  agent?: EngineOptions["agent"];
 }
 
 export interface Simulation {
@@ -48,6 +53,15 @@ export interface Simulation {
   printkTime: boolean;
   /** The task of each timeline entry, as the scenario names it (a label, a pid or "@random"). */
   targets: (number | string)[];
+  /** The scenario it runs. */
+  scenario: Scenario;
+  /** Each process of `processes` (init's entry included) with the pid it was given. */
+  processes: ScenarioProcess[];
+}
+
+export interface ScenarioProcess {
+  pid: number;
+  spec: ProcessSpec;
 }
 
 function err(o: SetupOptions, path: PropertyKey[], expected: string): InputError {
@@ -81,6 +95,7 @@ interface Builder {
   o: SetupOptions;
   labels: Map<string, Task>;
   scenario: Scenario;
+  processes: ScenarioProcess[];
 }
 
 function cpusetOf(b: Builder, path: PropertyKey[], name: string | undefined) {
@@ -142,6 +157,7 @@ function spawnTree(b: Builder, spec: ProcessSpec, parent: Task, path: PropertyKe
   });
   if (!r.ok) throw err(b.o, path, "a parent that can fork");
   const t = r.task;
+  b.processes.push({ pid: t.pid, spec });
   applyAttrs(b, t, spec, path);
   chargeRss(b, t, spec, path);
   const label = spec.label ?? spec.name;
@@ -211,7 +227,7 @@ export function setupSimulation(
     throw err(o, ["machine"], e instanceof Error ? e.message : String(e));
   }
   k.ticks = m.uptime * m.hz;
-  const b: Builder = { k, port, o, labels: new Map(), scenario };
+  const b: Builder = { k, port, o, labels: new Map(), scenario, processes: [] };
   setupCpusets(b, m);
   const top = scenario.processes;
   const initIdx = top.findIndex((p) => p.pid === 1);
@@ -231,6 +247,7 @@ export function setupSimulation(
     applyAttrs(b, init, initSpec, ["processes", initIdx]);
     chargeRss(b, init, initSpec, ["processes", initIdx]);
     b.labels.set(initSpec.label ?? initSpec.name, init);
+    b.processes.push({ pid: 1, spec: initSpec });
   }
   if (scenario.from_snapshot !== undefined) {
     if (o.loadSnapshot === undefined)
@@ -286,6 +303,8 @@ export function setupSimulation(
     onProgress: o.onProgress,
     teardownTicks: timeToTicks(m.teardown, m.hz),
     random: () => prng.nextUint32() / 2 ** 32,
+    policy: o.policy,
+    agent: o.agent,
   });
   return {
     engine,
@@ -296,5 +315,7 @@ export function setupSimulation(
     seed,
     printkTime: m.printk_time,
     targets: scenario.timeline.map((e) => e.task),
+    scenario,
+    processes: b.processes,
   };
 }

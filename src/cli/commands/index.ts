@@ -19,6 +19,7 @@ export const COMMAND_MODULES: readonly (readonly [string[], () => Promise<Regist
   [["validate"], async () => (await import("./validate.js")).registerValidate],
   [["replay"], async () => (await import("./replay.js")).registerReplay],
   [["guard"], async () => (await import("./guard.js")).registerGuard],
+  [["compare"], async () => (await import("./compare.js")).registerCompare],
   [["completion", "man"], async () => (await import("./completion.js")).registerCompletion],
   [["help"], async () => (await import("./help.js")).registerHelp],
 ];

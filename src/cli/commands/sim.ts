@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { InputError, ProcError, UsageError } from "../../errors.js";
 import { toResultJson } from "../../oom/result.js";
+import { POLICY_NAMES, policyByName } from "../../policy/registry.js";
 import { simJsonLine, simSummaryJsonLine } from "../../report/sim-json.js";
 import { simLogLines } from "../../report/sim-log.js";
 import {
@@ -18,6 +19,7 @@ import { runScenarioText } from "../../sim/run.js";
 import { TIME_RE } from "../../sim/scenario-schema.js";
 import { parseSnapshot } from "../../snapshot/load.js";
 import { snapshotToJson } from "../../snapshot/serialize.js";
+import type { Snapshot } from "../../snapshot/types.js";
 import { HtmlReport } from "../html-report.js";
 import { readInputText } from "../input.js";
 import type { Register } from "./index.js";
@@ -31,9 +33,10 @@ interface SimOptions {
   dumpOom?: string;
   example?: boolean;
   html?: string;
+  policy?: string;
 }
 
-function parseUntil(v: string): number | string {
+export function parseUntil(v: string): number | string {
   if (/^\d+(\.\d+)?$/.test(v)) return Number(v);
   if (TIME_RE.test(v)) return v;
   throw new UsageError(
@@ -41,7 +44,33 @@ function parseUntil(v: string): number | string {
   );
 }
 
-function parseSeed(v: string): number {
+/**
+ * Reads the snapshot a scenario's `from_snapshot` names, relative to the scenario file
+ * (or the working directory for standard input and the embedded scenario).
+ */
+export function scenarioSnapshotLoader(
+  file: string | undefined,
+  inputName: string,
+): (path: string) => Snapshot {
+  return (path) => {
+    const base = file === undefined || file === "-" ? process.cwd() : dirname(file);
+    const full = resolve(base, path);
+    let text: string;
+    try {
+      text = readFileSync(full, "utf8");
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? "error";
+      throw new InputError({
+        file: inputName,
+        path: "from_snapshot",
+        expected: `a readable snapshot file (${code}: ${path})`,
+      });
+    }
+    return parseSnapshot(text, path);
+  };
+}
+
+export function parseSeed(v: string): number {
   if (!/^\d+$/.test(v) || Number(v) > 2 ** 32 - 1) {
     throw new UsageError(`--seed: expected an integer from 0 to 4294967295, got "${v}"`);
   }
@@ -135,6 +164,10 @@ export const registerSim: Register = (program) => {
       "write DIR/oom-NNNN.snapshot.json and .result.json for every out_of_memory() call",
     )
     .option("--html <FILE>", "write the run as a self-contained HTML report to FILE")
+    .option(
+      "--policy <NAME>",
+      `choose each victim inside select_bad_process() by this policy: ${POLICY_NAMES.join(", ")} (default: 2.6.20's badness())`,
+    )
     .addHelpText(
       "after",
       "\nA scenario (YAML or JSON, described in examples/README.md) is a machine, its processes " +
@@ -150,6 +183,7 @@ export const registerSim: Register = (program) => {
         throw new UsageError("--example takes no SCENARIO argument");
       const until = opts.until === undefined ? undefined : parseUntil(opts.until);
       const seed = opts.seed === undefined ? undefined : parseSeed(opts.seed);
+      const policy = opts.policy === undefined ? undefined : policyByName(opts.policy);
       const input =
         file === undefined
           ? { name: DEFAULT_SCENARIO_NAME, text: DEFAULT_SCENARIO }
@@ -199,22 +233,8 @@ export const registerSim: Register = (program) => {
               process.stderr.write(`\roomkit sim: ${(tick / hz).toFixed(1)} s of uptime`);
             }
           : undefined,
-        loadSnapshot: (path) => {
-          const base = file === undefined || file === "-" ? process.cwd() : dirname(file);
-          const full = resolve(base, path);
-          let text: string;
-          try {
-            text = readFileSync(full, "utf8");
-          } catch (err) {
-            const code = (err as NodeJS.ErrnoException).code ?? "error";
-            throw new InputError({
-              file: input.name,
-              path: "from_snapshot",
-              expected: `a readable snapshot file (${code}: ${path})`,
-            });
-          }
-          return parseSnapshot(text, path);
-        },
+        loadSnapshot: scenarioSnapshotLoader(file, input.name),
+        policy,
         onSetup: (sim) => {
           printkTime = sim.printkTime;
           html?.setup(sim);

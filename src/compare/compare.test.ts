@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { largestRssPolicy } from "../policy/largest-rss.js";
+import { linux2620Policy } from "../policy/linux-2620.js";
+import { allPolicies } from "../policy/registry.js";
+import type { SimEvent } from "../sim/events.js";
+import { runScenarioText } from "../sim/run.js";
+import { compareScenario } from "./compare.js";
+
+/** examples/clone-vm-sharer.yaml: lt-main's kill frees nothing (Q2), the leaker goes on. */
+const SHARER = `
+machine: { bits: 64, hz: 250, memory: 128MiB, uptime: 100 }
+processes:
+  - name: lt-main
+    pid: 70
+    start: 10
+    total_vm: 50000
+    rss: 12000
+    children:
+      - { name: lt-helper, pid: 71, start: 11, share_mm: true, oomkilladj: -17 }
+  - { name: leaker, pid: 80, start: 50, total_vm: 1000, rss: 500 }
+timeline:
+  - { at: 1, task: leaker, fault: { pages: 40000, rate: 10000 } }
+`;
+
+describe("compareScenario", () => {
+  it("runs once per policy: 2.6.20 kills the sharer for nothing, then the leak; largest-rss the leak", () => {
+    const c = compareScenario(SHARER, [linux2620Policy, largestRssPolicy], { file: "s.yaml" });
+    expect(c.runs.map((r) => r.policy)).toEqual(["2.6.20", "largest-rss"]);
+    expect(c.truth.culpritSource).toBe("growth");
+    const [old, rss] = c.runs.map((r) => r.metrics);
+    expect(old!.calls.map((x) => x.victim)).toEqual([70, 80]);
+    expect([old!.kills, old!.innocentVictims, old!.overkill]).toEqual([2, 1, 1]);
+    expect(rss!.calls.map((x) => x.victim)).toEqual([80]);
+    expect([rss!.kills, rss!.innocentVictims, rss!.overkill]).toEqual([1, 0, 0]);
+    // lt-main's mm stays with lt-helper, so both runs recover only the leaker's pages.
+    expect(old!.recoveredPages).toBe(rss!.recoveredPages);
+    expect(c.seed).toBe(1);
+    expect(c.windowSeconds).toBe(30);
+  });
+
+  it("with 2.6.20 alone the victims are those of the plain simulation", () => {
+    const events: SimEvent[] = [];
+    runScenarioText(SHARER, (e) => events.push(e), { file: "s.yaml" });
+    const plain = events.flatMap((e) => (e.type === "oom.kill" ? [e.victim] : []));
+    const c = compareScenario(SHARER, [linux2620Policy], { file: "s.yaml" });
+    expect(c.runs[0]!.metrics.calls.map((x) => x.victim)).toEqual(plain);
+  });
+
+  it("every policy starts from the same state and seed", () => {
+    const c = compareScenario(SHARER, allPolicies(), { file: "s.yaml", seed: 9 });
+    expect(c.seed).toBe(9);
+    const firstCalls = c.runs.map((r) => r.metrics.calls[0]!);
+    // Up to the first selection every run is the same: same caller, same moment.
+    expect(new Set(firstCalls.map((x) => `${x.tick}:${x.pid}`)).size).toBe(1);
+    for (const r of c.runs) expect(r.metrics.protectedViolations).toBe(0);
+  });
+
+  it("collects the timeline actions each run skipped", () => {
+    const text = `${SHARER}  - { at: 2, task: 999, exit: 0 }\n`;
+    const c = compareScenario(text, [largestRssPolicy], { file: "s.yaml" });
+    expect(c.runs[0]!.skipped.map((s) => [s.entry, s.action, s.why])).toEqual([
+      [1, "exit", "no such live task"],
+    ]);
+  });
+
+  it("refuses an empty list of policies", () => {
+    expect(() => compareScenario(SHARER, [], { file: "s.yaml" })).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * One scenario, once per victim policy, with the same seed: each run is the ordinary
+ * simulation with the policy choosing inside select_bad_process(), and its metrics come
+ * from its own event stream. A contender may instead be a userspace guard (guard-agent.ts)
+ * in front of the 2.6.20 kernel. Pure: the caller reads the files.
+ */
+
+import type { VictimPolicy } from "../policy/types.js";
+import { type SkippedAction, SummaryCollector } from "../report/sim-summary.js";
+import type { SimEvent } from "../sim/events.js";
+import { runScenarioText } from "../sim/run.js";
+import type { Snapshot } from "../snapshot/types.js";
+import { type GroundTruth, groundTruthOf } from "./ground-truth.js";
+import { simulatedGuard } from "./guard-agent.js";
+import {
+  DEFAULT_WINDOW_SECONDS,
+  MetricsCollector,
+  type MetricsOptions,
+  type RunMetrics,
+} from "./metrics.js";
+
+export interface CompareOptions extends MetricsOptions {
+  /** Names the scenario in errors. */
+  file: string;
+  seed?: number;
+  until?: number | string;
+  loadSnapshot?: (path: string) => Snapshot;
+}
+
+/** What one run puts in charge: a kernel victim policy, or a guard with its own policy. */
+export interface Contender {
+  name: string;
+  /** The policy inside select_bad_process() (absent: 2.6.20's badness()). */
+  policy?: VictimPolicy;
+  /** A userspace guard choosing by this policy, acting before the kernel. */
+  guard?: VictimPolicy;
+}
+
+/** The guard as a contender; named `guard`, or `guard:POLICY` for another policy than modern. */
+export function guardContender(policy: VictimPolicy): Contender {
+  return { name: policy.name === "modern" ? "guard" : `guard:${policy.name}`, guard: policy };
+}
+
+function contenderOf(c: VictimPolicy | Contender): Contender {
+  return "eligibility" in c ? { name: c.name, policy: c } : c;
+}
+
+export interface PolicyRun {
+  policy: string;
+  metrics: RunMetrics;
+  /** Timeline actions the run skipped, as `oomkit sim` warns of them. */
+  skipped: SkippedAction[];
+}
+
+export interface Comparison {
+  seed: number;
+  hz: number;
+  windowSeconds: number;
+  /** The ground truth of the first run (every run starts from the same state). */
+  truth: GroundTruth;
+  runs: PolicyRun[];
+}
+
+export function compareScenario(
+  text: string,
+  contenders: readonly (VictimPolicy | Contender)[],
+  o: CompareOptions,
+): Comparison {
+  if (contenders.length === 0) throw new RangeError("no policy to compare");
+  const runs: PolicyRun[] = [];
+  const first: { truth?: GroundTruth; seed?: number } = {};
+  for (const contender of contenders.map(contenderOf)) {
+    // The run calls onSetup before its first event.
+    const run: { collector?: MetricsCollector } = {};
+    const skips = new SummaryCollector();
+    const skipped: SkippedAction[] = [];
+    const sink = (e: SimEvent) => {
+      run.collector!.add(e);
+      if (e.type === "sim.start") skips.add(e);
+      else if (e.type === "sim.skip") skipped.push(skips.describeSkip(e));
+    };
+    const result = runScenarioText(text, sink, {
+      file: o.file,
+      seed: o.seed,
+      until: o.until,
+      loadSnapshot: o.loadSnapshot,
+      policy: contender.policy,
+      agent: contender.guard === undefined ? undefined : simulatedGuard(contender.guard),
+      onSetup: (sim) => {
+        const truth = groundTruthOf(sim);
+        first.truth ??= truth;
+        run.collector = new MetricsCollector(truth, o);
+        skips.setTargets(sim.targets);
+      },
+    });
+    first.seed ??= result.sim.seed;
+    runs.push({ policy: contender.name, metrics: run.collector!.result(), skipped });
+  }
+  return {
+    seed: first.seed!,
+    hz: first.truth!.hz,
+    windowSeconds: o.windowSeconds ?? DEFAULT_WINDOW_SECONDS,
+    truth: first.truth!,
+    runs,
+  };
+}

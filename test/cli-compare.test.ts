@@ -1,0 +1,318 @@
+/**
+ * `oomkit compare` end to end, through the built CLI.
+ */
+
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runCli } from "./support/cli.js";
+
+const dir = mkdtempSync(join(tmpdir(), "oomkit-compare-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const EXAMPLES = readdirSync(join(import.meta.dirname, "..", "examples"))
+  .filter((f) => f.endsWith(".yaml"))
+  .sort()
+  .map((f) => `examples/${f}`);
+
+const ALL = ["2.6.20", "modern", "largest-rss", "newest", "oom-score-adj-bands"];
+
+const lines = (s: string) => (s === "" ? [] : s.trimEnd().split("\n"));
+
+interface CallJson {
+  call: number;
+  agree: boolean;
+  choices: ({ outcome: string; victim: number | null } | null)[];
+}
+
+/** Every key of a JSON value, at any depth. */
+function keysOf(v: unknown): string[] {
+  if (Array.isArray(v)) return v.flatMap(keysOf);
+  if (v === null || typeof v !== "object") return [];
+  return Object.entries(v).flatMap(([k, x]) => [k, ...keysOf(x)]);
+}
+
+describe("oomkit compare", () => {
+  it("compares every registered policy by default: a metrics table, then the calls side by side", () => {
+    const r = runCli(["compare", "examples/child-first.yaml"]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe("");
+    const out = lines(r.stdout);
+    expect(out[0]).toBe(
+      "Comparison of examples/child-first.yaml (seed 1), 5 policies, each run once",
+    );
+    expect(out[1]).toBe("Culprit: 320 (java), the process the timeline makes allocate most");
+    expect(out[3]!.split(/\s+/)).toEqual(["metric", ...ALL]);
+    const row = (label: string) => {
+      const line = out.find((l) => l.startsWith(label))!;
+      return line
+        .slice(label.length)
+        .trim()
+        .split(/\s{2,}/);
+    };
+    expect(row("kills")).toEqual(["1", "1", "1", "2", "1"]);
+    expect(row("innocent victims")).toEqual(["0", "0", "0", "1", "0"]);
+    expect(row("overkill")).toEqual(["0", "0", "0", "0", "0"]);
+    expect(row("work lost")).toEqual(["2400", "2400", "2400", "2400", "2400"]);
+    expect(row("repeat OOMs (within 30 s)")).toEqual(["0", "0", "0", "1", "0"]);
+    expect(row("protected-process violations")).toEqual(["0", "0", "0", "0", "0"]);
+    expect(row("panics")).toEqual(["0", "0", "0", "0", "0"]);
+    expect(out).toContain(
+      "Victim of each OOM call (seconds after the start; * where the policies disagree: 2 of 2)",
+    );
+    const call1 = out.find((l) => l.startsWith("*1 "))!;
+    expect(call1).toContain("320 java, child of 310 (4.636)");
+    expect(call1).toContain("400 backup (4.636)");
+    expect(out.find((l) => l.startsWith("*2 "))).toContain("320 java (6.972)");
+  });
+
+  it("--policies picks and orders the columns", () => {
+    const r = runCli([
+      "compare",
+      "examples/clone-vm-sharer.yaml",
+      "--policies",
+      "largest-rss,2.6.20",
+    ]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe("");
+    const out = lines(r.stdout);
+    expect(out[0]).toContain("2 policies");
+    expect(out[3]!.split(/\s+/)).toEqual(["metric", "largest-rss", "2.6.20"]);
+    expect(out.find((l) => l.startsWith("overkill"))!.split(/\s+/)).toEqual(["overkill", "0", "1"]);
+  });
+
+  it("--json and -j print one document with snake_case keys", () => {
+    const r = runCli(["compare", "examples/memdie-wait.yaml", "--json"]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(lines(r.stdout)).toHaveLength(1);
+    const doc = JSON.parse(r.stdout);
+    for (const key of keysOf(doc)) expect(key).toMatch(/^[a-z][a-z0-9_]*$/);
+    expect(doc.scenario).toBe("examples/memdie-wait.yaml");
+    expect(doc.seed).toBe(1);
+    expect(doc.window_seconds).toBe(30);
+    expect(doc.culprit_source).toBe("growth");
+    expect(doc.culprits).toEqual([{ pid: 1500, comm: "renderer", value: 0 }]);
+    expect(doc.policies.map((p: { policy: string }) => p.policy)).toEqual(ALL);
+    const old = doc.policies[0];
+    expect(old).toMatchObject({
+      oom_calls: 9,
+      kills: 1,
+      innocent_victims: 0,
+      overkill: 0,
+      oom_episodes: 1,
+      repeat_ooms: 0,
+      protected_violations: 0,
+      panics: 0,
+      stalled_at_end: false,
+      end_reason: "idle",
+      killed_processes: [1500],
+    });
+    expect(old.time_to_relief_seconds).toBeCloseTo(old.pressure_seconds, 6);
+    const calls: CallJson[] = doc.calls;
+    expect(calls).toHaveLength(9);
+    expect(calls[0]!.choices.map((x) => x!.victim)).toEqual([1500, 1500, 1500, 1600, 1500]);
+    expect(calls[2]!.choices[3]).toBeNull();
+    expect(runCli(["compare", "examples/memdie-wait.yaml", "-j"]).stdout).toBe(r.stdout);
+  });
+
+  it("runs on every example: exit 0, nothing on stderr, no protected process ever killed", () => {
+    for (const file of EXAMPLES) {
+      const r = runCli(["compare", file, "-j"]);
+      expect(r.status, file).toBe(0);
+      expect(lines(r.stderr), file).toHaveLength(0);
+      const doc = JSON.parse(r.stdout);
+      expect(doc.policies).toHaveLength(ALL.length);
+      for (const p of doc.policies) expect(p.protected_violations, `${file} ${p.policy}`).toBe(0);
+      const text = runCli(["compare", file]);
+      expect(text.status, file).toBe(0);
+      expect(text.stdout.startsWith(`Comparison of ${file} (seed 1), 5 policies`)).toBe(true);
+    }
+  });
+
+  it("with only 2.6.20 it reproduces oomkit sim on every example: the same calls, the same victims", () => {
+    for (const file of EXAMPLES) {
+      const sim = runCli(["sim", file, "--json"]);
+      expect(sim.status, file).toBe(0);
+      const calls: { outcome: string; victim: number | null }[] = [];
+      const byN = new Map<number, { outcome: string; victim: number | null }>();
+      for (const line of lines(sim.stdout)) {
+        const e = JSON.parse(line);
+        if (e.type === "oom.invoked") {
+          const call = { outcome: "", victim: null };
+          calls.push(call);
+          byN.set(e.n, call);
+        } else if (e.type === "oom.kill") byN.get(e.n)!.victim = e.victim;
+        else if (e.type === "oom.result") byN.get(e.n)!.outcome = e.outcome;
+        else if (e.type === "oom.blocked") calls.push({ outcome: "blocked", victim: null });
+      }
+      const r = runCli(["compare", file, "--policies", "2.6.20", "--json"]);
+      expect(r.status, file).toBe(0);
+      const doc = JSON.parse(r.stdout);
+      const compared = (doc.calls as CallJson[]).map((c) => ({
+        outcome: c.choices[0]!.outcome,
+        victim: c.choices[0]!.victim,
+      }));
+      expect(compared, file).toEqual(calls);
+      const kills = calls.filter((c) => c.victim !== null).length;
+      expect(doc.policies[0].kills, file).toBe(kills);
+    }
+  });
+
+  it("reads role and value from the scenario, and --window and --seed", () => {
+    const file = join(dir, "roles.yaml");
+    writeFileSync(
+      file,
+      [
+        "machine: {bits: 64, hz: 250, memory: 64MiB, uptime: 1000}",
+        "processes:",
+        "  - {name: old, pid: 200, start: 10, total_vm: 6000, rss: 6000, value: 50}",
+        "  - {name: young, pid: 300, start: 900, total_vm: 100, rss: 100, role: culprit, value: 1.5}",
+        "timeline:",
+        "  - {at: 1, task: old, fault: {pages: 20000, rate: 10000}}",
+        "",
+      ].join("\n"),
+    );
+    const r = runCli(["compare", file, "--policies", "largest-rss,newest", "-j", "--window", "5"]);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.culprit_source).toBe("role");
+    expect(doc.culprits).toEqual([{ pid: 300, comm: "young", value: 1.5 }]);
+    expect(doc.window_seconds).toBe(5);
+    const [rss, newest] = doc.policies;
+    // largest-rss kills the grower, old, which the scenario says is innocent and worth 50.
+    expect([rss.killed_processes, rss.innocent_victims, rss.work_lost]).toEqual([[200], 1, 50]);
+    expect(newest.killed_processes[0]).toBe(300);
+    expect(newest.work_lost).toBeGreaterThanOrEqual(1.5);
+    const text = runCli(["compare", file, "--policies", "newest", "--seed", "4"]);
+    expect(lines(text.stdout)[0]).toContain("(seed 4), 1 policy");
+    expect(lines(text.stdout)[1]).toBe("Culprit: 300 (young), by role");
+  });
+
+  it("warns once on stderr of a timeline action that every run skipped", () => {
+    const file = join(dir, "skip.yaml");
+    writeFileSync(
+      file,
+      "machine: {memory: 64MiB, uptime: 100}\nprocesses:\n  - {name: a, pid: 50}\ntimeline:\n  - {at: 1, task: 51, exit: 0}\n",
+    );
+    const r = runCli(["compare", file, "--policies", "2.6.20,newest"]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe(
+      "oomkit compare: warning: at 101.000000 s, exit (timeline[0]) for pid 51 skipped: no such live task\n",
+    );
+    expect(r.stdout).toContain("No OOM calls: the policies had nothing to choose.");
+  });
+
+  it("guard and guard:POLICY put the userspace guard in front of the 2.6.20 kernel", () => {
+    const r = runCli([
+      "compare",
+      "examples/child-first.yaml",
+      "--policies",
+      "2.6.20,guard,guard:newest",
+    ]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe("");
+    const out = lines(r.stdout);
+    expect(out[3]!.split(/\s+/)).toEqual(["metric", "2.6.20", "guard", "guard:newest"]);
+    expect(out.find((l) => l.startsWith("guard kills"))!.split(/\s+/)).toEqual([
+      "guard",
+      "kills",
+      "0",
+      "1",
+      "2",
+    ]);
+    expect(out.find((l) => l.startsWith("OOM calls"))!.split(/\s+/)).toEqual([
+      "OOM",
+      "calls",
+      "1",
+      "0",
+      "0",
+    ]);
+    // The guard kills java 2.5 s in, before any allocation stalls.
+    expect(out.find((l) => l.startsWith("*1 "))).toContain("320 java (2.500)");
+    const doc = JSON.parse(
+      runCli(["compare", "examples/child-first.yaml", "--policies", "guard", "-j"]).stdout,
+    );
+    expect(doc.policies[0]).toMatchObject({
+      policy: "guard",
+      oom_calls: 0,
+      guard_kills: 1,
+      kills: 1,
+      innocent_victims: 0,
+      pressure_seconds: 0,
+      time_to_relief_seconds: null,
+    });
+    expect(doc.calls[0].choices[0]).toMatchObject({ outcome: "guard", victim: 320, pid: 0 });
+    for (const file of EXAMPLES) {
+      const g = runCli(["compare", file, "--policies", "guard", "-j"]);
+      expect(g.status, file).toBe(0);
+      expect(JSON.parse(g.stdout).policies[0].protected_violations, file).toBe(0);
+    }
+  });
+
+  it("bad input: one line on stderr, nothing on stdout, exit 2", () => {
+    const bad = join(dir, "bad.yaml");
+    writeFileSync(bad, "machine: {memory: 64MiB}\nprocesses:\n  - name: a\n    role: leak\n");
+    const cases: [string[], string][] = [
+      [
+        ["compare", "examples/child-first.yaml", "--policies", "2.6.20,oldest"],
+        'oomkit: unknown policy "oldest": expected one of "2.6.20", "modern", "largest-rss", "newest", "oom-score-adj-bands"',
+      ],
+      [
+        ["compare", "examples/child-first.yaml", "--policies", "modern,,newest"],
+        'oomkit: --policies: expected policy names separated by commas, got "modern,,newest"',
+      ],
+      [
+        ["compare", "examples/child-first.yaml", "--policies", "newest,newest"],
+        'oomkit: --policies: "newest" is named twice',
+      ],
+      [
+        ["compare", "examples/child-first.yaml", "--window", "soon"],
+        'oomkit: --window: expected a number of seconds such as 30 or 2.5, got "soon"',
+      ],
+      [
+        ["compare", "examples/child-first.yaml", "--seed", "-3"],
+        'oomkit: --seed: expected an integer from 0 to 4294967295, got "-3"',
+      ],
+      [["compare", bad], `${bad}:4:11: processes[0].role: expected one of "culprit", got "leak"`],
+      [
+        ["compare", "examples/child-first.yaml", "--policies", "guard:biggest"],
+        'oomkit: unknown policy "biggest": expected one of "2.6.20", "modern", "largest-rss", "newest", "oom-score-adj-bands"',
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const r = runCli(args);
+      expect(r.status, args.join(" ")).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(lines(r.stderr)).toEqual([message]);
+    }
+    const missing = runCli(["compare", join(dir, "none.yaml")]);
+    expect(missing.status).toBe(2);
+    expect(lines(missing.stderr)).toHaveLength(1);
+    expect(runCli(["compare"]).status).toBe(2);
+  });
+
+  it("prints what the README shows for its example", () => {
+    const readme = readFileSync(join(import.meta.dirname, "..", "README.md"), "utf8");
+    const start = readme.indexOf("```\nComparison of examples/clone-vm-sharer.yaml");
+    expect(start).toBeGreaterThan(0);
+    const shown = readme.slice(start + 4, readme.indexOf("```", start + 4));
+    const r = runCli([
+      "compare",
+      "examples/clone-vm-sharer.yaml",
+      "--policies",
+      "2.6.20,modern,largest-rss",
+    ]);
+    expect(r.stdout).toBe(shown);
+  });
+
+  it("--help describes the command and its options", () => {
+    const r = runCli(["compare", "--help"]);
+    expect(r.status).toBe(0);
+    for (const word of ["--policies", "--json", "--window", "--seed", "--until", "role: culprit"]) {
+      expect(r.stdout).toContain(word);
+    }
+    expect(runCli(["--help"]).stdout).toContain("compare");
+  });
+});
