@@ -3,8 +3,10 @@
  * valid by construction: threads follow their leader, parents are listed pids or 0,
  * children lists are exactly the tasks naming their parent, names are printable ASCII.
  */
+
 import { ProcError, UsageError } from "../errors.js";
 import { CAPABILITIES, pidMaxLimit } from "../kernel/constants.js";
+import { GFP_HIGHUSER } from "../kernel/gfp.js";
 import { oomAdjFromScoreAdj } from "../policy/modern.js";
 import type {
   Snapshot,
@@ -36,7 +38,7 @@ export interface LiveSnapshot {
 }
 
 /** GFP_HIGHUSER: a user page fault, the commonest way into the OOM killer. */
-export const LIVE_GFP_MASK = 0x200d2;
+export const LIVE_GFP_MASK = GFP_HIGHUSER;
 const ZONE_ORDER: readonly ZoneName[] = ["HighMem", "Normal", "DMA32", "DMA"];
 
 /** At most 15 printable ASCII characters; every other byte becomes "?". */

@@ -13,6 +13,7 @@ import { checkConservation, freePages, swappedShare, takeFreePages } from "../al
 import { freeArea, type MemoryModel, type PageUse, type Zone } from "../alloc/zone.js";
 import { bindZonelist, nodeZonelist, zonelistPolicy } from "../alloc/zonelist.js";
 import { jiffiesAt } from "../kernel/clock.js";
+import { GFP_HIGHUSER } from "../kernel/gfp.js";
 import type { KernelState } from "../kernel/kernel-state.js";
 import { PrintkRatelimit } from "../kernel/printk.js";
 import type { Task } from "../kernel/task.js";
@@ -136,7 +137,7 @@ export class AllocatorPort implements MemoryPort {
   bootCharge(t: Task, pages: number, use: PageUse): number[] | null {
     const out = new Array<number>(this.zoneCount).fill(0);
     let need = pages;
-    for (const z of this.zonelist(t, 0x200d2)) {
+    for (const z of this.zonelist(t, GFP_HIGHUSER)) {
       const take = Math.min(need, Math.max(0, z.freePages - z.pagesHigh));
       if (take > 0) {
         takeFreePages(z, use, take);

@@ -8,6 +8,7 @@ import type { KernelState } from "../kernel/kernel-state.js";
 import { Scheduler } from "../kernel/scheduler.js";
 import { forceSigKill } from "../kernel/signal.js";
 import type { Task } from "../kernel/task.js";
+import { EXIT_ZOMBIE } from "../kernel/task.js";
 import type { VictimPolicy } from "../policy/types.js";
 import type { EventBody, SimEvent } from "./events.js";
 import type { MemoryPort } from "./memory-port.js";
@@ -132,7 +133,7 @@ export class Engine {
           tgid: task.tgid,
           comm: task.comm,
           code,
-          zombie: task.exitState === 16,
+          zombie: task.exitState === EXIT_ZOMBIE,
           cause: workOf(ctx, task).killedBy ?? "exit",
         });
         // Actions still waiting in the task's queue die with it: each one is a skip.

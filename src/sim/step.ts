@@ -13,6 +13,7 @@ import {
 } from "../kernel/exec.js";
 import { doExit, reapZombies } from "../kernel/exit.js";
 import { doFork } from "../kernel/fork.js";
+import { GFP_HIGHUSER } from "../kernel/gfp.js";
 import { doGroupExit, takePendingSignal } from "../kernel/signal.js";
 import { CLONE_PARENT, CLONE_THREAD, CLONE_VM, type Task } from "../kernel/task.js";
 import type { PortGenerator, PortResume } from "./memory-port.js";
@@ -136,7 +137,7 @@ function startItem(ctx: SimContext, t: Task, item: WorkItem): boolean {
               : item.dirty
                 ? "dirtyCache"
                 : "cleanCache",
-        gfp: item.kind === "kalloc" ? item.gfp : item.kind === "fault" ? item.gfp : 0x200d2,
+        gfp: item.kind === "kalloc" ? item.gfp : item.kind === "fault" ? item.gfp : GFP_HIGHUSER,
         order: item.kind === "kalloc" ? item.order : 0,
         left: item.kind === "kalloc" ? item.count : item.pages,
         perTick: item.kind === "kalloc" ? Number.POSITIVE_INFINITY : item.perTick,
