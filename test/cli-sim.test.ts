@@ -245,3 +245,18 @@ describe("oomkit sim", () => {
     expect(a.stdout).toBe(b.stdout);
   });
 });
+
+describe("oomkit sim --verbose", () => {
+  it("tells the simulation's own story as # lines between the kernel's, and only when asked", () => {
+    const plain = runCli(["sim", "examples/child-first.yaml"]);
+    const verbose = runCli(["sim", "examples/child-first.yaml", "-v"]);
+    expect(verbose.status).toBe(0);
+    expect(plain.stdout.split("\n").filter((l) => l.startsWith("#"))).toEqual([]);
+    const story = verbose.stdout.split("\n").filter((l) => l.startsWith("#"));
+    expect(story).toContain("# [20004.636000] exit 320 (java), killed (oom)");
+    // The kernel's own lines are unchanged.
+    expect(verbose.stdout.split("\n").filter((l) => !l.startsWith("#"))).toEqual(
+      plain.stdout.split("\n"),
+    );
+  });
+});

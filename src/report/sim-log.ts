@@ -13,11 +13,33 @@ import { showMemLines } from "./show-mem.js";
 export interface SimLogOptions {
   hz: number;
   printkTime: boolean;
+  /** Also the simulation's own story as `#` lines: forks, execs, exits, skipped actions. */
+  verbose?: boolean;
+}
+
+/** A `# [seconds] ...` line of --verbose: what happened, which the kernel does not log. */
+function storyLine(e: SimEvent, hz: number): string | null {
+  const at = `# [${(e.tick / hz).toFixed(6)}]`;
+  switch (e.type) {
+    case "task.fork":
+      return `${at} ${e.thread ? "thread" : "fork"} ${e.pid} (${e.comm}) from ${e.parent}${e.sharedMm && !e.thread ? ", sharing its mm (CLONE_VM)" : ""}`;
+    case "task.exec":
+      return `${at} exec: ${e.pid} is now ${e.comm}`;
+    case "task.exit":
+      return `${at} exit ${e.pid} (${e.comm}), ${e.cause === "exit" ? `code ${e.code}` : `killed (${e.cause})`}`;
+    case "sim.skip":
+      return `${at} skipped ${e.action} (timeline[${e.entry}])${e.pid === null ? "" : ` for ${e.pid}`}: ${e.why}`;
+    default:
+      return null;
+  }
 }
 
 /** The kernel log lines of one event (none for events that print nothing). */
 export function simLogLines(e: SimEvent, o: SimLogOptions): string[] {
-  if (e.type !== "log") return [];
+  if (e.type !== "log") {
+    const story = o.verbose ? storyLine(e, o.hz) : null;
+    return story === null ? [] : [story];
+  }
   const stamp = o.printkTime ? printkTimePrefix(e.tick, o.hz) : "";
   if (e.level === "placeholder" && e.text === "show_mem()" && "mem" in e && e.mem !== undefined) {
     return showMemLines(e.mem).map((l) => `<${l.level}>${stamp}${l.text}`);

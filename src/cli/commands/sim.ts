@@ -33,6 +33,7 @@ interface SimOptions {
   dumpOom?: string;
   example?: boolean;
   html?: string;
+  verbose?: boolean;
   policy?: string;
 }
 
@@ -164,6 +165,7 @@ export const registerSim: Register = (program) => {
       "write DIR/oom-NNNN.snapshot.json and .result.json for every out_of_memory() call",
     )
     .option("--html <FILE>", "write the run as a self-contained HTML report to FILE")
+    .option("-v, --verbose", "also print forks, execs, exits and skipped actions as # lines")
     .option(
       "--policy <NAME>",
       `choose each victim inside select_bad_process() by this policy: ${POLICY_NAMES.join(", ")} (default: 2.6.20's badness())`,
@@ -215,7 +217,7 @@ export const registerSim: Register = (program) => {
         if (!showEvents) return;
         if (opts.json) out.line(simJsonLine(e, hz));
         else
-          for (const l of simLogLines(e, { hz, printkTime })) {
+          for (const l of simLogLines(e, { hz, printkTime, verbose: opts.verbose })) {
             out.line(l);
             logLines++;
           }
