@@ -17,6 +17,7 @@ import type { SimEvent } from "../../sim/events.js";
 import type { OomCallRecord } from "../../sim/oom-call.js";
 import { runScenarioText } from "../../sim/run.js";
 import { TIME_RE } from "../../sim/scenario-schema.js";
+import { timeToTicks } from "../../sim/units.js";
 import { parseSnapshot } from "../../snapshot/load.js";
 import { snapshotToJson } from "../../snapshot/serialize.js";
 import type { Snapshot } from "../../snapshot/types.js";
@@ -198,6 +199,7 @@ export const registerSim: Register = (program) => {
       const showEvents = !opts.quiet;
       const tty = process.stderr.isTTY === true;
       let lastProgress = 0;
+      let startTick = 0;
       let logLines = 0;
       const dumpDir = opts.dumpOom;
       // A skipped timeline action is a warning on stderr, never a line of the kernel log.
@@ -209,6 +211,7 @@ export const registerSim: Register = (program) => {
       const sink = (e: SimEvent) => {
         if (e.type === "sim.start") {
           hz = e.hz;
+          startTick = e.tick;
           if (dumpDir !== undefined) makeDumpDir(dumpDir);
         }
         collector.add(e);
@@ -232,7 +235,13 @@ export const registerSim: Register = (program) => {
               const now = Date.now();
               if (now - lastProgress < 200) return;
               lastProgress = now;
-              process.stderr.write(`\roomkit sim: ${(tick / hz).toFixed(1)} s of uptime`);
+              // With --until the end is known, so the line says how far the run is.
+              const total = until === undefined ? 0 : timeToTicks(until, hz);
+              const pct =
+                total > 0
+                  ? `, ${Math.min(100, Math.floor(((tick - startTick) / total) * 100))} %`
+                  : "";
+              process.stderr.write(`\roomkit sim: ${(tick / hz).toFixed(1)} s of uptime${pct}`);
             }
           : undefined,
         loadSnapshot: scenarioSnapshotLoader(file, input.name),
