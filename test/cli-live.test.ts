@@ -216,3 +216,12 @@ describe("oomkit rank", () => {
     }
   });
 });
+
+describe("oomkit rank on this machine", () => {
+  it("marks oomkit itself and the processes it runs under", () => {
+    const r = runCli(["rank", "--limit", "0"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.split("\n").filter((l) => l.includes("[oomkit]"))).toHaveLength(1);
+    expect(r.stdout).toContain("[runs oomkit]");
+  });
+});

@@ -29,6 +29,8 @@ export interface RankViewOptions {
   changed?: ReadonlySet<number>;
   /** --watch: a first line (time, interval, load, memory). */
   header?: string;
+  /** oomkit's own process and those it runs under, shown after the name. */
+  own?: ReadonlyMap<number, string>;
 }
 
 /** What a row shows, to tell one frame's row from the last one's. */
@@ -99,7 +101,7 @@ export function renderRankTable(report: RankReport, meta: RankMeta, opts: RankVi
   const page = BigInt(meta.pageSizeBytes ?? 4096);
   const cells = shown.map((r) => [
     String(r.pid),
-    printable(r.comm),
+    opts.own?.has(r.pid) ? `${printable(r.comm)} [${opts.own.get(r.pid)}]` : printable(r.comm),
     r.rssPages === null ? "-" : humanBytes(r.rssPages * page),
     r.badness2620 === null ? (r.skip2620 ?? "-") : String(r.badness2620),
     r.oomScore === null ? "-" : String(r.oomScore),

@@ -42,7 +42,24 @@ export interface RankOpts {
   sort: string;
 }
 
+/** oomkit itself and the processes it runs under (its shell, a terminal, ...), by pid. */
+function ownProcesses(view: LiveView): Map<number, string> {
+  const own = new Map<number, string>();
+  const self = view.machine.selfPid;
+  if (self === null) return own;
+  const parentOf = new Map(view.machine.processes.map((p) => [p.pid, p.stat.ppid]));
+  own.set(self, "oomkit");
+  let pid = parentOf.get(self);
+  while (pid !== undefined && pid > 1 && !own.has(pid)) {
+    own.set(pid, "runs oomkit");
+    pid = parentOf.get(pid);
+  }
+  return own;
+}
+
 interface Frame {
+  /** oomkit and its ancestors, marked in the table (live reads only). */
+  own?: Map<number, string>;
   snapshot: Snapshot;
   infos: RankProcessInfo[];
   modern: ModernContext | null;
@@ -72,6 +89,7 @@ async function readFrame(opts: RankOpts, hz: number, current: number | undefined
   const fs = nodeProcFs({ root: opts.root });
   const view: LiveView = await readLiveView(fs, { hz, current, oomScore: true }, process.arch);
   return {
+    own: ownProcesses(view),
     snapshot: view.snapshot,
     infos: view.infos,
     modern: view.modern,
@@ -136,7 +154,8 @@ async function renderFrame(
   }
   const limit = opts.limit === undefined ? DEFAULT_TABLE_ROWS : limitOf(opts.limit);
   const paint = painter(colourFor(process.stdout));
-  if (watch === undefined) return renderRankTable(report, f.meta, { sort, limit, paint });
+  const own = f.own;
+  if (watch === undefined) return renderRankTable(report, f.meta, { sort, limit, paint, own });
   const now = new Map(report.rows.map((r) => [r.pid, rowSignature(r)]));
   const changed = new Set<number>();
   if (watch.last !== null) {
@@ -144,7 +163,7 @@ async function renderFrame(
   }
   watch.last = now;
   const header = await watchHeader(opts, watch.intervalSeconds);
-  return renderRankTable(report, f.meta, { sort, limit, paint, changed, header });
+  return renderRankTable(report, f.meta, { sort, limit, paint, changed, header, own });
 }
 
 function limitOf(value: string): number | null {
