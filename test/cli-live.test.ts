@@ -225,3 +225,28 @@ describe("oomkit rank on this machine", () => {
     expect(r.stdout).toContain("[runs oomkit]");
   });
 });
+
+describe("oomkit rank --adj", () => {
+  it("ranks as if a process's oom_score_adj were N, under both policies, and says so", () => {
+    const r = runCli(["rank", "--root", root("normal"), "--adj", "300=1000", "-j"]);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.victims).toBeDefined();
+    const text = runCli(["rank", "--root", root("normal"), "--adj", "300=1000"]).stdout;
+    expect(text.split("\n")[0]).toBe("what if: oom_score_adj 300=1000 (--adj)");
+    expect(text).toContain("kills 300 (helper) points 250200");
+    expect(text).toContain("selects 300 (helper) score 8716288");
+  });
+  it("refuses a bad value, an unlisted pid, and --adj with --check", () => {
+    for (const args of [
+      ["--adj", "x"],
+      ["--adj", "99999=1"],
+      ["--adj", "300=2000"],
+      ["--check", "--adj", "300=1"],
+    ]) {
+      const r = runCli(["rank", "--root", root("normal"), ...args]);
+      expect(r.status, args.join(" ")).toBe(2);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    }
+  });
+});

@@ -1,6 +1,7 @@
 /**
  * What `oomkit rank` does once its options are parsed; loaded only when it runs.
  */
+
 import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
 import { checkOomScores } from "../../live/check.js";
@@ -18,6 +19,7 @@ import {
   type RankSort,
   rankMachine,
 } from "../../live/rank-model.js";
+import { oomAdjFromScoreAdj } from "../../policy/modern.js";
 import type { Snapshot } from "../../snapshot/types.js";
 import { colourFor, painter } from "../colour.js";
 import { refuseWithoutEffect } from "../combinations.js";
@@ -30,6 +32,8 @@ import { watchLoop } from "../watch.js";
 import { DEFAULT_TABLE_ROWS } from "./rank.js";
 
 export interface RankOpts {
+  /** --adj PID=N, repeatable: rank as if PID's oom_score_adj were N. */
+  adj?: string[];
   snapshot?: string;
   root: string;
   json?: boolean;
@@ -58,6 +62,8 @@ function ownProcesses(view: LiveView): Map<number, string> {
 }
 
 interface Frame {
+  /** --adj in words, when the frame is a "what if". */
+  whatIf?: string;
   /** oomkit and its ancestors, marked in the table (live reads only). */
   own?: Map<number, string>;
   snapshot: Snapshot;
@@ -129,13 +135,60 @@ async function watchHeader(opts: RankOpts, seconds: number): Promise<string> {
   return `oomkit rank  ${time}  every ${seconds} s  load ${load}  MemAvailable ${gib(mem.get("MemAvailable"))} of ${gib(mem.get("MemTotal"))}`;
 }
 
+/** --adj PID=N values, checked: a pid and an oom_score_adj from -1000 to 1000. */
+export function adjustments(values: readonly string[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const v of values) {
+    const m = /^(\d+)=(-?\d+)$/.exec(v.trim());
+    if (m === null) throw new UsageError(`--adj must be PID=N, such as 1234=500, got "${v}"`);
+    const pid = pidOption("--adj", m[1]!);
+    out.set(pid, intOption("--adj", m[2]!, -1000, 1000));
+  }
+  return out;
+}
+
+/**
+ * The frame as if each pid's oom_score_adj were the given value ("what if"): the modern
+ * input takes it as it is, 2.6.20 its oomkilladj equivalent (as writing oom_score_adj
+ * sets oom_adj). A pid that is not listed is a usage error.
+ */
+function whatIf(f: Frame, adj: ReadonlyMap<number, number>): Frame {
+  if (adj.size === 0) return f;
+  for (const pid of adj.keys()) {
+    if (!f.infos.some((i) => i.pid === pid)) {
+      throw new UsageError(`--adj ${pid}=...: no process ${pid} is listed`);
+    }
+  }
+  const infos = f.infos.map((i) => {
+    const v = adj.get(i.pid);
+    if (v === undefined) return i;
+    return {
+      ...i,
+      oomScoreAdj: v,
+      modern: i.modern === null ? null : { ...i.modern, oomScoreAdj: v },
+    };
+  });
+  const tasks = f.snapshot.tasks.map((t) => {
+    const v = adj.get(t.tgid);
+    return v === undefined ? t : { ...t, oomkilladj: oomAdjFromScoreAdj(v) };
+  });
+  const what = [...adj].map(([pid, v]) => `${pid}=${v}`).join(", ");
+  return {
+    ...f,
+    infos,
+    snapshot: { ...f.snapshot, tasks },
+    meta: { ...f.meta, assumptions: [...f.meta.assumptions, `what if: oom_score_adj ${what}`] },
+    whatIf: what,
+  };
+}
+
 async function renderFrame(
   opts: RankOpts,
   hz: number,
   current: number | undefined,
   watch?: WatchState,
 ) {
-  const f = await readFrame(opts, hz, current);
+  const f = whatIf(await readFrame(opts, hz, current), adjustments(opts.adj ?? []));
   const report = rankMachine(f.snapshot, f.infos, f.modern);
   if (opts.explain !== undefined) {
     const doc = explainJson(
@@ -155,14 +208,20 @@ async function renderFrame(
   const limit = opts.limit === undefined ? DEFAULT_TABLE_ROWS : limitOf(opts.limit);
   const paint = painter(colourFor(process.stdout));
   const own = f.own;
-  if (watch === undefined) return renderRankTable(report, f.meta, { sort, limit, paint, own });
+  const whatIfLine =
+    f.whatIf === undefined ? undefined : `what if: oom_score_adj ${f.whatIf} (--adj)`;
+  if (watch === undefined) {
+    return renderRankTable(report, f.meta, { sort, limit, paint, own, header: whatIfLine });
+  }
   const now = new Map(report.rows.map((r) => [r.pid, rowSignature(r)]));
   const changed = new Set<number>();
   if (watch.last !== null) {
     for (const [pid, sig] of now) if (watch.last.get(pid) !== sig) changed.add(pid);
   }
   watch.last = now;
-  const header = await watchHeader(opts, watch.intervalSeconds);
+  const header = [await watchHeader(opts, watch.intervalSeconds), whatIfLine]
+    .filter((l) => l !== undefined)
+    .join("\n");
   return renderRankTable(report, f.meta, { sort, limit, paint, changed, header, own });
 }
 
@@ -182,7 +241,7 @@ function checkCombinations(opts: RankOpts, cmd: Command): void {
     refuseWithoutEffect(
       cmd,
       "--check",
-      { hz: "--hz", current: "--current", limit: "--limit", sort: "--sort" },
+      { hz: "--hz", current: "--current", limit: "--limit", sort: "--sort", adj: "--adj" },
       "it compares the modern policy with the kernel's /proc/PID/oom_score, nothing else",
     );
     return;

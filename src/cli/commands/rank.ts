@@ -25,6 +25,11 @@ export const registerRank: Register = (program) => {
     .option("--limit <n>", `rows to show (table default ${DEFAULT_TABLE_ROWS}, JSON all; 0 = all)`)
     .option("--current <pid>", "the allocating task for 2.6.20 (default: this process)")
     .option("--sort <policy>", 'order by "modern" score or by "2620" badness', "modern")
+    .option(
+      "--adj <pid=n>",
+      "what if: rank as if PID's oom_score_adj were N (repeatable)",
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
+    )
     .addHelpText(
       "after",
       "\nThe 2.6.20 column is the best-scoring thread's badness(); the victims of both " +
