@@ -3,6 +3,7 @@
  * processes, and a recording signal sender (issue: guard item 7).
  */
 import { describe, expect, it } from "vitest";
+import { view } from "../../test/support/views.js";
 import { policyByName } from "../policy/registry.js";
 import type { CandidateView } from "../policy/types.js";
 import type { GuardCandidate } from "./candidate.js";
@@ -38,38 +39,24 @@ interface FakeProc {
   growMibPerS?: number;
 }
 
-function view(p: FakeProc): CandidateView {
-  return {
+function viewOf(p: FakeProc): CandidateView {
+  const rss = BigInt(Math.round((p.rssMib * MIB) / PAGE));
+  return view({
     pid: p.pid,
-    tgid: p.pid,
     comm: p.comm,
-    uid: 1000,
-    euid: 1000,
-    totalVmPages: BigInt(Math.round((p.rssMib * MIB) / PAGE) * 2),
-    rssPages: BigInt(Math.round((p.rssMib * MIB) / PAGE)),
-    swapPages: 0n,
-    pgtablesPages: 0n,
-    oomkilladj: 0,
+    totalVmPages: rss * 2n,
+    rssPages: rss,
     oomScoreAdj: p.adj ?? 0,
     isInit: p.pid === 1,
     isKthread: p.kthread ?? false,
     hasMm: !(p.kthread ?? false),
-    exiting: false,
-    memdie: false,
-    cpusetOverlap: true,
-    capSysAdmin: false,
-    capSysRawio: false,
-    nice: 0,
-    cpuTimeJiffies: 0n,
-    startTimeSeconds: 0n,
     childrenTotalVmPages: null,
-    swapoff: false,
-  };
+  });
 }
 
 function candidate(p: FakeProc, extra: Partial<GuardCandidate> = {}): GuardCandidate {
   return {
-    view: view(p),
+    view: viewOf(p),
     startTicks: p.startTicks ?? BigInt(p.pid * 10),
     rawComm: p.comm,
     ppid: 1,
