@@ -152,7 +152,7 @@ export interface GuardSummary {
 export async function runGuard(
   settings: GuardSettings,
   ports: GuardPorts,
-  emit: (r: GuardRecord) => void,
+  record: (r: GuardRecord) => void,
 ): Promise<GuardSummary> {
   let clock: PressureClock = NO_PRESSURE;
   let pending: Pending | null = null;
@@ -166,10 +166,10 @@ export async function runGuard(
   let kernelKills: number | null = null;
   const t = () => ports.timestamp();
   let lastOutcome = "";
-  const emitRecord = emit;
-  emit = (r: GuardRecord) => {
+  // The post-kill command is told the outcome the last record gave.
+  const emit = (r: GuardRecord): void => {
     if (r.type === "outcome") lastOutcome = r.result;
-    emitRecord(r);
+    record(r);
   };
 
   const evaluateNow = (reading: Reading): Evaluation => {
