@@ -5,6 +5,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "./support/cli.js";
 
@@ -310,9 +311,206 @@ describe("oomkit compare", () => {
   it("--help describes the command and its options", () => {
     const r = runCli(["compare", "--help"]);
     expect(r.status).toBe(0);
-    for (const word of ["--policies", "--json", "--window", "--seed", "--until", "role: culprit"]) {
+    for (const word of [
+      "--policies",
+      "--json",
+      "--window",
+      "--seed",
+      "--until",
+      "role: culprit",
+      "--reports",
+    ]) {
       expect(r.stdout).toContain(word);
     }
     expect(runCli(["--help"]).stdout).toContain("compare");
+  });
+});
+
+describe("oomkit compare --reports", () => {
+  const MEMCG = "examples/reports/memcg-v1-6.18.txt";
+  const REGISTERED = ["2.6.20", "modern", "largest-rss", "newest", "oom-score-adj-bands"];
+  const FIXTURES = readdirSync(join(import.meta.dirname, "fixtures", "reports"))
+    .filter((f) => f.endsWith(".txt"))
+    .sort()
+    .map((f) => `test/fixtures/reports/${f}`);
+
+  interface PickJson {
+    policy: string;
+    outcome: string;
+    victim: { pid: number; comm: string } | null;
+    differs_from_kernel: boolean | null;
+  }
+  interface ReportJson {
+    index: number;
+    comparable: boolean;
+    not_comparable_reason: string | null;
+    kernel_victim: { pid: number; comm: string } | null;
+    picks: PickJson[];
+  }
+  interface ComparisonJson {
+    policies: string[];
+    reports: ReportJson[];
+    not_comparable: { index: number; reason: string }[];
+    disagreements: {
+      pairs: { a: string; b: string; differ: number; compared: number }[];
+      versus_kernel: { policy: string; differ: number; compared: number }[];
+    };
+  }
+
+  it("per report the kernel's victim and each policy's pick, newest unable to rank", () => {
+    const r = runCli(["compare", "--reports", MEMCG]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe("");
+    const out = lines(r.stdout);
+    expect(out[0]).toBe(
+      `Counterfactuals on 1 OOM report (${MEMCG}): 1 with a task table, 5 policies`,
+    );
+    expect(out[2]).toBe(`Report 1: ${MEMCG} lines 1-82, kernel 6.18.44, CONSTRAINT_MEMCG, 4 tasks`);
+    const pick = (name: string) =>
+      out
+        .find((l) => l.startsWith(`  ${name} `))!
+        .slice(2 + name.length)
+        .trim();
+    expect(pick("kernel")).toBe("11302 (perl)");
+    expect(pick("2.6.20")).toBe("11302 (perl)");
+    expect(pick("modern")).toBe("11302 (perl)");
+    expect(pick("largest-rss")).toBe("11299 (perl)  * differs");
+    expect(pick("newest")).toBe("cannot rank: a report prints no start times");
+    expect(pick("oom-score-adj-bands")).toBe("11302 (perl)");
+    const matrix = out.slice(out.findIndex((l) => l.startsWith("Disagreements")) + 1);
+    expect(matrix[0]!.trim().split(/\s+/)).toEqual(["kernel", ...REGISTERED]);
+    expect(matrix[3]!.trim().split(/\s+/)).toEqual([
+      "largest-rss",
+      "1/1",
+      "1/1",
+      "1/1",
+      "-",
+      "1/1",
+    ]);
+    expect(matrix[4]!.trim().split(/\s+/)).toEqual(["newest", "-", "-", "-", "-", "-"]);
+    expect(out).toContain("Assumed for every report:");
+  });
+
+  it("the sample reports: several files as one log, a report without a table not comparable", () => {
+    const files = readdirSync(join(import.meta.dirname, "..", "examples", "reports"))
+      .sort()
+      .map((f) => `examples/reports/${f}`);
+    const r = runCli(["compare", "--reports", ...files, "--json"]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(lines(r.stdout)).toHaveLength(1);
+    const j = JSON.parse(r.stdout) as ComparisonJson;
+    for (const k of keysOf(j)) expect(k).toMatch(/^[a-z0-9_]+$/);
+    expect(j.policies).toEqual(REGISTERED);
+    expect(j.reports).toHaveLength(4);
+    expect(j.not_comparable).toEqual([{ index: 0, reason: "no task table" }]);
+    expect(j.reports[0]).toMatchObject({
+      comparable: false,
+      kernel_victim: { pid: 2345, comm: "java" },
+      picks: [],
+    });
+    expect(j.reports.slice(2).map((x) => x.kernel_victim?.pid)).toEqual([1010, 2010]);
+    for (const rep of j.reports.slice(1)) {
+      expect(rep.picks.map((p) => p.policy)).toEqual(REGISTERED);
+      expect(rep.picks.find((p) => p.policy === "newest")).toMatchObject({
+        outcome: "cannot_rank",
+        victim: null,
+        differs_from_kernel: null,
+      });
+    }
+    expect(j.disagreements.versus_kernel).toEqual([
+      { policy: "2.6.20", differ: 0, compared: 3 },
+      { policy: "modern", differ: 0, compared: 3 },
+      { policy: "largest-rss", differ: 1, compared: 3 },
+      { policy: "newest", differ: 0, compared: 0 },
+      { policy: "oom-score-adj-bands", differ: 0, compared: 3 },
+    ]);
+    expect(j.disagreements.pairs).toHaveLength(10);
+    expect(j.disagreements.pairs[1]).toEqual({
+      a: "2.6.20",
+      b: "largest-rss",
+      differ: 1,
+      compared: 3,
+    });
+  });
+
+  it("every fixture report: the matrix counts agree with the picks", () => {
+    const r = runCli([
+      "compare",
+      "--reports",
+      ...FIXTURES,
+      "-j",
+      "--policies",
+      "modern,largest-rss",
+    ]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe("");
+    const j = JSON.parse(r.stdout) as ComparisonJson;
+    expect(j.policies).toEqual(["modern", "largest-rss"]);
+    const comparable = j.reports.filter((x) => x.comparable);
+    expect(comparable.length).toBeGreaterThan(20);
+    expect(j.not_comparable.length).toBe(j.reports.length - comparable.length);
+    const both = comparable.filter((x) => x.picks.every((p) => p.victim !== null));
+    const differ = both.filter((x) => x.picks[0]!.victim!.pid !== x.picks[1]!.victim!.pid);
+    expect(j.disagreements.pairs).toEqual([
+      { a: "modern", b: "largest-rss", differ: differ.length, compared: both.length },
+    ]);
+    const vsKernel = comparable.filter(
+      (x) => x.kernel_victim !== null && x.picks[0]!.victim !== null,
+    );
+    expect(j.disagreements.versus_kernel[0]).toEqual({
+      policy: "modern",
+      differ: vsKernel.filter((x) => x.picks[0]!.differs_from_kernel).length,
+      compared: vsKernel.length,
+    });
+    // The no-killable report: nothing to choose.
+    expect(j.reports.some((x) => x.comparable && x.picks.every((p) => p.outcome === "none"))).toBe(
+      true,
+    );
+  });
+
+  it("reads gzip and standard input as replay does", () => {
+    const gz = join(dir, "kern.log.1.gz");
+    writeFileSync(gz, gzipSync(readFileSync(MEMCG)));
+    const fromGz = runCli(["compare", "--reports", gz, "--policies", "modern"]);
+    expect(fromGz.status).toBe(0);
+    expect(lines(fromGz.stdout)).toContain("  modern  11302 (perl)");
+    const fromStdin = runCli(["compare", "--reports", "-", "-j"], readFileSync(MEMCG, "utf8"));
+    expect(fromStdin.status).toBe(0);
+    expect((JSON.parse(fromStdin.stdout) as ComparisonJson).reports[0]!.kernel_victim).toEqual({
+      pid: 11302,
+      comm: "perl",
+    });
+  });
+
+  it("no OOM report: exit 1 and one line; bad arguments: exit 2 and one line", () => {
+    const none = runCli(["compare", "--reports", "examples/README.md"]);
+    expect(none.status).toBe(1);
+    expect(none.stdout).toBe("");
+    expect(lines(none.stderr)).toEqual([
+      expect.stringMatching(/^oomkit compare: no OOM report found in examples\/README\.md/),
+    ]);
+    const cases: string[][] = [
+      ["compare", "--reports", join(dir, "missing.log")],
+      ["compare", "examples/child-first.yaml", "--reports", MEMCG],
+      ["compare", "--reports", MEMCG, "--policies", "guard"],
+      ["compare", "--reports", MEMCG, "--policies", "bogus"],
+      ["compare", "--reports", MEMCG, "--seed", "3"],
+      ["compare"],
+    ];
+    for (const args of cases) {
+      const r = runCli(args);
+      expect(r.status, args.join(" ")).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(lines(r.stderr), args.join(" ")).toHaveLength(1);
+    }
+  });
+
+  it("prints what the README shows for its example", () => {
+    const readme = readFileSync(join(import.meta.dirname, "..", "README.md"), "utf8");
+    const start = readme.indexOf(`\`\`\`\nCounterfactuals on 1 OOM report (${MEMCG})`);
+    expect(start).toBeGreaterThan(0);
+    const shown = readme.slice(start + 4, readme.indexOf("```", start + 4));
+    expect(runCli(["compare", "--reports", MEMCG]).stdout).toBe(shown);
   });
 });

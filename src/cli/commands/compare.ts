@@ -1,11 +1,25 @@
 import { type Contender, compareScenario, guardContender } from "../../compare/compare.js";
 import { DEFAULT_WINDOW_SECONDS } from "../../compare/metrics.js";
+import {
+  compareOnReports,
+  renderReportsComparison,
+  reportsComparisonJson,
+} from "../../compare/reports.js";
 import { UsageError } from "../../errors.js";
 import { POLICY_NAMES, policyByName } from "../../policy/registry.js";
 import type { VictimPolicy } from "../../policy/types.js";
+import {
+  type OomEvent,
+  OomReportReader,
+  RepeatFilter,
+  type Replay,
+  replayEvent,
+} from "../../replay/index.js";
 import { comparisonJson, renderComparison } from "../../report/compare-report.js";
 import { skipText } from "../../report/sim-summary.js";
+import { EXIT_NEGATIVE } from "../exit.js";
 import { readInputText } from "../input.js";
+import { type LogTarget, logSources, readLog } from "../log-input.js";
 import type { Register } from "./index.js";
 import { parseSeed, parseUntil, scenarioSnapshotLoader } from "./sim.js";
 
@@ -15,6 +29,82 @@ interface CompareOptions {
   seed?: string;
   until?: string;
   window?: string;
+  reports?: string[];
+}
+
+/** `--policies` for `--reports`: registered policy names only (the guard needs a run). */
+function parseReportPolicies(v: string | undefined): string[] {
+  if (v === undefined) return [...POLICY_NAMES];
+  const policies = parsePolicies(v);
+  return policies.map((p) => {
+    if (!("eligibility" in p)) {
+      throw new UsageError(
+        `--policies: ${p.name} acts during a run and has no victim to pick in a report; with --reports name registered policies only`,
+      );
+    }
+    return p.name;
+  });
+}
+
+/** Every OOM report of the files, read as `oomkit replay` reads them, repeats left out. */
+async function replaysOf(
+  files: readonly string[],
+): Promise<{ replays: Replay[]; names: string[]; lines: number; sawText: boolean }> {
+  const sources = logSources(files);
+  const reader = new OomReportReader();
+  const names: string[] = [];
+  let sawText = false;
+  const target: LogTarget = {
+    begin(name) {
+      if (!names.includes(name)) names.push(name);
+      reader.beginFile(name);
+    },
+    text(chunk) {
+      if (!sawText && /\S/.test(chunk)) sawText = true;
+      reader.push(chunk);
+    },
+    caughtUp: () => {},
+    note: (message) => process.stderr.write(`oomkit compare: ${message}\n`),
+  };
+  for (const src of sources) await readLog(src, target);
+  const events: OomEvent[] = reader.end();
+  const repeats = new RepeatFilter();
+  const replays: Replay[] = [];
+  for (const e of events) {
+    const r = replayEvent(e);
+    if (repeats.isRepeat(r)) continue;
+    e.index = replays.length;
+    replays.push(r);
+  }
+  return { replays, names, lines: reader.lines, sawText };
+}
+
+async function compareReports(files: string[], opts: CompareOptions): Promise<void> {
+  for (const [flag, v] of [
+    ["--seed", opts.seed],
+    ["--until", opts.until],
+    ["--window", opts.window],
+  ] as const) {
+    if (v !== undefined)
+      throw new UsageError(`${flag} applies to a scenario run, not to --reports`);
+  }
+  const policies = parseReportPolicies(opts.policies);
+  const { replays, names, lines, sawText } = await replaysOf(files);
+  if (replays.length === 0) {
+    process.stderr.write(
+      sawText
+        ? `oomkit compare: no OOM report found in ${names.join(", ")} (${lines} line${lines === 1 ? "" : "s"} read)\n`
+        : `oomkit compare: empty input: ${names.join(", ")} ${names.length === 1 ? "holds" : "hold"} no log text\n`,
+    );
+    process.exitCode = EXIT_NEGATIVE;
+    return;
+  }
+  const comparison = compareOnReports(replays, policies);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(reportsComparisonJson(comparison, names))}\n`);
+  } else {
+    process.stdout.write(`${renderReportsComparison(comparison, names).join("\n")}\n`);
+  }
 }
 
 /** A policy name, or `guard` (the guard's default policy, modern) or `guard:POLICY`. */
@@ -50,7 +140,11 @@ export const registerCompare: Register = (program) => {
   program
     .command("compare")
     .description("run a scenario once per victim policy and compare what each did")
-    .argument("<SCENARIO>", "scenario file ('-' reads standard input)")
+    .argument("[SCENARIO]", "scenario file ('-' reads standard input)")
+    .option(
+      "--reports <FILE...>",
+      "instead of a scenario: run each policy on the task table of every kernel OOM report in these logs (read as oomkit replay reads them)",
+    )
     .option(
       "--policies <LIST>",
       `comma-separated policies (default: all, ${POLICY_NAMES.join(",")}); guard or ` +
@@ -72,9 +166,27 @@ export const registerCompare: Register = (program) => {
         "time from the first stall to relief, protected-process violations (OOM_DISABLE, pid " +
         "1) and panics; then the victim each policy chose at each OOM call, side by side. A " +
         "scenario process may say `role: culprit` and `value: N` (examples/README.md).\n" +
-        "\nExamples:\n  oomkit compare examples/child-first.yaml\n  oomkit compare examples/memdie-wait.yaml --policies 2.6.20,modern,largest-rss\n  oomkit compare my.yaml --json | jq '.policies[] | {policy, innocent_victims}'",
+        "\nWith --reports FILE... (instead of SCENARIO), reads kernel logs as `oomkit replay` does " +
+        "(several files as one log, gzip, - for stdin) and runs each policy (default: all " +
+        "registered) on the task table of every OOM report: per report the kernel's victim and " +
+        "each policy's pick, then for each pair of policies (and each policy against the " +
+        "kernel) in how many reports the victims differ. What a report does not print is " +
+        "assumed and listed; a policy ranking by what no report prints (newest: start times) " +
+        "says it cannot rank. Reports without a task table are listed as not comparable. " +
+        "Exit 1 when the logs hold no OOM report.\n" +
+        "\nExamples:\n  oomkit compare examples/child-first.yaml\n  oomkit compare examples/memdie-wait.yaml --policies 2.6.20,modern,largest-rss\n  oomkit compare my.yaml --json | jq '.policies[] | {policy, innocent_victims}'\n  oomkit compare --reports /var/log/kern.log.1 /var/log/kern.log",
     )
-    .action(async (file: string, opts: CompareOptions) => {
+    .action(async (file: string | undefined, opts: CompareOptions) => {
+      if (opts.reports !== undefined) {
+        if (file !== undefined) {
+          throw new UsageError(`give either SCENARIO or --reports, not both (got "${file}")`);
+        }
+        await compareReports(opts.reports, opts);
+        return;
+      }
+      if (file === undefined) {
+        throw new UsageError("missing required argument 'SCENARIO' (or --reports FILE...)");
+      }
       const policies = parsePolicies(opts.policies);
       const seed = opts.seed === undefined ? undefined : parseSeed(opts.seed);
       const until = opts.until === undefined ? undefined : parseUntil(opts.until);
