@@ -245,3 +245,52 @@ describe("oomkit sim", () => {
     expect(a.stdout).toBe(b.stdout);
   });
 });
+
+describe("oomkit sim, a leading UTF-8 byte-order mark", () => {
+  const BOM = "\uFEFF";
+
+  it("is ignored in a YAML or JSON scenario and in the snapshot of from_snapshot", () => {
+    const yaml = join(dir, "bom-child-first.yaml");
+    writeFileSync(yaml, BOM + readFileSync("examples/child-first.yaml", "utf8"));
+    const plain = runCli(["sim", "examples/child-first.yaml", "--summary"]);
+    const bom = runCli(["sim", yaml, "--summary"]);
+    expect(bom.status).toBe(0);
+    expect(bom.stderr).toBe("");
+    expect(bom.stdout).toBe(plain.stdout);
+
+    const json = join(dir, "bom-scenario.json");
+    writeFileSync(
+      json,
+      `${BOM}{"machine": {"memory": "64MiB"}, "processes": [{"name": "a"}], "until": 1}`,
+    );
+    const r = runCli(["sim", json, "--json"]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout.split("\n")[0]!).type).toBe("sim.start");
+
+    const snapshot = join(dir, "bom-snapshot.json");
+    writeFileSync(
+      snapshot,
+      BOM + readFileSync("test/fixtures/snapshots/spec-example.json", "utf8"),
+    );
+    const fromSnapshot = join(dir, "bom-from-snapshot.yaml");
+    writeFileSync(
+      fromSnapshot,
+      "machine: { memory: 1GiB }\nfrom_snapshot: bom-snapshot.json\nuntil: 1\n",
+    );
+    const s = runCli(["sim", fromSnapshot, "--json"]);
+    expect(s.stderr).toBe("");
+    expect(s.status).toBe(0);
+  });
+
+  it("does not shift the position of an error on the first line", () => {
+    const bad = join(dir, "bom-bad.yaml");
+    writeFileSync(bad, `${BOM}colour: blue\nmachine: {}\n`);
+    const r = runCli(["sim", bad]);
+    expect(r).toEqual({
+      status: 2,
+      stdout: "",
+      stderr: `${bad}:1:1: colour: unknown key "colour"\n`,
+    });
+  });
+});

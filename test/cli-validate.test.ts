@@ -220,3 +220,45 @@ describe("oomkit validate, scenarios", () => {
     expect(lines(stop.stderr)).toEqual([`${badScenario}:3:3: machine.foo: unknown key "foo"`]);
   });
 });
+
+const BOM = "\uFEFF";
+
+describe("oomkit validate, a leading UTF-8 byte-order mark", () => {
+  it("is ignored in a snapshot, a YAML scenario and a JSON scenario, from a file or stdin", () => {
+    const snapshot = writeText("bom-snapshot.json", BOM + readFileSync(SPEC_EXAMPLE, "utf8"));
+    const yaml = writeText("bom-scenario.yaml", BOM + SCENARIO_YAML);
+    const json = writeText("bom-scenario.json", `${BOM}{"machine": {"memory": "64MiB"}}`);
+    expect(readFileSync(yaml)[0]).toBe(0xef);
+    const r = runCli(["validate", snapshot, yaml, json]);
+    expect(r).toEqual({
+      status: 0,
+      stdout:
+        `${snapshot}: ok (7 tasks)\n` +
+        `${yaml}: ok (scenario: 2 processes, 1 timeline entry)\n` +
+        `${json}: ok (scenario: 0 processes, 0 timeline entries)\n`,
+      stderr: "",
+    });
+    expect(runCli(["validate", "-"], BOM + readFileSync(SPEC_EXAMPLE, "utf8"))).toEqual({
+      status: 0,
+      stdout: "<stdin>: ok (7 tasks)\n",
+      stderr: "",
+    });
+  });
+
+  it("does not shift the position of an error on the first line", () => {
+    const yaml = writeText("bom-bad.yaml", `${BOM}colour: blue\nmachine: {}\n`);
+    expect(runCli(["validate", yaml])).toEqual({
+      status: 2,
+      stdout: "",
+      stderr: `${yaml}:1:1: colour: unknown key "colour"\n`,
+    });
+    const json = writeText("bom-bad.json", `${BOM}{"format": "oomkit.snapshot/1", }`);
+    const r = runCli(["validate", json]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(
+      new RegExp(`^${json.replace(/[.\\]/g, "\\$&")}:1:\\d+: \\$: not valid JSON`),
+    );
+    expect(lines(r.stderr)).toHaveLength(1);
+  });
+});
