@@ -262,3 +262,20 @@ describe("oomkit validate, a leading UTF-8 byte-order mark", () => {
     expect(lines(r.stderr)).toHaveLength(1);
   });
 });
+
+describe("oomkit validate, scenario sizes", () => {
+  it("refuses a size of a part of a page or above the limit, and accepts a whole number of pages", () => {
+    const kib = writeText("size-kib.yaml", "machine:\n  memory: 64MiB\n  swap: 1KiB\n");
+    const gb = writeText("size-gb.json", '{"machine": {"memory": "1GB"}}');
+    const big = writeText("size-big.yaml", "machine:\n  memory: 5000000GiB\n");
+    const ok = writeText("size-ok.yaml", "machine:\n  memory: 8GB\n  swap: 8KiB\n");
+    const r = runCli(["validate", "--keep-going", kib, gb, big, ok]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe(`${ok}: ok (scenario: 0 processes, 0 timeline entries)\n`);
+    expect(lines(r.stderr)).toEqual([
+      `${kib}:3:9: machine.swap: a whole number of 4 KiB pages, got "1KiB" (1024 bytes, 0.25 pages)`,
+      `${gb}:1:24: machine.memory: a whole number of 4 KiB pages, got "1GB" (1000000000 bytes, 244140.625 pages; GB is 10^9 bytes, GiB 2^30)`,
+      `${big}:2:11: machine.memory: a size of at most 1099511627776 pages (4PiB), got "5000000GiB"`,
+    ]);
+  });
+});
