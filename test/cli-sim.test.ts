@@ -260,3 +260,114 @@ describe("oomkit sim --verbose", () => {
     );
   });
 });
+
+describe("oomkit sim, a leading UTF-8 byte-order mark", () => {
+  const BOM = "\uFEFF";
+
+  it("is ignored in a YAML or JSON scenario and in the snapshot of from_snapshot", () => {
+    const yaml = join(dir, "bom-child-first.yaml");
+    writeFileSync(yaml, BOM + readFileSync("examples/child-first.yaml", "utf8"));
+    const plain = runCli(["sim", "examples/child-first.yaml", "--summary"]);
+    const bom = runCli(["sim", yaml, "--summary"]);
+    expect(bom.status).toBe(0);
+    expect(bom.stderr).toBe("");
+    expect(bom.stdout).toBe(plain.stdout);
+
+    const json = join(dir, "bom-scenario.json");
+    writeFileSync(
+      json,
+      `${BOM}{"machine": {"memory": "64MiB"}, "processes": [{"name": "a"}], "until": 1}`,
+    );
+    const r = runCli(["sim", json, "--json"]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout.split("\n")[0]!).type).toBe("sim.start");
+
+    const snapshot = join(dir, "bom-snapshot.json");
+    writeFileSync(
+      snapshot,
+      BOM + readFileSync("test/fixtures/snapshots/spec-example.json", "utf8"),
+    );
+    const fromSnapshot = join(dir, "bom-from-snapshot.yaml");
+    writeFileSync(
+      fromSnapshot,
+      "machine: { memory: 1GiB }\nfrom_snapshot: bom-snapshot.json\nuntil: 1\n",
+    );
+    const s = runCli(["sim", fromSnapshot, "--json"]);
+    expect(s.stderr).toBe("");
+    expect(s.status).toBe(0);
+  });
+
+  it("does not shift the position of an error on the first line", () => {
+    const bad = join(dir, "bom-bad.yaml");
+    writeFileSync(bad, `${BOM}colour: blue\nmachine: {}\n`);
+    const r = runCli(["sim", bad]);
+    expect(r).toEqual({
+      status: 2,
+      stdout: "",
+      stderr: `${bad}:1:1: colour: unknown key "colour"\n`,
+    });
+  });
+});
+
+describe("oomkit sim, size units", () => {
+  /** present_pages of sim.start for a machine of `memory`, its zones taken as they are. */
+  function presentPages(memory: string): number {
+    const file = join(dir, "units.yaml");
+    writeFileSync(file, `machine:\n  memory: ${memory}\n  exact_zones: true\nuntil: 1\n`);
+    const r = runCli(["sim", file, "--json"]);
+    expect(r.status, memory).toBe(0);
+    expect(r.stderr).toBe("");
+    return JSON.parse(r.stdout.split("\n")[0]!).present_pages;
+  }
+
+  /** Runs a scenario expected to be refused; returns its one stderr line. */
+  function refused(name: string, text: string): string {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    const r = runCli(["sim", file]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.endsWith("\n")).toBe(true);
+    expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+    return r.stderr.trimEnd().slice(file.length);
+  }
+
+  it("reads KiB, MiB, GiB, K, M, G as powers of 1024 and kB, MB, GB as powers of 1000", () => {
+    expect(presentPages("8GiB")).toBe(2097152);
+    expect(presentPages("8G")).toBe(2097152);
+    expect(presentPages("8GB")).toBe(1953125);
+    expect(presentPages("64MiB")).toBe(16384);
+    expect(presentPages("64M")).toBe(16384);
+    expect(presentPages("4096000kB")).toBe(1000000);
+    expect(presentPages("4000000KiB")).toBe(1000000);
+    expect(presentPages("4000000K")).toBe(1000000);
+    expect(presentPages("16384 pages")).toBe(16384);
+  });
+
+  it("refuses a size that is not a whole number of 4 KiB pages, saying so", () => {
+    const fault = (pages: string) =>
+      `machine: { memory: 64MiB }\nprocesses: [{ name: a }]\ntimeline:\n  - { at: 1, task: a, fault: { pages: ${pages} } }\n`;
+    expect(refused("kib.yaml", fault("1KiB"))).toBe(
+      ':4:39: timeline[0].fault.pages: a whole number of 4 KiB pages, got "1KiB" (1024 bytes, 0.25 pages)',
+    );
+    expect(refused("gb.yaml", "machine:\n  memory: 1GB\n")).toBe(
+      ':2:11: machine.memory: a whole number of 4 KiB pages, got "1GB" (1000000000 bytes, 244140.625 pages; GB is 10^9 bytes, GiB 2^30)',
+    );
+    expect(refused("mb.yaml", "machine:\n  memory: 1MB\n")).toMatch(
+      /^:2:11: machine\.memory: a whole number of 4 KiB pages, got "1MB" \(1000000 bytes, .*MB is 10\^6 bytes, MiB 2\^20\)$/,
+    );
+    expect(refused("kb.yaml", "machine:\n  memory: 1kB\n")).toMatch(
+      /^:2:11: machine\.memory: a whole number of 4 KiB pages, got "1kB" .*kB is 10\^3 bytes, KiB 2\^10\)$/,
+    );
+  });
+
+  it("states the limit of a size: 2^40 pages", () => {
+    expect(refused("big.yaml", "machine:\n  memory: 1099511627777\n")).toBe(
+      ":2:11: machine.memory: a size of at most 1099511627776 pages (4PiB), got 1099511627777",
+    );
+    expect(refused("big-gib.yaml", "machine:\n  memory: 4194305GiB\n")).toBe(
+      ':2:11: machine.memory: a size of at most 1099511627776 pages (4PiB), got "4194305GiB"',
+    );
+  });
+});

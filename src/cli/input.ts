@@ -46,12 +46,20 @@ export function describeReadError(err: unknown): string {
   return code === undefined ? err.message : `${code}: ${err.message}`;
 }
 
-/** The text of `file` (`-` reads standard input), or an InputError at path `$`. */
+/** `text` without a leading UTF-8 byte-order mark (U+FEFF), as editors on Windows write it. */
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * The text of `file` (`-` reads standard input) without a leading byte-order mark, or
+ * an InputError at path `$`.
+ */
 export async function readInputText(file: string): Promise<{ name: string; text: string }> {
   const name = file === "-" ? STDIN_NAME : file;
   try {
     const text = file === "-" ? await readStdin() : await readNamedFile(file);
-    return { name, text };
+    return { name, text: stripBom(text) };
   } catch (err) {
     throw new InputError({
       file: name,

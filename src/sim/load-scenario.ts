@@ -93,8 +93,17 @@ export interface ParsedScenario {
   linePositions: { line: number; col: number }[];
 }
 
-/** Parses and validates a scenario text. `file` names it in errors. */
-export function parseScenario(text: string, file: string): ParsedScenario {
+/** `text` without a leading UTF-8 byte-order mark. */
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * Parses and validates a scenario text. `file` names it in errors. A leading UTF-8
+ * byte-order mark is ignored.
+ */
+export function parseScenario(source: string, file: string): ParsedScenario {
+  const text = withoutBom(source);
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -137,7 +146,7 @@ export function scenarioError(
   expected: string,
 ): InputError {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc });
+  const doc = parseDocument(withoutBom(text), { lineCounter: lc });
   const pos = positionOf(doc, lc, path, false);
   return new InputError({
     file,

@@ -5,15 +5,72 @@
 
 import { z } from "zod";
 
-/** A memory size: a number of 4 KiB pages, or a string with a unit ("64MiB", "512 pages"). */
+/**
+ * A memory size: a number of 4 KiB pages, or a string with a unit ("64MiB", "512 pages").
+ * KiB, MiB, GiB and their short forms K, M, G are powers of 1024 (as the kernel's
+ * memparse() reads K, M and G); kB, MB and GB are powers of 1000. Either way the size must
+ * be a whole number of 4 KiB pages, and at most MAX_SIZE_PAGES of them.
+ */
 export const SIZE_RE = /^(\d+)\s*(pages|KiB|MiB|GiB|kB|MB|GB|K|M|G)?$/;
+
+export const PAGE_BYTES = 4096;
+
+/** The largest size: 2^40 pages, 4 PiB. */
+export const MAX_SIZE_PAGES = 2 ** 40;
+
+/** Bytes per unit of a size string; no unit is a number of pages. */
+export const SIZE_UNIT_BYTES: Readonly<Record<string, number>> = {
+  pages: PAGE_BYTES,
+  KiB: 2 ** 10,
+  K: 2 ** 10,
+  MiB: 2 ** 20,
+  M: 2 ** 20,
+  GiB: 2 ** 30,
+  G: 2 ** 30,
+  kB: 10 ** 3,
+  MB: 10 ** 6,
+  GB: 10 ** 9,
+};
+
+const DECIMAL_HINT: Readonly<Record<string, string>> = {
+  kB: "kB is 10^3 bytes, KiB 2^10",
+  MB: "MB is 10^6 bytes, MiB 2^20",
+  GB: "GB is 10^9 bytes, GiB 2^30",
+};
+
+const TOO_BIG = `a size of at most ${MAX_SIZE_PAGES} pages (4PiB)`;
+
+/**
+ * The pages of a size string that SIZE_RE matches, or why it is refused: a size that is
+ * not a whole number of pages, or more than MAX_SIZE_PAGES.
+ */
+export function sizeStringPages(v: string): number | string {
+  const m = SIZE_RE.exec(v);
+  if (m === null) return 'a size such as 4096, "64MiB" or "512 pages"';
+  const unit = m[2] ?? "pages";
+  const bytes = BigInt(m[1]!) * BigInt(SIZE_UNIT_BYTES[unit]!);
+  const page = BigInt(PAGE_BYTES);
+  if (bytes > BigInt(MAX_SIZE_PAGES) * page) return `${TOO_BIG}, got "${v}"`;
+  if (bytes % page !== 0n) {
+    const hint = DECIMAL_HINT[unit];
+    const pages = Number(bytes) / PAGE_BYTES;
+    return `a whole number of 4 KiB pages, got "${v}" (${bytes} bytes, ${pages} pages${hint === undefined ? "" : `; ${hint}`})`;
+  }
+  return Number(bytes / page);
+}
+
 const size = z.union([
   z
     .number()
     .int()
     .min(0)
-    .max(2 ** 40),
-  z.string().regex(SIZE_RE, 'a size such as 4096, "64MiB" or "512 pages"'),
+    .superRefine((n, ctx) => {
+      if (n > MAX_SIZE_PAGES) ctx.addIssue({ code: "custom", message: `${TOO_BIG}, got ${n}` });
+    }),
+  z.string().superRefine((v, ctx) => {
+    const pages = sizeStringPages(v);
+    if (typeof pages === "string") ctx.addIssue({ code: "custom", message: pages });
+  }),
 ]);
 
 /**

@@ -1,27 +1,17 @@
 /** Sizes, times and GFP masks as the scenario writes them. */
 
 import { GFP_BITS, gfpComposites } from "../kernel/constants.js";
-import { SIZE_RE, TIME_RE } from "./scenario-schema.js";
+import { sizeStringPages, TIME_RE } from "./scenario-schema.js";
 
-const UNIT_PAGES: Record<string, number> = {
-  pages: 1,
-  KiB: 1 / 4,
-  kB: 1 / 4,
-  K: 1 / 4,
-  MiB: 256,
-  MB: 256,
-  M: 256,
-  GiB: 262144,
-  GB: 262144,
-  G: 262144,
-};
-
-/** A size in 4 KiB pages (KiB values are rounded down to whole pages). */
+/**
+ * A size in 4 KiB pages. The schema has already refused a size that is not a whole number
+ * of pages or is above its limit (sizeStringPages).
+ */
 export function sizeToPages(v: number | string): number {
   if (typeof v === "number") return v;
-  const m = SIZE_RE.exec(v)!;
-  const n = Number(m[1]);
-  return Math.floor(n * UNIT_PAGES[m[2] ?? "pages"]!);
+  const pages = sizeStringPages(v);
+  if (typeof pages === "string") throw new Error(`sizeToPages: ${pages}`);
+  return pages;
 }
 
 /** A time in ticks at the given HZ (rounded to the nearest tick). */

@@ -85,13 +85,17 @@ export function validateSnapshot(doc: unknown, file: string): Snapshot {
   throw new InputError({ file, path: formatPath(violation.path), expected: violation.message });
 }
 
-/** Parses and validates snapshot text; `file` names it in error messages. */
+/**
+ * Parses and validates snapshot text; `file` names it in error messages. A leading
+ * UTF-8 byte-order mark is ignored.
+ */
 export function parseSnapshot(text: string, file: string): Snapshot {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = JSON.parse(body);
   } catch (err) {
-    throw syntaxError(text, file, err);
+    throw syntaxError(body, file, err);
   }
   return validateSnapshot(doc, file);
 }
