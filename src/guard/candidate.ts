@@ -7,6 +7,7 @@ import { CAP_SYS_ADMIN_MASK, CAP_SYS_RAWIO_MASK } from "../kernel/constants.js";
 import { MODERN_PF_KTHREAD } from "../live/parse-stat.js";
 import type { LiveProcess } from "../live/read-process.js";
 import { oomAdjFromScoreAdj } from "../policy/modern.js";
+import { plainProcessView } from "../policy/plain-view.js";
 import type { CandidateView } from "../policy/types.js";
 
 export interface GuardCandidate {
@@ -109,32 +110,7 @@ export function glanceCandidate(
 ): GuardCandidate {
   const comm = rawComm === null ? "" : decodeName(rawComm);
   return {
-    view: {
-      pid,
-      tgid: pid,
-      comm,
-      uid: -1,
-      euid: -1,
-      totalVmPages: 0n,
-      rssPages: null,
-      swapPages: null,
-      pgtablesPages: null,
-      oomkilladj: 0,
-      oomScoreAdj: 0,
-      isInit: pid === 1,
-      isKthread: false,
-      hasMm: true,
-      exiting: false,
-      memdie: false,
-      cpusetOverlap: true,
-      capSysAdmin: false,
-      capSysRawio: false,
-      nice: 0,
-      cpuTimeJiffies: null,
-      startTimeSeconds: null,
-      childrenTotalVmPages: null,
-      swapoff: false,
-    },
+    view: plainProcessView(pid, comm),
     startTicks: 0n,
     rawComm: rawComm ?? "",
     ppid: 0,

@@ -23,6 +23,7 @@
  */
 
 import { oomAdjFromScoreAdj, scoreAdjFromOomAdj } from "../policy/modern.js";
+import { plainProcessView } from "../policy/plain-view.js";
 import type { CandidateView } from "../policy/types.js";
 import type { TaskRow, TaskTable } from "./types.js";
 
@@ -90,9 +91,8 @@ export function viewOfRow(row: TaskRow, pageSizeBytes = 4096): CandidateView {
     col(row, "rss") ?? sumOf([col(row, "rss_anon"), col(row, "rss_file"), col(row, "rss_shmem")]);
   const tgid = col(row, "tgid");
   return {
-    pid: row.pid,
+    ...plainProcessView(row.pid, row.comm),
     tgid: tgid === null ? row.pid : Number(tgid),
-    comm: row.comm,
     uid,
     euid: uid,
     totalVmPages: col(row, "total_vm") ?? 0n,
@@ -101,19 +101,7 @@ export function viewOfRow(row: TaskRow, pageSizeBytes = 4096): CandidateView {
     pgtablesPages,
     oomkilladj,
     oomScoreAdj,
-    isInit: row.pid === 1,
-    isKthread: false,
-    hasMm: true,
-    exiting: false,
-    memdie: false,
-    cpusetOverlap: true,
     capSysAdmin: uid === 0,
-    capSysRawio: false,
-    nice: 0,
-    cpuTimeJiffies: null,
-    startTimeSeconds: null,
-    childrenTotalVmPages: null,
-    swapoff: false,
     vforkChild: false,
   };
 }
