@@ -4,6 +4,7 @@
  * kernel selected, and ranks the same table by 2.6.20's `badness()` as far as a report allows.
  */
 
+import { badnessOfView, linux2620Policy } from "../policy/linux-2620.js";
 import {
   type KernelVersion,
   type ModernTask,
@@ -14,16 +15,24 @@ import {
   scoreAdjFromOomAdj,
   selectVictim,
 } from "../policy/modern.js";
-import {
-  BADNESS_2620_ASSUMPTIONS,
-  type Badness2620Input,
-  badness2620,
-  selectBadProcess2620,
-} from "./badness2620.js";
+import { chooseVictim } from "../policy/select.js";
+import type { PolicyContext } from "../policy/types.js";
 import { formatStart, formatVersion, inferKernelVersion, type KernelInference } from "./era.js";
 import { type TotalPages, totalPagesOf } from "./totalpages.js";
 import type { OomEvent, TaskRow } from "./types.js";
 import { completeForItsKernel, verdictOf } from "./verdict.js";
+import { viewsOfTable } from "./views.js";
+
+/** What scoring a report's table with 2.6.20's badness() has to assume (docs/oom-path.md §5). */
+export const BADNESS_2620_ASSUMPTIONS: readonly string[] = [
+  "64-bit unsigned long (x86_64)",
+  "children: not in the report; none assumed (2.6.20 adds total_vm/2 + 1 per child with its own mm)",
+  "cpu time and run time: not in the report; assumed too small to divide (cpu_time < one unit, run time < 1024 s)",
+  "nice: not in the report; assumed 0 (no doubling)",
+  "capabilities: uid 0 taken as root (divide by 4); CAP_SYS_RAWIO assumed absent (a real root process usually has it: another divide by 4)",
+  "cpuset: assumed to overlap the allocating task's (no divide by 8)",
+  "PF_SWAPOFF, PF_EXITING, TIF_MEMDIE: assumed clear; each row is one task",
+];
 
 export interface TaskRef {
   pid: number;
@@ -191,18 +200,20 @@ export function replayEvent(e: OomEvent, opts: ReplayOptions = {}): Replay {
   if (rows.length > 0) assumptions.push(...tableAssumptions(e, kernel));
 
   const hasOomAdj = e.table?.columns.includes("oom_adj") ?? false;
-  const inputs2620: Badness2620Input[] = rows.map((r, i) => ({
-    pid: r.pid,
-    totalVmPages: column(r, "total_vm") ?? 0n,
-    root: column(r, "uid") === 0n,
-    oomkilladj: hasOomAdj
-      ? (clampInt(column(r, "oom_adj"), -17, 15) ?? 0)
-      : oomAdjFromScoreAdj(modern[i].oomScoreAdj),
-  }));
+  // 2.6.20's badness() and select_bad_process() through the policy seam, on the views of
+  // the table: what a report does not print is neutral there (BADNESS_2620_ASSUMPTIONS).
+  const views = e.table === null ? [] : viewsOfTable(e.table, pageSizeBytes).views;
+  const ctx2620: PolicyContext = {
+    bits: 64,
+    hz: 250,
+    uptimeSeconds: 0n,
+    totalPages: scoringTotalPages,
+    current: -1,
+  };
   const tasks: ScoredTask[] = rows.map((r, i) => {
     const t = modern[i];
-    const in2620 = inputs2620[i];
-    const skipped2620 = r.pid === 1 || in2620.oomkilladj === -17 || column(r, "total_vm") === null;
+    const view = views[i]!;
+    const skipped2620 = r.pid === 1 || view.oomkilladj === -17 || column(r, "total_vm") === null;
     return {
       pid: r.pid,
       comm: r.comm,
@@ -214,13 +225,13 @@ export function replayEvent(e: OomEvent, opts: ReplayOptions = {}): Replay {
       oomScoreAdj: t.oomScoreAdj,
       points: oomBadness(t, scoringTotalPages, kernel.version),
       oomScore: procOomScore(t, scoringTotalPages, kernel.version),
-      oomkilladj: in2620.oomkilladj,
-      badness2620: skipped2620 ? null : badness2620(in2620),
+      oomkilladj: view.oomkilladj,
+      badness2620: skipped2620 ? null : badnessOfView(view, ctx2620),
     };
   });
-  const chosen2620 = selectBadProcess2620(inputs2620);
+  const chosen2620 = chooseVictim(views, linux2620Policy, ctx2620);
   const ranking2620 = {
-    victim: chosen2620 ? refOf(rows[chosen2620.index]) : null,
+    victim: chosen2620.kind === "chosen" ? refOf(rows[chosen2620.index]!) : null,
     adjFrom: hasOomAdj
       ? "oomkilladj: the table's oom_adj column"
       : "oomkilladj: oom_score_adj read as oom_adj (modern-oom §3)",

@@ -6,7 +6,6 @@ export {
   type ScoredTask,
   type TaskRef,
 } from "./analyse.js";
-export { badness2620, selectBadProcess2620 } from "./badness2620.js";
 export { formatVersion, inferKernelVersion, type KernelInference } from "./era.js";
 export { RepeatFilter } from "./repeats.js";
 export { OomReportReader, parseOomReports } from "./segment.js";
