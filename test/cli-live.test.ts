@@ -250,3 +250,19 @@ describe("oomkit rank --adj", () => {
     }
   });
 });
+
+describe("oomkit rank: every policy of the registry", () => {
+  it("has a column for each other policy, scored through the same seam, with its victim", () => {
+    const r = runCli(["rank", "--root", root("normal"), "--limit", "0"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/KERNEL {2}LARGEST-RSS {2}NEWEST {2}OOM-SCORE-ADJ-BANDS {2}ADJ/);
+    const j = JSON.parse(runCli(["rank", "--root", root("normal"), "-j"]).stdout);
+    expect(j.policy_victims).toEqual([
+      { name: "largest-rss", pid: 200 },
+      { name: "newest", pid: 300 },
+      { name: "oom-score-adj-bands", pid: 200 },
+    ]);
+    const java = j.processes.find((p: { pid: number }) => p.pid === 200);
+    expect(java.policies[0]).toEqual({ name: "largest-rss", points: "50000" });
+  });
+});

@@ -97,7 +97,19 @@ function victimLines(report: RankReport, meta: RankMeta): string[] {
 export function renderRankTable(report: RankReport, meta: RankMeta, opts: RankViewOptions): string {
   const rows = orderedRows(report, opts);
   const shown = opts.limit === null ? rows : rows.slice(0, opts.limit);
-  const header = ["PID", "COMM", "RSS", "BADNESS_2.6.20", "OOM_SCORE", "KERNEL", "ADJ", "VICTIM"];
+  // The registry's other policies, one column each, the victim's points marked with `*`.
+  const others = report.policies ?? [];
+  const header = [
+    "PID",
+    "COMM",
+    "RSS",
+    "BADNESS_2.6.20",
+    "OOM_SCORE",
+    "KERNEL",
+    ...others.map((p) => p.name.toUpperCase()),
+    "ADJ",
+    "VICTIM",
+  ];
   const page = BigInt(meta.pageSizeBytes ?? 4096);
   const cells = shown.map((r) => [
     String(r.pid),
@@ -106,11 +118,16 @@ export function renderRankTable(report: RankReport, meta: RankMeta, opts: RankVi
     r.badness2620 === null ? (r.skip2620 ?? "-") : String(r.badness2620),
     r.oomScore === null ? "-" : String(r.oomScore),
     r.kernelOomScore === null ? "-" : String(r.kernelOomScore),
+    ...others.map((p) => {
+      const points = p.points.get(r.pid);
+      return points == null ? "-" : `${points}${p.victim === r.pid ? "*" : ""}`;
+    }),
     r.oomScoreAdj === null ? String(r.oomkilladj) : String(r.oomScoreAdj),
     victimMark(r, report),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const leftAligned = new Set([1, 7]);
+  const victimColumn = header.length - 1;
+  const leftAligned = new Set([1, victimColumn]);
   const paint = opts.paint ?? ((_style, text) => text);
   const marks = opts.changed !== undefined;
   const line = (c: string[], mark = " ") =>
@@ -122,7 +139,7 @@ export function renderRankTable(report: RankReport, meta: RankMeta, opts: RankVi
   const rowLine = (c: string[], i: number) => {
     const r = shown[i]!;
     const text = line(c, opts.changed?.has(r.pid) ? "*" : " ");
-    if (c[7] !== "") return paint("victim", text);
+    if (c[victimColumn] !== "") return paint("victim", text);
     return opts.changed?.has(r.pid) ? paint("changed", text) : text;
   };
   const out = [
@@ -140,7 +157,7 @@ export function renderRankTable(report: RankReport, meta: RankMeta, opts: RankVi
     "",
     "BADNESS_2.6.20: the best-scoring thread's badness(); OOM_SCORE: the modern policy's " +
       "prediction of /proc/PID/oom_score; KERNEL: the value read; ADJ: oom_score_adj " +
-      `(oomkilladj for a snapshot).${marks ? " *: changed since the last frame." : ""}`,
+      `(oomkilladj for a snapshot).${others.length > 0 ? ` ${others.map((p) => p.name.toUpperCase()).join(", ")}: the points of the other policies, * at each one's victim.` : ""}${marks ? " *: changed since the last frame." : ""}`,
   );
   return `${out.join("\n")}\n`;
 }
@@ -198,7 +215,20 @@ export function rankJson(report: RankReport, meta: RankMeta, opts: RankViewOptio
       oomkilladj: r.oomkilladj,
       victim_2620: v.selected?.tgid === r.pid,
       victim_modern: m?.pid === r.pid,
+      ...(report.policies === undefined
+        ? {}
+        : {
+            policies: report.policies.map((p) => ({
+              name: p.name,
+              points: str(p.points.get(r.pid) ?? null),
+            })),
+          }),
     })),
+    ...(report.policies === undefined
+      ? {}
+      : {
+          policy_victims: report.policies.map((p) => ({ name: p.name, pid: p.victim })),
+        }),
     assumptions: meta.assumptions,
   };
 }

@@ -54,15 +54,12 @@ function kbToPages(kb: bigint, pageSizeBytes: number): bigint {
   return (kb * 1024n) / BigInt(pageSizeBytes);
 }
 
-export function candidateOfProcess(
-  p: LiveProcess,
-  machine: CandidateMachine,
-  extras: CandidateExtras = NO_EXTRAS,
-): GuardCandidate {
+/** A live process as the policy seam's view (rank's policy columns, the guard's choice). */
+export function viewOfLiveProcess(p: LiveProcess, machine: CandidateMachine): CandidateView {
   const caps = p.status.capEff ?? 0n;
   const uids = p.status.uids;
   const mm = p.mm;
-  const view: CandidateView = {
+  return {
     pid: p.pid,
     tgid: p.pid,
     comm: decodeName(p.stat.comm),
@@ -89,8 +86,15 @@ export function candidateOfProcess(
     swapoff: false,
     vforkChild: p.isVforkChild,
   };
+}
+
+export function candidateOfProcess(
+  p: LiveProcess,
+  machine: CandidateMachine,
+  extras: CandidateExtras = NO_EXTRAS,
+): GuardCandidate {
   return {
-    view,
+    view: viewOfLiveProcess(p, machine),
     startTicks: p.stat.startTicks,
     rawComm: p.stat.comm,
     ppid: p.stat.ppid,

@@ -3,6 +3,7 @@
  * (the best thread shown per process) and the modern `oom_badness`/`oom_score`, with the
  * victim each would choose. No I/O: the inputs come from a live read or a snapshot file.
  */
+
 import { outOfMemory } from "../oom/out_of_memory.js";
 import type { Outcome } from "../oom/result.js";
 import { compileState } from "../oom/state.js";
@@ -14,6 +15,9 @@ import {
   procOomScore,
   selectVictim,
 } from "../policy/modern.js";
+import { allPolicies } from "../policy/registry.js";
+import { chooseVictim, scoreViews } from "../policy/select.js";
+import type { CandidateView, PolicyContext } from "../policy/types.js";
 import type { Snapshot } from "../snapshot/types.js";
 
 /** What the ranking knows of a process beyond the snapshot (live reads only). */
@@ -65,8 +69,44 @@ export interface VictimModern {
   oomScore: number;
 }
 
+/** One more policy of the registry, scored on the same processes: its points and victim. */
+export interface PolicyColumn {
+  name: string;
+  /** The pid the policy would kill, or null. */
+  victim: number | null;
+  /** Points by pid; null where the policy does not score the process. */
+  points: Map<number, bigint | null>;
+}
+
+/**
+ * Every registered policy but those named in `skip` (rank gives 2.6.20 and modern their
+ * own columns), each scored through the seam on the same views.
+ */
+export function policyColumns(
+  views: readonly CandidateView[],
+  ctx: PolicyContext,
+  skip: ReadonlySet<string>,
+): PolicyColumn[] {
+  return allPolicies({ kernelVersion: ctx.kernelVersion })
+    .filter((policy) => !skip.has(policy.name))
+    .map((policy) => {
+      const choice = chooseVictim(views, policy, ctx);
+      const points = new Map<number, bigint | null>();
+      for (const s of scoreViews(views, policy, ctx)) {
+        points.set(s.view.pid, s.eligibility.kind === "candidate" ? s.points : null);
+      }
+      return {
+        name: policy.name,
+        victim: choice.kind === "chosen" ? views[choice.index]!.pid : null,
+        points,
+      };
+    });
+}
+
 export interface RankReport {
   rows: RankRow[];
+  /** The registry's other policies, for a live machine (a snapshot has no RSS for them). */
+  policies?: PolicyColumn[];
   victim2620: Victim2620;
   victimModern: VictimModern | null;
   /** Every 2.6.20 row (per thread), for --explain. */

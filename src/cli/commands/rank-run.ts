@@ -4,6 +4,7 @@
 
 import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
+import { viewOfLiveProcess } from "../../guard/candidate.js";
 import { checkOomScores } from "../../live/check.js";
 import {
   type LiveView,
@@ -15,11 +16,13 @@ import { parseMeminfo } from "../../live/parse-misc.js";
 import { nodeProcFs } from "../../live/procfs.js";
 import {
   type ModernContext,
+  policyColumns,
   type RankProcessInfo,
   type RankSort,
   rankMachine,
 } from "../../live/rank-model.js";
 import { oomAdjFromScoreAdj } from "../../policy/modern.js";
+import type { CandidateView, PolicyContext } from "../../policy/types.js";
 import type { Snapshot } from "../../snapshot/types.js";
 import { colourFor, painter } from "../colour.js";
 import { refuseWithoutEffect } from "../combinations.js";
@@ -62,6 +65,8 @@ function ownProcesses(view: LiveView): Map<number, string> {
 }
 
 interface Frame {
+  /** Every listed process as the policy seam sees it, with the context (live reads only). */
+  policyInput?: { views: CandidateView[]; ctx: PolicyContext };
   /** --adj in words, when the frame is a "what if". */
   whatIf?: string;
   /** oomkit and its ancestors, marked in the table (live reads only). */
@@ -94,7 +99,27 @@ async function readFrame(opts: RankOpts, hz: number, current: number | undefined
   }
   const fs = nodeProcFs({ root: opts.root });
   const view: LiveView = await readLiveView(fs, { hz, current, oomScore: true }, process.arch);
+  const listed = new Set(view.infos.map((i) => i.pid));
+  const machine = {
+    pageSizeBytes: view.machine.pageSizeBytes,
+    userHz: view.machine.userHz,
+    initialPidNs: view.machine.initialPidNs,
+  };
+  const views = view.machine.processes
+    .filter((p) => listed.has(p.pid))
+    .map((p) => viewOfLiveProcess(p, machine));
   return {
+    policyInput: {
+      views,
+      ctx: {
+        bits: view.snapshot.kernel.bits,
+        hz: view.machine.userHz,
+        uptimeSeconds: view.machine.uptimeSeconds,
+        totalPages: view.modern.totalPages,
+        current: -1,
+        kernelVersion: view.modern.version,
+      },
+    },
     own: ownProcesses(view),
     snapshot: view.snapshot,
     infos: view.infos,
@@ -190,6 +215,10 @@ async function renderFrame(
 ) {
   const f = whatIf(await readFrame(opts, hz, current), adjustments(opts.adj ?? []));
   const report = rankMachine(f.snapshot, f.infos, f.modern);
+  if (f.policyInput !== undefined) {
+    const { views, ctx } = f.policyInput;
+    report.policies = policyColumns(views, ctx, new Set(["2.6.20", "modern"]));
+  }
   if (opts.explain !== undefined) {
     const doc = explainJson(
       pidOption("--explain", opts.explain),
