@@ -371,3 +371,40 @@ describe("oomkit sim, size units", () => {
     );
   });
 });
+
+describe("oomkit sim, YAML that a scenario never needs", () => {
+  const cases: [string, string, string][] = [
+    [
+      "alias.yaml",
+      "machine: *nope\nprocesses: []\n",
+      ":1:10: $: an alias *nope to an anchor defined before it",
+    ],
+    ["self.yaml", "machine: &m [*m]\n", ":1:14: $: no alias *m inside its own anchor"],
+    [
+      "key.yaml",
+      "? [a, b]\n: 1\nmachine: {}\n",
+      ":1:3: $: a key that is a plain value, not a collection",
+    ],
+  ];
+  for (const [name, text, line] of cases) {
+    it(`${name}: one input error with its position, exit 2, no warning`, () => {
+      const file = join(dir, name);
+      writeFileSync(file, text);
+      const r = runCli(["sim", file]);
+      expect(r).toEqual({ status: 2, stdout: "", stderr: `${file}${line}\n` });
+    });
+  }
+  it("an alias bomb is refused, not expanded", () => {
+    let text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+    for (let i = 1; i < 12; i++)
+      text += `a${i}: &a${i} [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(", ")}]\n`;
+    const file = join(dir, "bomb.yaml");
+    writeFileSync(file, `${text}machine: {}\n`);
+    const r = runCli(["sim", file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^\S+bomb\.yaml: \$: aliases expanding at most 100 times/);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});

@@ -8,6 +8,7 @@ import { isMap, isNode, isScalar, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { InputError } from "../errors.js";
 import { type Scenario, scenarioSchema } from "./scenario-schema.js";
+import { yamlData } from "./yaml-data.js";
 
 /** `timeline[3].fault.pages` from a path of keys and indices. */
 export function jsonPath(path: readonly PropertyKey[]): string {
@@ -117,7 +118,7 @@ export function parseScenario(source: string, file: string): ParsedScenario {
       column: pos.col,
     });
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  const data: unknown = yamlData(doc, lc, file);
   const parsed = scenarioSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

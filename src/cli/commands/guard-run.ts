@@ -93,7 +93,8 @@ function runHook(
 
 /** The config file's values; one InputError naming the file and key on any problem. */
 async function readConfigFile(file: string): Promise<GuardOptionsInput> {
-  const { parseDocument } = await import("yaml");
+  const { LineCounter, parseDocument } = await import("yaml");
+  const { yamlData } = await import("../../sim/yaml-data.js");
   const { guardFileSchema, optionsOfFile } = await import("../../guard/config-file.js");
   let text: string;
   try {
@@ -106,7 +107,8 @@ async function readConfigFile(file: string): Promise<GuardOptionsInput> {
       message: `${file}: cannot read (${String(code)})`,
     });
   }
-  const doc = parseDocument(text.replace(/^\uFEFF/, ""));
+  const lc = new LineCounter();
+  const doc = parseDocument(text.replace(/^\uFEFF/, ""), { lineCounter: lc });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const pos = e.linePos?.[0];
@@ -118,7 +120,7 @@ async function readConfigFile(file: string): Promise<GuardOptionsInput> {
       column: pos?.col,
     });
   }
-  const parsed = guardFileSchema.safeParse(doc.toJS() ?? {});
+  const parsed = guardFileSchema.safeParse(yamlData(doc, lc, file) ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const at = issue.path.map(String);
