@@ -408,3 +408,18 @@ describe("oomkit sim, YAML that a scenario never needs", () => {
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
   });
 });
+
+describe("oomkit sim bounds the work a scenario asks for", () => {
+  it("refuses more than 10^6 timeline actions in all, saying the bound, at once", () => {
+    const file = join(dir, "repeat-bomb.yaml");
+    writeFileSync(
+      file,
+      "machine: { memory: 64MiB }\nprocesses: [{ name: a }]\ntimeline:\n  - { at: 1, task: a, fault: { pages: 1 }, repeat: 10000000, every: 1ms }\n",
+    );
+    const r = runCli(["sim", file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      `${file}:4:52: timeline[0].repeat: at most 1000000 timeline actions in all, repetitions included (this entry brings the total to 10000000)\n`,
+    );
+  });
+});

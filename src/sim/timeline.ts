@@ -7,6 +7,13 @@ import type { ScheduledAction } from "./engine.js";
 import { ACTION_KEYS, type Scenario } from "./scenario-schema.js";
 import { parseGfp, sizeToPages, timeToTicks } from "./units.js";
 
+/**
+ * The most actions a timeline may schedule in all, repetitions included: a few bytes of
+ * `repeat` must not ask for hours of work or gigabytes of queue (the bound is said in the
+ * error).
+ */
+export const MAX_TIMELINE_ACTIONS = 1_000_000;
+
 /** Every timeline entry as scheduled actions; `err` builds the error for a bad entry. */
 export function compileTimeline(
   scenario: Scenario,
@@ -16,6 +23,7 @@ export function compileTimeline(
   err: (path: PropertyKey[], expected: string) => Error,
 ): ScheduledAction[] {
   const out: ScheduledAction[] = [];
+  let scheduled = 0;
   scenario.timeline.forEach((e, i) => {
     const path = ["timeline", i];
     const present = ACTION_KEYS.filter((key) => e[key] !== undefined);
@@ -23,6 +31,13 @@ export function compileTimeline(
     const key = present[0]!;
     const at = startTick + timeToTicks(e.at, hz);
     const repeat = e.repeat ?? 1;
+    scheduled += repeat;
+    if (scheduled > MAX_TIMELINE_ACTIONS) {
+      throw err(
+        [...path, "repeat"],
+        `at most ${MAX_TIMELINE_ACTIONS} timeline actions in all, repetitions included (this entry brings the total to ${scheduled})`,
+      );
+    }
     const every = e.every === undefined ? 0 : timeToTicks(e.every, hz);
     if (repeat > 1 && every === 0)
       throw err([...path, "every"], "a positive interval when repeat is given");
