@@ -234,7 +234,8 @@ describe.skipIf(!usable())(
         for (let i = 0; i < 100 && !g.lines.some((l) => l.includes('"start"')); i++) {
           await sleep(20);
         }
-        const victim = hog(cg, "shadow-hog", ["--step", "8", "--every", "20"]);
+        // 100 MiB/s: the 26 MiB from TERM to the limit take about 260 ms, several polls.
+        const victim = hog(cg, "shadow-hog", ["--step", "2", "--every", "20"]);
         expect((await victim.exited).signal).toBe("SIGKILL");
         await g.exited;
         const mine = records(g).find(
