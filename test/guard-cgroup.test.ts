@@ -143,7 +143,8 @@ describe.skipIf(!usable())(
       const fast = hog(cg, "fast-hog", ["--step", "8", "--every", "20", "--delay", "800"]);
       await ready(fast);
       const usage = watchUsage(cg, [0.9, 0.95]);
-      const g = guard(["--cgroup", cg, "--max-kills", "1"]);
+      // No --max-kills: the guard runs on after the kill, so a second kill would show.
+      const g = guard(["--cgroup", cg, "--duration", "4"]);
       const end = await g.exited;
       usage.stop();
       expect(end.code).toBe(0);
