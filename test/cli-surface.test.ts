@@ -22,6 +22,7 @@ const COMMANDS = [
   "replay",
   "guard",
   "compare",
+  "schema",
   "completion",
   "man",
   "help",
