@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "./support/cli.js";
+import { collectKeys } from "./support/json-keys.js";
 
 const dir = mkdtempSync(join(tmpdir(), "oomkit-sim-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,13 +44,7 @@ describe("oomkit sim", () => {
   it("--json keys are snake_case at every depth; the event types keep their names", () => {
     const keys = new Set<string>();
     const walk = (v: unknown): void => {
-      if (Array.isArray(v)) v.forEach(walk);
-      else if (v !== null && typeof v === "object") {
-        for (const [k, x] of Object.entries(v)) {
-          keys.add(k);
-          walk(x);
-        }
-      }
+      collectKeys(v, keys);
     };
     const events: Record<string, unknown>[] = [];
     for (const args of [

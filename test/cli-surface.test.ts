@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "./support/cli.js";
+import { collectKeys } from "./support/json-keys.js";
 
 const COMMANDS = [
   "oom",
@@ -247,13 +248,7 @@ describe("-j, --json", () => {
   it("every key of every JSON output is snake_case", () => {
     const keys = new Set<string>();
     const walk = (v: unknown): void => {
-      if (Array.isArray(v)) v.forEach(walk);
-      else if (v !== null && typeof v === "object") {
-        for (const [k, x] of Object.entries(v)) {
-          keys.add(k);
-          walk(x);
-        }
-      }
+      collectKeys(v, keys);
     };
     for (const args of [
       ...JSON_RUNS.map((a) => [...a, "-j"]),

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { EventBody, SimEvent } from "../sim/events.js";
+import { mergeIntervals } from "../sim/intervals.js";
 import type { GroundTruth } from "./ground-truth.js";
-import { mergeIntervals, metricsOf } from "./metrics.js";
+import { metricsOf } from "./metrics.js";
 
 /** Process 10 is the culprit; 20 has a thread 21 that is OOM_DISABLE. HZ 100. */
 const TRUTH: GroundTruth = {

@@ -18,6 +18,7 @@
  */
 
 import type { SimEvent } from "../sim/events.js";
+import { mergeIntervals } from "../sim/intervals.js";
 import type { GroundTruth } from "./ground-truth.js";
 
 /** Repeat OOMs are episodes that begin this soon after the previous one ended (seconds). */
@@ -323,18 +324,6 @@ export class MetricsCollector {
       endReason: this.endReason,
     };
   }
-}
-
-/** Sorted, overlapping or touching intervals merged into one. */
-export function mergeIntervals(intervals: readonly [number, number][]): [number, number][] {
-  const sorted = [...intervals].sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-  const out: [number, number][] = [];
-  for (const [a, b] of sorted) {
-    const last = out[out.length - 1];
-    if (last !== undefined && a <= last[1]) last[1] = Math.max(last[1], b);
-    else out.push([a, b]);
-  }
-  return out;
 }
 
 /** The metrics of a whole event stream. */

@@ -6,6 +6,7 @@
 
 import { monotonicAt } from "../kernel/clock.js";
 import type { SimEvent } from "../sim/events.js";
+import { unionTicks } from "../sim/intervals.js";
 
 const CAUSES: Record<string, string> = {
   oom: "killed by the OOM killer",
@@ -191,18 +192,7 @@ export class SummaryCollector {
   }
 
   summary(): SimSummary {
-    const sorted = [...this.intervals].sort((a, b) => a[0] - b[0]);
-    let total = 0;
-    let curStart = -1;
-    let curEnd = -1;
-    for (const [a, b] of sorted) {
-      if (a > curEnd) {
-        total += curEnd - curStart;
-        curStart = a;
-        curEnd = b;
-      } else if (b > curEnd) curEnd = b;
-    }
-    total += curEnd - curStart;
+    const total = unionTicks(this.intervals);
     return { ...this.s, pressureSeconds: this.time(total) };
   }
 }

@@ -11,6 +11,7 @@ import { OOM_DISABLE } from "../../kernel/constants.js";
 import type { OomResult } from "../../oom/result.js";
 import { badnessTable } from "../../oom/table.js";
 import type { SimEvent } from "../../sim/events.js";
+import { mergeIntervals } from "../../sim/intervals.js";
 import type { Snapshot } from "../../snapshot/types.js";
 import { simJsonLine } from "../sim-json.js";
 import { simLogLines } from "../sim-log.js";
@@ -429,18 +430,6 @@ function callPath(
   }
   path.push("retry");
   return { path, also, notes, stepEvents };
-}
-
-/** Union of intervals, joining those less than `gap` apart. */
-function mergeIntervals(list: [number, number][], gap: number): [number, number][] {
-  const sorted = [...list].sort((a, b) => a[0] - b[0]);
-  const out: [number, number][] = [];
-  for (const [a, b] of sorted) {
-    const last = out.at(-1);
-    if (last !== undefined && a <= last[1] + gap) last[1] = Math.max(last[1], b);
-    else out.push([a, b]);
-  }
-  return out;
 }
 
 /** At most `max` samples: per bucket the first, the last and each zone's extremes. */
