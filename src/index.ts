@@ -6,12 +6,13 @@
 export { InputError } from "./errors.js";
 export { badnessExact, makeBadnessContext } from "./oom/badness.js";
 export { outOfMemory, runOutOfMemory } from "./oom/out_of_memory.js";
-export type { LogLine, OomResult, OomResultJson } from "./oom/result.js";
+export type { LogLine, OomResult, OomResultJson, Outcome } from "./oom/result.js";
 export { toResultJson } from "./oom/result.js";
 export { selectBadProcess } from "./oom/select_bad_process.js";
 export { compileState } from "./oom/state.js";
 export type { BadnessRow } from "./oom/table.js";
 export { badnessTable } from "./oom/table.js";
+export type { OomStep, OomStepName, OomTraceEntry } from "./oom/trace.js";
 export { largestRssPolicy } from "./policy/largest-rss.js";
 export { badnessOfView, linux2620Policy } from "./policy/linux-2620.js";
 export { type KernelVersion, parseKernelVersion } from "./policy/modern.js";
@@ -36,7 +37,26 @@ export type {
   VictimPolicy,
 } from "./policy/types.js";
 export { explainOutOfMemory } from "./report/explain.js";
+export { buildReportModel, type ReportModel } from "./report/html/model.js";
 export { kernelLogLines } from "./report/kernel-log.js";
+export { RunReport, type RunReportOptions } from "./report/run-report.js";
+export type { SimSummary } from "./report/sim-summary.js";
+export { DEFAULT_SCENARIO } from "./sim/default-scenario.js";
+export type {
+  EventBody,
+  KernelEvent,
+  MachineInfo,
+  MemInfo,
+  OomStepEvent,
+  PrintEvent,
+  SimEvent,
+} from "./sim/events.js";
+export type { OomCallRecord } from "./sim/oom-call.js";
+export {
+  type RunOptions,
+  type RunResult,
+  runScenarioText as runScenario,
+} from "./sim/run.js";
 export { EXAMPLE_SNAPSHOT_TEXT } from "./snapshot/example.js";
 export { generateSnapshot } from "./snapshot/generate.js";
 export { parseSnapshot, validateSnapshot } from "./snapshot/load.js";

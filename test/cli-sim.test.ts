@@ -66,7 +66,7 @@ describe("oomkit sim", () => {
     expect(first("mm.free")).toHaveProperty("by_zone");
     expect(first("sim.end")).toHaveProperty("free_pages");
     expect(first("alloc.pending")).toHaveProperty("stall_ticks");
-    const mem = events.find((e) => e.type === "log" && e.mem !== undefined)!.mem;
+    const mem = events.find((e) => e.type === "show_mem")!.mem;
     expect(mem).toHaveProperty("swap_cache.find_success");
     expect(mem).toHaveProperty(["zones", 0, "free_area"]);
     expect(first("summary")).toHaveProperty("end_reason");

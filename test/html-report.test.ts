@@ -16,7 +16,7 @@ import { runCli } from "./support/cli.js";
 function calls(text: string): CallModel[] {
   const events: SimEvent[] = [];
   const r = runScenarioText(text, (e) => events.push(e), { file: "s.yaml" });
-  return buildReportModel({ title: "s", printkTime: true, events, calls: r.oomCalls }).calls;
+  return buildReportModel({ title: "s", events, calls: r.oomCalls }).calls;
 }
 
 const example = (name: string) => calls(readFileSync(`examples/${name}.yaml`, "utf8"));

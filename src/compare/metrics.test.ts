@@ -54,6 +54,8 @@ const START = at(1000, {
   hz: 100,
   tasks: 5,
   presentPages: 65536,
+  printkTime: false,
+  machine: { numa: false, cpus: 1, zones: [], swapPages: 0 },
 });
 
 /** Three episodes: two kills in the first, an abort in the second 3 s later, a kill long after. */

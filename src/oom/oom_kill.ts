@@ -57,7 +57,18 @@ export function oomKillProcess(
   message: string,
 ): 0 | 1 {
   const t = s.tasks;
-  if (isExiting(s, p)) {
+  const exiting = isExiting(s, p);
+  fx.step({
+    step: "kill",
+    selected: t.pid[p]!,
+    points: BigInt(points),
+    pid: null,
+    child: false,
+    exiting,
+    sigkill: [],
+    memdie: [],
+  });
+  if (exiting) {
     oomKillTaskNow(s, fx, p, false);
     return 0;
   }

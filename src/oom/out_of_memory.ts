@@ -19,6 +19,7 @@ import { oomKillProcess } from "./oom_kill.js";
 import type { ConstraintName, OomResult, Outcome } from "./result.js";
 import { type BadnessObserver, selectBadProcess } from "./select_bad_process.js";
 import { compileState, type OomState } from "./state.js";
+import type { OomStep } from "./trace.js";
 
 export interface OutOfMemoryOptions {
   /** Receives every `badness()` call of the selection; the result then lists none. */
@@ -31,28 +32,52 @@ export interface OutOfMemoryOptions {
   policy?: VictimPolicy;
   /** What `policy` may read beyond the state (RAM + swap pages, the kernel release). */
   policyContext?: PolicyExtras;
+  /**
+   * callback_mutex is held for ever by a task that deadlocked in an earlier call (quirk
+   * Q4): this call prints its report and then blocks in cpuset_lock() (outcome `blocked`).
+   * A snapshot cannot say so; the simulator, which knows its history, can.
+   */
+  cpusetLockHeld?: boolean;
 }
 
 /**
  * Runs one `out_of_memory()` on the state (whose TIF_MEMDIE bits it updates) and says
- * what it did.
+ * what it did, step by step in `trace`.
  */
 export function outOfMemory(s: OomState, options: OutOfMemoryOptions = {}): OomResult {
   const fx = new OomEffects(s);
   const t = s.tasks;
-  const badnessCalls: { pid: number; points: bigint }[] = [];
+  // Every badness() call of the call; each select step also has its own list in the trace.
+  let badnessCalls: { pid: number; points: bigint }[] = [];
+  let stepCalls = badnessCalls;
+  let scored = 0;
+  const observer = options.onBadness;
   const onBadness: BadnessObserver =
-    options.onBadness ??
-    ((i, points) => badnessCalls.push({ pid: t.pid[i]!, points: BigInt(points) }));
+    observer === undefined
+      ? (i, points) => {
+          const call = { pid: t.pid[i]!, points: BigInt(points) };
+          stepCalls.push(call);
+          scored += 1;
+        }
+      : (i, points) => {
+          scored += 1;
+          observer(i, points);
+        };
   const finish = (
     outcome: Outcome,
     constraint: ConstraintName | null,
     extra: Partial<Pick<OomResult, "panic" | "selected">> = {},
   ): OomResult => {
     // Step 8 (docs/oom-path.md §7.6): sleep a jiffy unless current now has TIF_MEMDIE.
-    const sleeps = outcome === "killed" || outcome === "aborted";
+    const reachesSleep = outcome === "killed" || outcome === "aborted";
+    const sleep = reachesSleep && t.memdie[s.current] === 0;
+    if (reachesSleep) {
+      fx.step({ step: "unlock" });
+      fx.step({ step: "sleep", sleep });
+    }
     return {
       outcome,
+      trace: fx.trace,
       constraint,
       panic: extra.panic ?? null,
       selected: extra.selected ?? null,
@@ -61,7 +86,7 @@ export function outOfMemory(s: OomState, options: OutOfMemoryOptions = {}): OomR
       sigkill: fx.sigkill,
       memdie: fx.memdie,
       time_slice: fx.timeSlice,
-      sleep: sleeps && t.memdie[s.current] === 0,
+      sleep,
     };
   };
   const panic = (text: string, constraint: ConstraintName, selected?: OomResult["selected"]) => {
@@ -71,9 +96,11 @@ export function outOfMemory(s: OomState, options: OutOfMemoryOptions = {}): OomR
   };
 
   // Step 1 (docs/oom-path.md §7.1): the notifier chain; pages freed end the call at once.
+  fx.step({ step: "notifier", freed: s.notifierFreed });
   if (s.notifierFreed > 0n) return finish("notifier", null);
 
   // Step 2 (docs/oom-path.md §7.2): the rate-limited report.
+  fx.step({ step: "ratelimit", allowed: s.printkRatelimit, suppressed: s.printkSuppressed });
   if (s.printkRatelimit) {
     if (s.printkSuppressed > 0) {
       fx.printk("KERN_WARNING", `printk: ${s.printkSuppressed} messages suppressed.`);
@@ -89,7 +116,11 @@ export function outOfMemory(s: OomState, options: OutOfMemoryOptions = {}): OomR
   }
 
   // Steps 3 and 4 (docs/oom-path.md §7.3, §7.4): cpuset_lock(), tasklist lock, then the constraint.
+  const blocked = options.cpusetLockHeld === true;
+  fx.step({ step: "lock", blocked });
+  if (blocked) return finish("blocked", null);
   const constraint = constrainedAlloc(s);
+  fx.step({ step: "constraint", result: constraint });
   if (constraint === "deadlock") return finish("deadlock", null);
 
   // Step 5 (docs/oom-path.md §7.5).
@@ -100,14 +131,34 @@ export function outOfMemory(s: OomState, options: OutOfMemoryOptions = {}): OomR
     return finish("killed", constraint, { selected: { pid: t.pid[s.current]!, points: 0n } });
   }
   // KERNEL-QUIRK: Q6 (docs/oom-path.md §13): panic_on_oom is read only here.
-  if (s.panicOnOom !== 0) return panic(PANIC_ON_OOM, "none");
+  const panicOnOom = s.panicOnOom !== 0;
+  fx.step({ step: "panic_on_oom", value: s.panicOnOom, panic: panicOnOom });
+  if (panicOnOom) return panic(PANIC_ON_OOM, "none");
   // The kernel's `goto retry` after a kill that did nothing. A frozen state cannot
   // reach it (docs/formats.md §4); the bound keeps a changed model from spinning.
   for (let attempt = 0; attempt < 2; attempt++) {
+    const select = fx.step<OomStep & { step: "select" }>({
+      step: "select",
+      chosen: "none",
+      scored: 0,
+    });
+    if (observer === undefined) stepCalls = fx.badnessCalls();
+    const before = scored;
     const selection = selectBadProcess(s, onBadness, options.policy, options.policyContext);
-    if (selection.kind === "abort") return finish("aborted", "none");
-    if (selection.kind === "none") return panic(PANIC_NO_KILLABLE, "none");
+    select.scored = scored - before;
+    if (attempt === 0) badnessCalls = stepCalls;
+    else for (const call of stepCalls) badnessCalls.push(call);
+    if (selection.kind === "abort") {
+      select.chosen = "abort";
+      return finish("aborted", "none");
+    }
+    if (selection.kind === "none") {
+      // The locks are dropped before the panic (docs/oom-path.md §7.5).
+      fx.step({ step: "unlock" });
+      return panic(PANIC_NO_KILLABLE, "none");
+    }
     const selected = { pid: t.pid[selection.index]!, points: BigInt(selection.points) };
+    select.chosen = selected.pid;
     if (oomKillProcess(s, fx, selection.index, selection.points, MSG_OUT_OF_MEMORY) === 0) {
       return finish("killed", "none", { selected });
     }

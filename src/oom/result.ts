@@ -3,7 +3,14 @@
  * `toResultJson` turns it into the `oomkit.result/1` document.
  */
 
-export type Outcome = "notifier" | "killed" | "aborted" | "panic" | "deadlock";
+import type { OomTraceEntry } from "./trace.js";
+
+/**
+ * `blocked`: callback_mutex is held by a task that deadlocked (quirk Q4), so this caller
+ * waits for ever in cpuset_lock(); only a caller that says so (the simulator) meets it.
+ */
+export type Outcome = "notifier" | "killed" | "aborted" | "panic" | "deadlock" | "blocked";
+
 export type ConstraintName = "none" | "memory_policy" | "cpuset";
 
 /** Log levels as the result contract names them. */
@@ -16,6 +23,8 @@ export interface LogLine {
 
 export interface OomResult {
   outcome: Outcome;
+  /** Every step, badness() call, log line and effect in the kernel's order. */
+  trace: OomTraceEntry[];
   constraint: ConstraintName | null;
   panic: string | null;
   selected: { pid: number; points: bigint } | null;

@@ -6,6 +6,7 @@
  */
 
 import { printkTimePrefix } from "../kernel/clock.js";
+import type { LogLine } from "../oom/result.js";
 import type { SimEvent } from "../sim/events.js";
 import { kernelLogLines } from "./kernel-log.js";
 import { showMemLines } from "./show-mem.js";
@@ -36,13 +37,15 @@ function storyLine(e: SimEvent, hz: number): string | null {
 
 /** The kernel log lines of one event (none for events that print nothing). */
 export function simLogLines(e: SimEvent, o: SimLogOptions): string[] {
-  if (e.type !== "log") {
+  if (e.type !== "log" && e.type !== "show_mem" && e.type !== "dump_stack") {
     const story = o.verbose ? storyLine(e, o.hz) : null;
     return story === null ? [] : [story];
   }
   const stamp = o.printkTime ? printkTimePrefix(e.tick, o.hz) : "";
-  if (e.level === "placeholder" && e.text === "show_mem()" && "mem" in e && e.mem !== undefined) {
-    return showMemLines(e.mem).map((l) => `<${l.level}>${stamp}${l.text}`);
-  }
-  return kernelLogLines([{ level: e.level, text: e.text }], { timestamp: stamp });
+  if (e.type === "show_mem") return showMemLines(e.mem).map((l) => `<${l.level}>${stamp}${l.text}`);
+  const line: LogLine =
+    e.type === "dump_stack"
+      ? { level: "placeholder", text: "dump_stack()" }
+      : { level: e.level, text: e.text };
+  return kernelLogLines([line], { timestamp: stamp });
 }

@@ -113,8 +113,12 @@ export class AllocatorPort implements MemoryPort {
     return zonelistPolicy(this.mem, this.context(t), gfp, bind);
   }
 
+  /** Told after each fast-path allocation and each free (the memory timeline's samples). */
+  onPagesChanged: (() => void) | null = null;
+
   allocateFast(t: Task, gfp: number, order: number, use: PageUse): number {
     const zone = allocPagesFast(this.mem, this.context(t), gfp, order, this.zonelist(t, gfp), use);
+    this.onPagesChanged?.();
     return zone === null ? -1 : zone.id;
   }
 
@@ -127,6 +131,7 @@ export class AllocatorPort implements MemoryPort {
 
   free(zone: number, use: PageUse, pages: number): void {
     freePages(this.mem, this.mem.zones[zone]!, use, pages);
+    this.onPagesChanged?.();
   }
 
   /**

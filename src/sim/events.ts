@@ -7,6 +7,7 @@
 
 import type { AllocEvent } from "../alloc/events.js";
 import type { LogLevel } from "../oom/result.js";
+import type { OomStep, OomStepName } from "../oom/trace.js";
 
 /** One per-CPU page list as show_mem() prints it: `hi`, `btch`, `usd`. */
 export interface PcpInfo {
@@ -81,24 +82,60 @@ export interface MemInfo {
   swapCachedPages: number;
 }
 
-/** A kernel log line; a show_mem() placeholder carries the zone state of its moment. */
+/** A kernel log line, with the level printk gave it. */
 export interface LogEvent {
   type: "log";
-  level: LogLevel;
+  level: Exclude<LogLevel, "placeholder">;
   text: string;
-  mem?: MemInfo;
 }
 
-export type OomStepName =
-  | "notifier"
-  | "ratelimit"
-  | "lock"
-  | "constraint"
-  | "panic_on_oom"
-  | "select"
-  | "kill"
-  | "unlock"
-  | "sleep";
+/** dump_stack() of a task: the stack itself is not modelled. */
+export interface DumpStackEvent {
+  type: "dump_stack";
+  pid: number;
+}
+
+/** show_mem(): the memory report, with the zone state of its moment. */
+export interface ShowMemEvent {
+  type: "show_mem";
+  mem: MemInfo;
+}
+
+/** What the kernel printed: a log line, a stack dump or a memory report. */
+export type PrintEvent = LogEvent | DumpStackEvent | ShowMemEvent;
+
+export type { OomStepName };
+
+type JsonValues<T> = { [K in keyof T]: T[K] extends bigint ? string : T[K] };
+
+/** The details of one step as the stream carries them (src/oom/trace.ts, bigints as strings). */
+export type OomStepDetail<S extends OomStepName> = JsonValues<
+  Omit<Extract<OomStep, { step: S }>, "step">
+>;
+
+/** One step of a numbered out_of_memory() call, in the kernel's order. */
+export type OomStepEvent = {
+  [S in OomStepName]: { type: "oom.step"; n: number; step: S; detail: OomStepDetail<S> };
+}[OomStepName];
+
+/** A populated zone of the machine, as the memory timeline draws it. */
+export interface MachineZone {
+  node: number;
+  name: string;
+  presentPages: number;
+  minPages: number;
+  lowPages: number;
+  highPages: number;
+}
+
+/** The machine a run simulates, as its renderings need it. */
+export interface MachineInfo {
+  numa: boolean;
+  cpus: number;
+  /** The populated zones, in node then type order (the order of `mem.sample` values). */
+  zones: MachineZone[];
+  swapPages: number;
+}
 
 export type KernelEvent =
   | {
@@ -108,9 +145,17 @@ export type KernelEvent =
       hz: number;
       tasks: number;
       presentPages: number;
+      /** The machine's printk_time: log lines carry `[seconds.micro]` times. */
+      printkTime: boolean;
+      machine: MachineInfo;
       /** The victim policy a run names (absent: 2.6.20's own badness()). */
       policy?: string;
     }
+  /**
+   * The free pages of each populated zone (sim.start's machine.zones order) at the end of
+   * a tick in which they changed; only in a run that asks for samples.
+   */
+  | { type: "mem.sample"; free: number[] }
   | { type: "sim.end"; reason: "idle" | "until" | "panic"; tasks: number; freePages: number }
   | { type: "sim.skip"; pid: number | null; action: string; why: string; entry: number }
   | {
@@ -146,7 +191,7 @@ export type KernelEvent =
   | { type: "mm.free"; mm: string; pid: number; comm: string; pages: number; byZone: number[] }
   | { type: "mm.put"; mm: string; pid: number; users: number }
   | { type: "oom.invoked"; n: number; pid: number; comm: string; gfpMask: number; order: number }
-  | { type: "oom.step"; n: number; step: OomStepName; detail: Record<string, unknown> }
+  | OomStepEvent
   | { type: "oom.badness"; n: number; rows: { pid: number; comm: string; points: string }[] }
   | {
       type: "oom.kill";
@@ -189,7 +234,11 @@ export type KernelEvent =
   | { type: "alloc.pending"; pid: number; gfpMask: number; order: number; stallTicks: number }
   | { type: "panic"; message: string };
 
-export type EventBody = KernelEvent | AllocEvent | LogEvent;
+/**
+ * Everything the stream carries. The allocator's own log lines reach it as print events
+ * (its show_mem() and dump_stack() placeholders become their typed events).
+ */
+export type EventBody = KernelEvent | Exclude<AllocEvent, { type: "log" }> | PrintEvent;
 
 /** An event of the stream: its body plus the tick (jiffies since boot) it happened at. */
 export type SimEvent = EventBody & { tick: number };

@@ -5,7 +5,7 @@
  * scheduler and the event stream be tested without the allocator's details.
  */
 
-import type { OomAnswer } from "../alloc/events.js";
+import type { AllocEvent, OomAnswer } from "../alloc/events.js";
 import type { PageUse } from "../alloc/zone.js";
 import type { Task } from "../kernel/task.js";
 import type { ZonelistEntry } from "../snapshot/types.js";
@@ -14,7 +14,8 @@ import type { EventBody, MemInfo } from "./events.js";
 export type PortRequest =
   | { kind: "sleep"; jiffies: number; reason: string }
   | { kind: "out_of_memory"; zonelist: ZonelistEntry[]; gfpMask: number; order: number }
-  | { kind: "event"; event: EventBody };
+  /** An event to emit; the allocator's own log lines are turned into print events first. */
+  | { kind: "event"; event: EventBody | AllocEvent };
 
 export type PortOutcome =
   | { kind: "success"; zone: number }

@@ -6,16 +6,15 @@
  */
 
 import type { OomAnswer } from "../alloc/events.js";
-import { PANIC_ON_OOM } from "../kernel/constants.js";
 import type { KernelState } from "../kernel/kernel-state.js";
-import { printkSuppressedLine } from "../kernel/printk.js";
 import { forceSigKill } from "../kernel/signal.js";
 import type { Task } from "../kernel/task.js";
 import { runOutOfMemory } from "../oom/out_of_memory.js";
-import type { OomResult } from "../oom/result.js";
+import type { LogLine, OomResult } from "../oom/result.js";
+import type { OomStep, OomTraceEntry } from "../oom/trace.js";
 import type { VictimPolicy } from "../policy/types.js";
 import type { Snapshot, ZonelistEntry } from "../snapshot/types.js";
-import type { EventBody, OomStepName } from "./events.js";
+import type { EventBody, MemInfo } from "./events.js";
 import type { MemoryPort } from "./memory-port.js";
 import { buildOomSnapshot } from "./oom-snapshot.js";
 
@@ -51,49 +50,69 @@ export interface OomCallEnv {
   policy?: VictimPolicy;
 }
 
-function header(current: Task, gfpMask: number, order: number): string {
-  return `${current.comm} invoked oom-killer: gfp_mask=0x${gfpMask.toString(16)}, order=${order}, oomkilladj=${current.oomkilladj}`;
+/** The stream event of one step: its details as JSON-ready values (bigints as strings). */
+export function stepEvent(n: number, entry: { kind: "step" } & OomStep): EventBody {
+  const { kind: _, step, ...detail } = entry;
+  const json: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(detail)) {
+    json[key] =
+      typeof value === "bigint" ? value.toString() : Array.isArray(value) ? [...value] : value;
+  }
+  return { type: "oom.step", n, step, detail: json } as EventBody;
 }
 
-/** The flow steps the call took, derived from its result (docs/oom-path.md §7). */
-export function oomSteps(
-  snapshot: Snapshot,
+/**
+ * The stream events of one call's trace, in the kernel's order, without its effects on
+ * tasks: each step, the badness() rows after their select step, each log line (the stack
+ * dump and memory report as their own events). `onEffect` sees every change to a task
+ * at its place in the order, and may emit what it causes.
+ */
+export function traceEvents(
+  n: number,
   r: OomResult,
-): [OomStepName, Record<string, unknown>][] {
-  const steps: [OomStepName, Record<string, unknown>][] = [];
-  const freed = snapshot.env.notifier_freed.toString();
-  steps.push(["notifier", { freed }]);
-  if (r.outcome === "notifier") return steps;
-  steps.push([
-    "ratelimit",
-    { allowed: snapshot.env.printk_ratelimit, suppressed: snapshot.env.printk_suppressed },
-  ]);
-  steps.push(["lock", {}]);
-  steps.push(["constraint", { result: r.outcome === "deadlock" ? "deadlock" : r.constraint }]);
-  if (r.outcome === "deadlock") return steps;
-  if (r.constraint === "none") {
-    const onOom = r.panic === PANIC_ON_OOM;
-    steps.push(["panic_on_oom", { value: snapshot.kernel.panic_on_oom, panic: onOom }]);
-    if (onOom) return steps;
-    const chosen =
-      r.outcome === "aborted" ? "abort" : r.selected === null ? "none" : r.selected.pid;
-    steps.push(["select", { chosen, scored: r.badness.length }]);
+  current: { pid: number },
+  o: {
+    emit: (e: EventBody) => void;
+    commOf: (pid: number) => string;
+    memInfo: () => MemInfo;
+    onEffect?: (entry: OomTraceEntry & { kind: "time_slice" | "memdie" | "sigkill" }) => void;
+    /** Right after the kill step, when it killed a task: the summary of the kill. */
+    onKilled?: (kill: OomStep & { step: "kill" }) => void;
+  },
+): void {
+  const { emit } = o;
+  for (const entry of r.trace) {
+    switch (entry.kind) {
+      case "badness":
+        if (entry.calls.length > 0) {
+          const rows = entry.calls.map((b) => ({
+            pid: b.pid,
+            comm: o.commOf(b.pid),
+            points: b.points.toString(),
+          }));
+          emit({ type: "oom.badness", n, rows });
+        }
+        break;
+      case "step":
+        if (n > 0) emit(stepEvent(n, entry));
+        if (entry.step === "kill" && entry.pid !== null) o.onKilled?.(entry);
+        break;
+      case "log":
+        emit(logEvent(entry.line, current.pid, o.memInfo));
+        break;
+      default:
+        o.onEffect?.(entry);
+    }
   }
-  if (r.selected !== null) {
-    steps.push([
-      "kill",
-      {
-        pid: r.selected.pid,
-        points: r.selected.points.toString(),
-        sigkill: r.sigkill,
-        memdie: r.memdie,
-      },
-    ]);
-  }
-  steps.push(["unlock", {}]);
-  if (r.outcome === "panic") return steps;
-  steps.push(["sleep", { sleep: r.sleep }]);
-  return steps;
+}
+
+/** A log line of the OOM core or the allocator as its stream event. */
+export function logEvent(line: LogLine, pid: number, memInfo: () => MemInfo): EventBody {
+  if (line.level !== "placeholder") return { type: "log", level: line.level, text: line.text };
+  // The two things the kernel prints that the model does not reproduce line by line.
+  return line.text === "show_mem()"
+    ? { type: "show_mem", mem: memInfo() }
+    : { type: "dump_stack", pid };
 }
 
 /** Runs `out_of_memory(zonelist, gfpMask, order)` for `current`. */
@@ -113,20 +132,10 @@ export function callOutOfMemory(
     allowed = rl.allowed;
     suppressed = rl.suppressed;
   }
-  if (env.cpusetLockHeld && notifierFreed === 0) {
-    // The report is printed, then cpuset_lock() never returns (docs/oom-path.md §7.3, §7.4).
-    if (allowed) {
-      if (suppressed > 0)
-        emit({ type: "log", level: "KERN_WARNING", text: printkSuppressedLine(suppressed) });
-      emit({ type: "log", level: "KERN_WARNING", text: header(current, gfpMask, order) });
-      emit({ type: "log", level: "placeholder", text: "dump_stack()" });
-      emit({ type: "log", level: "placeholder", text: "show_mem()", mem: port.memInfo() });
-    }
-    emit({ type: "oom.blocked", pid: current.pid, comm: current.comm });
-    return { kind: "blocked" };
-  }
-  env.calls += 1;
-  const n = env.calls;
+  // A caller behind a deadlocked cpuset_lock() gets no number: it never returns.
+  const blocked = env.cpusetLockHeld && notifierFreed === 0;
+  const n = blocked ? 0 : env.calls + 1;
+  if (!blocked) env.calls = n;
   const snapshot = buildOomSnapshot(k, {
     current,
     gfpMask,
@@ -141,74 +150,59 @@ export function callOutOfMemory(
     printkSuppressed: suppressed,
     mmUsage: (mm) => port.anonSplit(mm.pagesByZone),
   });
-  const result =
-    env.policy === undefined
-      ? runOutOfMemory(snapshot)
-      : runOutOfMemory(snapshot, {
+  const result = runOutOfMemory(snapshot, {
+    cpusetLockHeld: env.cpusetLockHeld,
+    ...(env.policy === undefined
+      ? {}
+      : {
           policy: env.policy,
           // What the modern score is relative to: RAM and swap (totalram + total_swap).
           policyContext: { totalPages: BigInt(port.presentPages() + port.swapTotalPages()) },
-        });
-  emit({ type: "oom.invoked", n, pid: current.pid, comm: current.comm, gfpMask, order });
-  applyResult(env, n, current, snapshot, result);
+        }),
+  });
+  if (!blocked) {
+    emit({ type: "oom.invoked", n, pid: current.pid, comm: current.comm, gfpMask, order });
+  }
+  applyResult(env, n, current, result);
+  if (result.outcome === "blocked") {
+    emit({ type: "oom.blocked", pid: current.pid, comm: current.comm });
+    return { kind: "blocked" };
+  }
   const stop =
     result.outcome === "panic" ? "panic" : result.outcome === "deadlock" ? "deadlock" : null;
   if (stop === "deadlock") env.cpusetLockHeld = true;
   return { kind: "answer", answer: { sleep: result.sleep, stop }, record: { n, snapshot, result } };
 }
 
-function applyResult(
-  env: OomCallEnv,
-  n: number,
-  current: Task,
-  snapshot: Snapshot,
-  r: OomResult,
-): void {
+/** Replays the call's trace: its events, and each effect on the live tasks in order. */
+function applyResult(env: OomCallEnv, n: number, current: Task, r: OomResult): void {
   const { k, port, emit } = env;
-  for (const [step, detail] of oomSteps(snapshot, r)) emit({ type: "oom.step", n, step, detail });
-  if (r.badness.length > 0) {
-    emit({
-      type: "oom.badness",
-      n,
-      rows: r.badness.map((b) => ({
-        pid: b.pid,
-        comm: k.tasks.get(b.pid)?.comm ?? "",
-        points: b.points.toString(),
-      })),
-    });
-  }
-  for (const line of r.log) {
-    if (line.level === "placeholder" && line.text === "show_mem()") {
-      emit({ type: "log", level: line.level, text: line.text, mem: port.memInfo() });
-    } else emit({ type: "log", level: line.level, text: line.text });
-  }
-  // Effects in the order the kernel made them: __oom_kill_task sets time_slice, then
-  // TIF_MEMDIE, then sends SIGKILL; the order between tasks is the result's order.
-  for (const ts of r.time_slice) {
-    const t = k.tasks.get(ts.pid);
-    if (t !== undefined) t.timeSlice = ts.value;
-  }
-  for (const pid of r.memdie) {
-    const t = k.tasks.get(pid);
-    if (t !== undefined) t.memdie = true;
-  }
-  if (r.memdie.length > 0 && r.selected !== null) {
-    const victim = k.tasks.get(r.memdie[0]!);
-    emit({
-      type: "oom.kill",
-      n,
-      selected: r.selected.pid,
-      points: r.selected.points.toString(),
-      victim: r.memdie[0]!,
-      comm: victim?.comm ?? "",
-      constraint: r.constraint ?? "none",
-    });
-  }
-  for (const pid of r.sigkill) {
-    const t = k.tasks.get(pid);
-    if (t !== undefined) forceSigKill(k, t, "oom");
-  }
+  traceEvents(n, r, current, {
+    emit,
+    commOf: (pid) => k.tasks.get(pid)?.comm ?? "",
+    memInfo: () => port.memInfo(),
+    // Effects in the order the kernel made them: __oom_kill_task sets time_slice, then
+    // TIF_MEMDIE, then sends SIGKILL (again to p for each sharer of another group, Q2).
+    onEffect: (entry) => {
+      const t = k.tasks.get(entry.pid);
+      if (t === undefined) return;
+      if (entry.kind === "time_slice") t.timeSlice = entry.value;
+      else if (entry.kind === "memdie") t.memdie = true;
+      else forceSigKill(k, t, "oom");
+    },
+    onKilled: (kill) => {
+      const victim = kill.pid === null ? undefined : k.tasks.get(kill.pid);
+      emit({
+        type: "oom.kill",
+        n,
+        selected: kill.selected,
+        points: kill.points.toString(),
+        victim: kill.pid!,
+        comm: victim?.comm ?? "",
+        constraint: r.constraint ?? "none",
+      });
+    },
+  });
   if (r.panic !== null) emit({ type: "panic", message: r.panic });
-  emit({ type: "oom.result", n, outcome: r.outcome, sleep: r.sleep });
-  void current;
+  if (n > 0) emit({ type: "oom.result", n, outcome: r.outcome, sleep: r.sleep });
 }

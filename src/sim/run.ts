@@ -4,6 +4,7 @@ import { isMap, isNode, LineCounter, parseDocument } from "yaml";
 import type { EndReason } from "./engine.js";
 import type { SimEvent } from "./events.js";
 import { parseScenario } from "./load-scenario.js";
+import { MemorySampler, machineZones } from "./mem-samples.js";
 import type { OomCallRecord } from "./oom-call.js";
 import { type SetupOptions, type Simulation, setupSimulation } from "./setup.js";
 
@@ -11,6 +12,8 @@ export interface RunOptions extends Omit<SetupOptions, "file" | "positionOf"> {
   file: string;
   /** Called once the simulation is set up, before its first event. */
   onSetup?: (sim: Simulation) => void;
+  /** Add `mem.sample` events (each zone's free pages per tick) for a memory timeline. */
+  memorySamples?: boolean;
 }
 
 export interface RunResult {
@@ -59,7 +62,18 @@ export function runScenarioText(
   });
   const { k, port } = sim;
   o.onSetup?.(sim);
-  sink({
+  let out = sink;
+  let sampler: MemorySampler | null = null;
+  if (o.memorySamples) {
+    const s = new MemorySampler(port.mem.zones, sink);
+    sampler = s;
+    out = (e) => {
+      s.read(e.tick);
+      sink(e);
+    };
+    port.onPagesChanged = () => s.read(k.ticks);
+  }
+  out({
     type: "sim.start",
     tick: k.ticks,
     seed: sim.seed,
@@ -67,12 +81,21 @@ export function runScenarioText(
     hz: k.hz,
     tasks: k.tasks.size,
     presentPages: port.presentPages(),
+    printkTime: sim.printkTime,
+    machine: {
+      numa: port.numa,
+      cpus: port.mem.cpus,
+      zones: machineZones(port.mem.zones),
+      swapPages: port.swapTotalPages(),
+    },
     ...(o.policy === undefined ? {} : { policy: o.policy.name }),
   });
-  for (const e of buffered) sink(e);
-  target = sink;
+  for (const e of buffered) out(e);
+  target = out;
   const reason = sim.engine.run();
   sim.engine.reportPending();
+  sampler?.read(k.ticks);
+  sampler?.flush();
   sink({
     type: "sim.end",
     tick: k.ticks,

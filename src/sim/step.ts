@@ -17,7 +17,7 @@ import { GFP_HIGHUSER } from "../kernel/gfp.js";
 import { doGroupExit, takePendingSignal } from "../kernel/signal.js";
 import { CLONE_PARENT, CLONE_THREAD, CLONE_VM, type Task } from "../kernel/task.js";
 import type { PortGenerator, PortResume } from "./memory-port.js";
-import { callOutOfMemory } from "./oom-call.js";
+import { callOutOfMemory, logEvent } from "./oom-call.js";
 import { type SimContext, workOf } from "./sim-context.js";
 import type { AllocActivity, WorkItem } from "./work.js";
 
@@ -43,9 +43,7 @@ export function drive<R>(
     const req = r.value;
     if (req.kind === "event") {
       const e = req.event;
-      if (e.type === "log" && e.level === "placeholder" && e.text === "show_mem()") {
-        ctx.emit({ ...e, mem: ctx.port.memInfo() });
-      } else ctx.emit(e);
+      ctx.emit(e.type === "log" ? logEvent(e, t.pid, () => ctx.port.memInfo()) : e);
     } else if (req.kind === "sleep") {
       ctx.sched.sleepUntilTick(t, ctx.k.ticks + req.jiffies);
       return { kind: "sleep", jiffies: req.jiffies };

@@ -3,15 +3,8 @@ import { dirname, join, resolve } from "node:path";
 import { InputError, ProcError, UsageError } from "../../errors.js";
 import { toResultJson } from "../../oom/result.js";
 import { POLICY_NAMES, policyByName } from "../../policy/registry.js";
-import { simJsonLine, simSummaryJsonLine } from "../../report/sim-json.js";
-import { simLogLines } from "../../report/sim-log.js";
-import {
-  endReasonText,
-  renderSummary,
-  type SkippedAction,
-  SummaryCollector,
-  skipText,
-} from "../../report/sim-summary.js";
+import { RunReport } from "../../report/run-report.js";
+import { endReasonText, type SkippedAction, skipText } from "../../report/sim-summary.js";
 import { DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME } from "../../sim/default-scenario.js";
 import type { SimEvent } from "../../sim/events.js";
 import type { OomCallRecord } from "../../sim/oom-call.js";
@@ -191,16 +184,19 @@ export const registerSim: Register = (program) => {
         file === undefined
           ? { name: DEFAULT_SCENARIO_NAME, text: DEFAULT_SCENARIO }
           : await readInputText(file);
-      const html = opts.html === undefined ? undefined : new HtmlReport(opts.html, input.name);
+      const html = opts.html === undefined ? undefined : new HtmlReport(opts.html);
       const out = new Out();
-      const collector = new SummaryCollector();
+      const report = new RunReport({
+        json: opts.json,
+        verbose: opts.verbose,
+        keepEvents: html !== undefined,
+      });
+      const collector = report.summaries;
       let hz = 250;
-      let printkTime = false;
       const showEvents = !opts.quiet;
       const tty = process.stderr.isTTY === true;
       let lastProgress = 0;
       let startTick = 0;
-      let logLines = 0;
       const dumpDir = opts.dumpOom;
       // A skipped timeline action is a warning on stderr, never a line of the kernel log.
       const warn = (skip: SkippedAction) => {
@@ -214,16 +210,9 @@ export const registerSim: Register = (program) => {
           startTick = e.tick;
           if (dumpDir !== undefined) makeDumpDir(dumpDir);
         }
-        collector.add(e);
-        html?.add(e);
+        const lines = report.add(e);
         if (e.type === "sim.skip") warn(collector.describeSkip(e));
-        if (!showEvents) return;
-        if (opts.json) out.line(simJsonLine(e, hz));
-        else
-          for (const l of simLogLines(e, { hz, printkTime, verbose: opts.verbose })) {
-            out.line(l);
-            logLines++;
-          }
+        if (showEvents) for (const l of lines) out.line(l);
       };
       const result = runScenarioText(input.text, sink, {
         file: input.name,
@@ -246,23 +235,16 @@ export const registerSim: Register = (program) => {
           : undefined,
         loadSnapshot: scenarioSnapshotLoader(file, input.name),
         policy,
-        onSetup: (sim) => {
-          printkTime = sim.printkTime;
-          html?.setup(sim);
-          collector.setTargets(sim.targets);
-        },
+        memorySamples: html !== undefined,
+        onSetup: (sim) => collector.setTargets(sim.targets),
       });
       if (tty && lastProgress > 0) process.stderr.write("\r\x1b[K");
       if (opts.summary || opts.quiet) {
-        const s = collector.summary();
-        if (opts.json) out.line(simSummaryJsonLine(s));
-        else {
-          if (showEvents) out.line("");
-          for (const l of renderSummary(s)) out.line(l);
-        }
+        if (showEvents && !opts.json) out.line("");
+        for (const l of report.summaryLines()) out.line(l);
       }
       out.flush();
-      if (showEvents && !opts.json && !opts.summary && logLines === 0) {
+      if (showEvents && !opts.json && !opts.summary && report.printedLogLines === 0) {
         // An empty kernel log is a true answer, but silence reads like a failure.
         const s = collector.summary();
         const looping = s.pendingAllocations.length;
@@ -272,6 +254,6 @@ export const registerSim: Register = (program) => {
           `oomkit sim: the kernel printed nothing; the run ended at ${s.end} s of uptime (${endReasonText(s)}${loops}); --summary tells more\n`,
         );
       }
-      if (html !== undefined) await html.write(result);
+      if (html !== undefined) await html.write(report.htmlModel(input.name, result.oomCalls));
     });
 };

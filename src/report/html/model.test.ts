@@ -1,11 +1,47 @@
 import { describe, expect, it } from "vitest";
 import { buildSnapshot, type SnapshotSpec } from "../../../test/support/build.js";
 import { runOutOfMemory } from "../../oom/out_of_memory.js";
-import type { SimEvent } from "../../sim/events.js";
-import { oomSteps } from "../../sim/oom-call.js";
+import type { EventBody, MemInfo, SimEvent } from "../../sim/events.js";
+import { traceEvents } from "../../sim/oom-call.js";
 import { FLOW_EDGES, FLOW_NODES, flowSvg } from "./flow.js";
 import { buildReportModel, logNode, thinSamples } from "./model.js";
 import { renderHtmlReport, scriptJson } from "./render.js";
+
+/** A memory report with nothing in it, for show_mem() events. */
+const NO_MEM: MemInfo = {
+  arch: "x86_64",
+  numa: false,
+  zones: [],
+  active: 0,
+  inactive: 0,
+  dirty: 0,
+  writeback: 0,
+  unstable: 0,
+  free: 0,
+  slab: 0,
+  mapped: 0,
+  pagetables: 0,
+  swapCache: { add: 0, delete: 0, findSuccess: 0, findTotal: 0, noentRace: 0, existRace: 0 },
+  swapFreePages: 0,
+  swapTotalPages: 0,
+  totalPages: 0,
+  highmemPages: 0,
+  reservedPages: 0,
+  sharedPages: 0,
+  swapCachedPages: 0,
+};
+
+const START: SimEvent = {
+  type: "sim.start",
+  tick: 250_000,
+  seed: 1,
+  bits: 64,
+  hz: 250,
+  tasks: 3,
+  presentPages: 1000,
+  printkTime: false,
+  machine: { numa: false, cpus: 1, zones: [], swapPages: 0 },
+};
 
 /** The events the simulator emits for one out_of_memory() call on this snapshot. */
 function oneCall(spec: SnapshotSpec, before: SimEvent[] = []) {
@@ -13,8 +49,9 @@ function oneCall(spec: SnapshotSpec, before: SimEvent[] = []) {
   const result = runOutOfMemory(snapshot);
   const tick = 250_000;
   const cur = snapshot.tasks.find((t) => t.pid === snapshot.current)!;
+  const comm = (pid: number) => snapshot.tasks.find((t) => t.pid === pid)?.comm ?? "";
   const events: SimEvent[] = [
-    { type: "sim.start", tick, seed: 1, bits: 64, hz: 250, tasks: 3, presentPages: 1000 },
+    START,
     ...before,
     {
       type: "oom.invoked",
@@ -26,29 +63,24 @@ function oneCall(spec: SnapshotSpec, before: SimEvent[] = []) {
       order: 0,
     },
   ];
-  for (const [step, detail] of oomSteps(snapshot, result))
-    events.push({ type: "oom.step", tick, n: 1, step, detail });
-  for (const line of result.log)
-    events.push({ type: "log", tick, level: line.level, text: line.text });
-  if (result.memdie.length > 0 && result.selected !== null) {
-    events.push({
-      type: "oom.kill",
-      tick,
-      n: 1,
-      selected: result.selected.pid,
-      points: result.selected.points.toString(),
-      victim: result.memdie[0]!,
-      comm: snapshot.tasks.find((t) => t.pid === result.memdie[0])!.comm,
-      constraint: result.constraint ?? "none",
-    });
-  }
-  events.push({ type: "oom.result", tick, n: 1, outcome: result.outcome, sleep: result.sleep });
-  const model = buildReportModel({
-    title: "t",
-    printkTime: false,
-    events,
-    calls: [{ n: 1, snapshot, result }],
+  const emit = (e: EventBody) => events.push({ ...e, tick } as SimEvent);
+  traceEvents(1, result, cur, {
+    emit,
+    commOf: comm,
+    memInfo: () => NO_MEM,
+    onKilled: (kill) =>
+      emit({
+        type: "oom.kill",
+        n: 1,
+        selected: kill.selected,
+        points: kill.points.toString(),
+        victim: kill.pid!,
+        comm: comm(kill.pid!),
+        constraint: result.constraint ?? "none",
+      }),
   });
+  events.push({ type: "oom.result", tick, n: 1, outcome: result.outcome, sleep: result.sleep });
+  const model = buildReportModel({ title: "t", events, calls: [{ n: 1, snapshot, result }] });
   return { ...model.calls[0]!, model };
 }
 
@@ -189,10 +221,11 @@ describe("thinning memory samples", () => {
 describe("the HTML document", () => {
   it("inlines data that cannot close its script element", () => {
     expect(scriptJson({ a: "</script><!--" })).not.toContain("<");
-    const html = renderHtmlReport(
-      buildReportModel({ title: "</title>", printkTime: false, events: [] }),
-      { uplotJs: "var uPlot = 1; // </script>", uplotCss: "", pageJs: "" },
-    );
+    const html = renderHtmlReport(buildReportModel({ title: "</title>", events: [] }), {
+      uplotJs: "var uPlot = 1; // </script>",
+      uplotCss: "",
+      pageJs: "",
+    });
     expect(html).toContain("&lt;/title&gt;");
     expect(html.match(/<\/script>/g)!.length).toBe(3);
   });

@@ -10,7 +10,7 @@ import { monotonicAt } from "../../kernel/clock.js";
 import { OOM_DISABLE } from "../../kernel/constants.js";
 import type { OomResult } from "../../oom/result.js";
 import { badnessTable } from "../../oom/table.js";
-import type { SimEvent } from "../../sim/events.js";
+import type { PrintEvent, SimEvent } from "../../sim/events.js";
 import { mergeIntervals } from "../../sim/intervals.js";
 import type { Snapshot } from "../../snapshot/types.js";
 import { simJsonLine } from "../sim-json.js";
@@ -45,12 +45,46 @@ export interface OomCallInput {
 export interface ReportInput {
   /** The scenario's name, for the title. */
   title: string;
-  /** Whether the kernel log carries `[seconds.micro]` stamps. */
-  printkTime: boolean;
+  /**
+   * The run's events; the memory timeline is drawn from its `mem.sample` events
+   * (a run with `memorySamples`) and the zones sim.start describes.
+   */
   events: readonly SimEvent[];
   /** The snapshot and result of each call, for the badness terms (optional). */
   calls?: readonly OomCallInput[];
-  memory?: MemorySamples;
+}
+
+/**
+ * The free pages of each zone over time, from the stream's samples. A sample is emitted
+ * only when something changed, so the value before a gap is repeated at the tick before
+ * the next sample: the lines stay flat until memory moves.
+ */
+export function memoryOfEvents(events: readonly SimEvent[]): MemorySamples | null {
+  const start = events.find((e) => e.type === "sim.start");
+  if (start?.type !== "sim.start") return null;
+  const zones = start.machine.zones.map((z) => ({
+    node: z.node,
+    name: z.name,
+    present: z.presentPages,
+    min: z.minPages,
+    low: z.lowPages,
+    high: z.highPages,
+  }));
+  const m: MemorySamples = { zones, ticks: [], free: zones.map(() => []) };
+  let last: number[] | null = null;
+  let lastTick = -1;
+  for (const e of events) {
+    if (e.type !== "mem.sample") continue;
+    if (last !== null && e.tick > lastTick + 1) {
+      m.ticks.push(e.tick - 1);
+      for (let z = 0; z < zones.length; z++) m.free[z]!.push(last[z]!);
+    }
+    m.ticks.push(e.tick);
+    for (let z = 0; z < zones.length; z++) m.free[z]!.push(e.free[z]!);
+    last = e.free;
+    lastTick = e.tick;
+  }
+  return m.ticks.length === 0 ? null : m;
 }
 
 export interface TermCell {
@@ -244,6 +278,16 @@ function refusedBeforeVictim(
   return out;
 }
 
+/** Whether an event is something the kernel printed. */
+function isPrint(e: SimEvent): e is SimEvent & PrintEvent {
+  return e.type === "log" || e.type === "dump_stack" || e.type === "show_mem";
+}
+
+/** The text a print event stands for: its line, or the function that printed it. */
+function printText(e: PrintEvent): string {
+  return e.type === "log" ? e.text : e.type === "show_mem" ? "show_mem()" : "dump_stack()";
+}
+
 interface CallEvents {
   invoked: SimEvent & { type: "oom.invoked" };
   steps: Map<string, { detail: Record<string, unknown>; index: number }>;
@@ -360,7 +404,7 @@ function callPath(
   } else {
     path.push("kill_current");
     link("kill_current", "kill");
-    selected = kill === undefined ? inv.pid : Number(kill.detail.pid);
+    selected = kill === undefined ? inv.pid : Number(kill.detail.selected);
     notes.kill_current = `${describeTask(selected, comms)} is the target, score 0`;
   }
   if (kill !== undefined && selected !== null) {
@@ -465,6 +509,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const { events } = input;
   const start = events.find((e) => e.type === "sim.start");
   const hz = start?.type === "sim.start" ? start.hz : 250;
+  const printkTime = start?.type === "sim.start" ? start.printkTime : false;
   const linked: string[] = [];
   const linkedIndex = new Map<number, number>();
   const linkEvent = (i: number): number => {
@@ -506,7 +551,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
     const e = events[i]!;
     const t = seconds(e.tick, hz);
     endTick = Math.max(endTick, e.tick);
-    if (e.type !== "log" && e.type !== "oom.blocked") pendingLines = [];
+    if (!isPrint(e) && e.type !== "oom.blocked") pendingLines = [];
     switch (e.type) {
       case "alloc.stall":
         stallCount += 1;
@@ -596,13 +641,17 @@ export function buildReportModel(input: ReportInput): ReportModel {
       case "sim.end":
         endReason = e.reason;
         break;
-      case "log": {
-        const lines = simLogLines(e, { hz, printkTime: input.printkTime });
+      case "log":
+      case "dump_stack":
+      case "show_mem": {
+        const lines = simLogLines(e, { hz, printkTime });
         const key = open === null ? null : String(open);
-        if (open !== null) callEvents.get(open)?.logTexts.push(e.text);
+        const raw = printText(e);
+        if (open !== null) callEvents.get(open)?.logTexts.push(raw);
+        const level = e.type === "log" ? (LEVEL[e.level] ?? 4) : 4;
         for (const text of lines) {
           const index = log.length;
-          log.push({ text, level: LEVEL[e.level] ?? 4, t, call: key, node: null, event: i });
+          log.push({ text, level, t, call: key, node: null, event: i });
           if (key !== null) logOfCall.get(key)?.push(index);
           else pendingLines.push(index);
         }
@@ -620,7 +669,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const nextEvent = new Array<number>(events.length);
   let next = events.length - 1;
   for (let i = events.length - 1; i >= 0; i--) {
-    if (events[i]!.type !== "log") next = i;
+    if (!isPrint(events[i]!)) next = i;
     nextEvent[i] = next;
   }
 
@@ -673,15 +722,14 @@ export function buildReportModel(input: ReportInput): ReportModel {
     for (const l of lines) {
       const raw = log[l]!;
       const ev = events[raw.event]!;
-      const node = logNode(ev.type === "log" ? ev.text : "", prev);
+      const node = logNode(isPrint(ev) ? printText(ev) : "", prev);
       raw.node = node;
       prev = node;
       const se = stepEvents[node];
       if (se !== undefined && se >= 0) raw.event = se;
     }
     const killStep = c.steps.get("kill");
-    const selectedPid =
-      killStep === undefined ? null : Number((killStep.detail as { pid?: number }).pid);
+    const selectedPid = killStep === undefined ? null : Number(killStep.detail.selected);
     const constraint = String(c.steps.get("constraint")?.detail.result ?? "none");
     const ran = path.includes("select");
     const keep = new Set<number>();
@@ -720,7 +768,8 @@ export function buildReportModel(input: ReportInput): ReportModel {
     line.event = linkEvent(line.event);
   }
 
-  const mem = input.memory === undefined ? null : thinSamples(input.memory, MAX_SAMPLES);
+  const samples = memoryOfEvents(events);
+  const mem = samples === null ? null : thinSamples(samples, MAX_SAMPLES);
   const startTick = start?.tick ?? 0;
   return {
     title: input.title,
