@@ -71,7 +71,8 @@ interface Run {
   end?: string;
 }
 
-function collect(events: readonly SimEvent[], tasks: readonly KnownTask[]): Run {
+/** The facts of a run, gathered an event at a time. */
+function collector(tasks: readonly KnownTask[]): { run: Run; add: (e: SimEvent) => void } {
   const run: Run = {
     hz: 250,
     names: new Map(),
@@ -116,7 +117,7 @@ function collect(events: readonly SimEvent[], tasks: readonly KnownTask[]): Run 
   let zones: Call["zones"];
   let seq = 0;
   let lastTick = -1;
-  for (const e of events) {
+  const add = (e: SimEvent): void => {
     seq++;
     if (e.type === "oom.result" || e.type === "oom.blocked") lastTick = e.tick;
     switch (e.type) {
@@ -197,8 +198,8 @@ function collect(events: readonly SimEvent[], tasks: readonly KnownTask[]): Run 
       default:
         break;
     }
-  }
-  return run;
+  };
+  return { run, add };
 }
 
 function quote(r: Ref): string {
@@ -465,16 +466,8 @@ function checkFact(run: Run, f: Facts): string[] {
   return [];
 }
 
-/**
- * Every way the run of `events` (started with `tasks` alive) differs from `expect`, one
- * sentence each; an empty list when everything it says holds.
- */
-export function checkExpect(
-  expect: Expect,
-  events: readonly SimEvent[],
-  tasks: readonly KnownTask[],
-): string[] {
-  const run = collect(events, tasks);
+/** Every way `run` differs from `expect`, one sentence each. */
+function mismatches(expect: Expect, run: Run): string[] {
   const out: string[] = [];
   if (expect.end !== undefined) out.push(...checkEnd(run, expect.end));
   if (expect.calls !== undefined) out.push(...checkCalls(run, expect.calls));
@@ -485,4 +478,46 @@ export function checkExpect(
     for (const m of checkFact(run, c)) out.push(`claim "${c.says}": ${m}`);
   }
   return out;
+}
+
+/** How many facts an expect block states: each key besides `claims`, and each claim. */
+export function expectFacts(expect: Expect): number {
+  const keys = Object.entries(expect).filter(([k, v]) => k !== "claims" && v !== undefined);
+  return keys.length + (expect.claims?.length ?? 0);
+}
+
+/**
+ * Checks a run as it goes: `add` every event of the stream, from sim.start to sim.end,
+ * then `mismatches()`. Keeps only the facts it needs, not the events.
+ */
+export class ExpectChecker {
+  private readonly c: ReturnType<typeof collector>;
+  /** `tasks`: the tasks alive when the run starts (knownTasks of the set-up simulation). */
+  constructor(
+    private readonly expect: Expect,
+    tasks: readonly KnownTask[],
+  ) {
+    this.c = collector(tasks);
+  }
+  add(e: SimEvent): void {
+    this.c.add(e);
+  }
+  /** Every way the run differs from the expect block, one sentence each; empty when all hold. */
+  mismatches(): string[] {
+    return mismatches(this.expect, this.c.run);
+  }
+}
+
+/**
+ * Every way the run of `events` (started with `tasks` alive) differs from `expect`, one
+ * sentence each; an empty list when everything it says holds.
+ */
+export function checkExpect(
+  expect: Expect,
+  events: readonly SimEvent[],
+  tasks: readonly KnownTask[],
+): string[] {
+  const c = new ExpectChecker(expect, tasks);
+  for (const e of events) c.add(e);
+  return c.mismatches();
 }
