@@ -467,10 +467,14 @@ describe("oomkit sim --check", () => {
   });
 
   it("refuses a scenario without an expect block, and options that print the run", () => {
-    const none = runCli(["sim", "--check", "--example"]);
+    const file = join(dir, "no-expect.yaml");
+    writeFileSync(file, "machine: { memory: 64MiB }\n");
+    const none = runCli(["sim", "--check", file]);
     expect(none.status).toBe(2);
     expect(none.stdout).toBe("");
-    expect(none.stderr).toMatch(/^\S+: expect: an expect block for --check to check/);
+    expect(none.stderr).toBe(
+      `${file}: expect: an expect block for --check to check (examples/README.md)\n`,
+    );
     expect(none.stderr.trim().split("\n")).toHaveLength(1);
     for (const opt of ["--summary", "--quiet", "--verbose"]) {
       const r = runCli(["sim", "--check", opt, "examples/child-first.yaml"]);
@@ -478,5 +482,9 @@ describe("oomkit sim --check", () => {
       expect(r.stderr).toContain(`--check prints only the check; it takes no ${opt}`);
     }
     expect(runCli(["sim", "--help"]).stdout).toContain("--check");
+    // The embedded default story carries one.
+    expect(runCli(["sim", "--check"]).stdout).toBe(
+      "default-scenario.yaml: all 9 expectations hold\n",
+    );
   });
 });

@@ -6,19 +6,23 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_SCENARIO } from "../src/sim/default-scenario.js";
 import type { SimEvent } from "../src/sim/events.js";
 import { checkExpect, type KnownTask, knownTasks } from "../src/sim/expect.js";
 import { runScenarioText } from "../src/sim/run.js";
 
 const EXAMPLES = join(import.meta.dirname, "..", "examples");
-const files = readdirSync(EXAMPLES)
-  .filter((f) => f.endsWith(".yaml"))
-  .sort();
+const scenarios: [string, string][] = [
+  ["the default story", DEFAULT_SCENARIO],
+  ...readdirSync(EXAMPLES)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort()
+    .map((f): [string, string] => [f, readFileSync(join(EXAMPLES, f), "utf8")]),
+];
 
 describe("example scenarios: the expect block", () => {
-  for (const file of files) {
+  for (const [file, text] of scenarios) {
     it(`${file}: has an expect block with claims, and its run shows every fact of it`, () => {
-      const text = readFileSync(join(EXAMPLES, file), "utf8");
       const events: SimEvent[] = [];
       let tasks: KnownTask[] = [];
       const { sim } = runScenarioText(text, (e) => events.push(e), {

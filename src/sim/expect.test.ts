@@ -139,6 +139,47 @@ describe("checkExpect", () => {
   });
 });
 
+describe("checkExpect, a caller blocked on cpuset_lock()", () => {
+  const DEADLOCK = `
+machine:
+  nodes: [{ id: 0, zones: { DMA: 4096, DMA32: 12288 } }, { id: 1, zones: { Normal: 16384 } }]
+  cpusets: [{ path: /job, mems: [0] }]
+processes:
+  - { name: hog, pid: 400, total_vm: 30000, rss: 26000 }
+  - { name: kworker-job, pid: 500, uid: 0, cpuset: /job, total_vm: 300, rss: 100 }
+timeline:
+  - { at: 1, task: kworker-job, kalloc: { gfp: GFP_KERNEL, count: 8000 } }
+  - { at: 10, task: hog, fault: { pages: 2000 } }
+until: 30
+`;
+  const r = run(DEADLOCK);
+  const yaml = `  calls: [{ outcome: deadlock, task: kworker-job }, { outcome: blocked, task: hog }]
+  kills: 0
+  claims: [{ says: the hog's report shows node 1 full, free_memory: { call: 2, node: 1, free: false } }]`;
+
+  it("counts as a call with outcome blocked", () => {
+    expect(check(yaml, r)).toEqual([]);
+  });
+
+  it("counts once when the core also reports it as a numbered call, before or after", () => {
+    const at = r.events.findIndex((e) => e.type === "oom.blocked");
+    const b = r.events[at]! as SimEvent & { type: "oom.blocked" };
+    const call: SimEvent[] = [
+      { type: "oom.invoked", tick: b.tick, n: 2, pid: b.pid, comm: b.comm, gfpMask: 0, order: 0 },
+      { type: "oom.result", tick: b.tick, n: 2, outcome: "blocked", sleep: false },
+    ];
+    const head = r.events.slice(0, at);
+    const tail = r.events.slice(at + 1);
+    for (const events of [
+      [...head, ...call, ...tail],
+      [...head, b, ...call, ...tail],
+      [...head, ...call, b, ...tail],
+    ]) {
+      expect(checkExpect(want(yaml), events, r.tasks)).toEqual([]);
+    }
+  });
+});
+
 describe("the expect block in a scenario", () => {
   it("rejects an unknown key with its position, like every other key", () => {
     expect(() => want("  calls: [{ outcome: killed, victm: java }]")).toThrow(

@@ -185,6 +185,15 @@ function collector(tasks: readonly KnownTask[]): { run: Run; add: (e: SimEvent) 
         const c = callN(e.n);
         c.outcome = e.outcome;
         c.sleep = e.sleep;
+        if (e.outcome === "blocked") {
+          // The same caller, reported blocked before its call was numbered: one call.
+          const i = run.calls.indexOf(c);
+          const before = run.calls[i - 1];
+          if (before?.n === undefined && before?.outcome === "blocked" && before.task === c.task) {
+            run.calls.splice(i - 1, 1);
+            c.zones ??= before.zones;
+          }
+        }
         break;
       }
       case "oom.blocked": {
