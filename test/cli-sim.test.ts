@@ -418,3 +418,73 @@ describe("oomkit sim bounds the work a scenario asks for", () => {
     );
   });
 });
+
+describe("oomkit sim --check", () => {
+  it("prints one line and exits 0 when every expectation of the scenario holds", () => {
+    const r = runCli(["sim", "--check", "examples/memdie-wait.yaml"]);
+    expect(r).toEqual({
+      status: 0,
+      stdout: "examples/memdie-wait.yaml: all 12 expectations hold\n",
+      stderr: "",
+    });
+  });
+
+  it("prints one line per mismatch and exits 1 when a run contradicts the story", () => {
+    // Under largest-rss java itself is chosen, not its parent bash.
+    const r = runCli(["sim", "--check", "--policy", "largest-rss", "examples/child-first.yaml"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(
+      'examples/child-first.yaml: call 1: selected "bash" expected, got java (pid 320)\n' +
+        'examples/child-first.yaml: claim "bash scores highest, so the OOM killer chooses bash": call 1: selected "bash" expected, got java (pid 320)\n',
+    );
+    const j = runCli([
+      "sim",
+      "--check",
+      "--json",
+      "--policy",
+      "largest-rss",
+      "examples/child-first.yaml",
+    ]);
+    expect(j.status).toBe(1);
+    const doc = JSON.parse(j.stdout);
+    expect(doc).toMatchObject({ file: "examples/child-first.yaml", holds: false, checked: 10 });
+    expect(doc.mismatches).toHaveLength(2);
+    expect(j.stdout.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("checks a scenario's own expect block, whatever it says", () => {
+    const file = join(dir, "expect.yaml");
+    writeFileSync(
+      file,
+      `${readFileSync("examples/panic-on-oom.yaml", "utf8").replace(/^expect:[\s\S]*$/m, "")}expect:\n  end: idle\n  survives: [leaker, nobody]\n`,
+    );
+    const r = runCli(["sim", "--check", file]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe(
+      `${file}: end: the run was expected to end idle, it ended panic\n${file}: survives: no task is named "nobody"\n`,
+    );
+  });
+
+  it("refuses a scenario without an expect block, and options that print the run", () => {
+    const file = join(dir, "no-expect.yaml");
+    writeFileSync(file, "machine: { memory: 64MiB }\n");
+    const none = runCli(["sim", "--check", file]);
+    expect(none.status).toBe(2);
+    expect(none.stdout).toBe("");
+    expect(none.stderr).toBe(
+      `${file}: expect: an expect block for --check to check (examples/README.md)\n`,
+    );
+    expect(none.stderr.trim().split("\n")).toHaveLength(1);
+    for (const opt of ["--summary", "--quiet", "--verbose"]) {
+      const r = runCli(["sim", "--check", opt, "examples/child-first.yaml"]);
+      expect([r.status, r.stdout]).toEqual([2, ""]);
+      expect(r.stderr).toContain(`--check prints only the check; it takes no ${opt}`);
+    }
+    expect(runCli(["sim", "--help"]).stdout).toContain("--check");
+    // The embedded default story carries one.
+    expect(runCli(["sim", "--check"]).stdout).toBe(
+      "default-scenario.yaml: all 9 expectations hold\n",
+    );
+  });
+});

@@ -54,7 +54,7 @@ function run(name: string, text: string) {
 }
 
 describe("example scenarios", () => {
-  it("ships at least eight examples, each opening with a comment", () => {
+  it("ships at least eight examples besides the default story, each text opening with a comment", () => {
     expect(scenarios.length).toBeGreaterThanOrEqual(9);
     for (const [, text] of scenarios) expect(text.startsWith("# ")).toBe(true);
   });
@@ -74,7 +74,7 @@ describe("example scenarios", () => {
         expect(run(name, text).log).toBe(log);
       });
 
-      it("spec §7: every dumped OOM snapshot, run through the core, gives the dumped result", () => {
+      it("each OOM call's snapshot, written as JSON and read back, gives the call's result from the core", () => {
         for (const call of result.oomCalls) {
           const text = JSON.stringify(snapshotToJson(call.snapshot));
           const again = runOutOfMemory(parseSnapshot(text, `oom-${call.n}.snapshot.json`));
@@ -82,7 +82,7 @@ describe("example scenarios", () => {
         }
       });
 
-      it("spec §10: time never goes backwards in the event stream", () => {
+      it("docs/oom-path.md §10: the ticks of the event stream never go backwards", () => {
         for (let i = 1; i < events.length; i++) {
           expect(events[i]!.tick).toBeGreaterThanOrEqual(events[i - 1]!.tick);
         }

@@ -65,7 +65,13 @@ describe("docs/oom-path.md §14 Example 1: child first", () => {
   it("1p: panic_on_oom panics after the header, with no selection", () => {
     const r = runOutOfMemory(buildSnapshot({ ...spec(250, 64), panic_on_oom: 1 }));
     expect(r.outcome).toBe("panic");
+    expect(r.selected).toBeNull();
     expect(r.badness).toEqual([]);
+    expect(texts(r)).toEqual([
+      "java invoked oom-killer: gfp_mask=0x200d2, order=0, oomkilladj=0",
+      "Kernel panic - not syncing: out of memory. panic_on_oom is selected",
+      "",
+    ]);
     expect(r.panic).toBe("out of memory. panic_on_oom is selected");
     expect(r.log.slice(-2)).toEqual([
       {
@@ -323,7 +329,7 @@ describe("docs/oom-path.md §14 Example 6: threads, and the child of a thread", 
 
 describe("docs/oom-path.md §14 Example 7: walking the children list", () => {
   for (const bits of [64, 32] as const) {
-    it(`${bits}-bit: zombie, OOM_DISABLE and mm-sharing children are passed over`, () => {
+    it(`${bits}-bit: a child without an mm, an OOM_DISABLE child and one sharing the parent's mm are passed over`, () => {
       const r = runOutOfMemory(
         buildSnapshot({
           bits,
@@ -469,6 +475,7 @@ describe("docs/oom-path.md §14 Example 10: cpuset constraint (NUMA, x86_64)", (
   it("panic_on_oom has no effect on a constrained OOM (Q6)", () => {
     const r = runOutOfMemory(buildSnapshot({ ...spec(0x200d2), panic_on_oom: 1 }));
     expect(r.outcome).toBe("killed");
+    expect(r).toEqual(runOutOfMemory(buildSnapshot(spec(0x200d2))));
   });
   it("10b GFP_KERNEL: current deadlocks on callback_mutex after the header (Q4)", () => {
     const r = runOutOfMemory(buildSnapshot(spec(0xd0)));

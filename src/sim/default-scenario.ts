@@ -69,4 +69,20 @@ timeline:
     task: batchjob
     fault: { pages: 10000, rate: 2000 }
 until: 30
+expect:
+  end: idle
+  calls:
+    - { outcome: killed, task: batchjob, selected: 900, victim: worker1, constraint: none }
+  kills: 1
+  dies: [worker1]
+  survives: [sshd, crond, 900, worker2, batchjob]
+  claims:
+    - says: the OOM killer picks the server for the size of its children
+      call: { n: 1, selected: 900 }
+    - says: it kills its first worker
+      call: { n: 1, victim: worker1 }
+    - says: the worker's memory goes back to the free lists
+      mm: { of: worker1, freed: true }
+    - says: the leaking allocation is retried and succeeds
+      alloc: { task: batchjob, result: ok }
 `;

@@ -307,6 +307,140 @@ export const timelineEntrySchema = z
   })
   .strict();
 
+/**
+ * What a run of the scenario must show, for checking (src/sim/expect.ts); the simulator
+ * itself ignores it. A task is named by pid, or by a name: the comm of a task (any task
+ * that had it during the run) or the label of a process.
+ */
+const taskRef = z.union([z.number().int().min(1), z.string().min(1)]);
+
+export const EXPECT_OUTCOMES = [
+  "killed",
+  "aborted",
+  "panic",
+  "deadlock",
+  "notifier",
+  "blocked",
+] as const;
+
+/** One out_of_memory() call: every key given must hold, the others are not checked. */
+const expectCallFields = {
+  outcome: z.enum(EXPECT_OUTCOMES).optional(),
+  /** The task that called out_of_memory(). */
+  task: taskRef.optional(),
+  /** The task select_bad_process() chose (or, constrained, the caller). */
+  selected: taskRef.optional(),
+  /** The task actually killed: the selected one or one of its children. */
+  victim: taskRef.optional(),
+  constraint: z.enum(["none", "cpuset", "memory_policy"]).optional(),
+  /** The score printed for the selected task. */
+  points: z
+    .union([z.number().int().min(0), z.string().regex(/^\d+$/, "a whole number")])
+    .optional(),
+  /** Whether the caller took the one-jiffy sleep at the end. */
+  sleep: z.boolean().optional(),
+  /** Whether badness() scored any task (false: no selection ran). */
+  scored: z.boolean().optional(),
+};
+
+const expectCall = z
+  .object({
+    ...expectCallFields,
+    /** This entry stands for this many calls in a row: N, or "N+" for N or more. */
+    times: z
+      .union([z.number().int().min(1), z.string().regex(/^\d+\+$/, 'a count such as 3 or "1+"')])
+      .default(1),
+  })
+  .strict();
+
+const taskRefs = z.array(taskRef).min(1);
+
+/** The facts a claim may rest on; a claim has exactly one of them. */
+const claimFacts = {
+  /** The Nth out_of_memory() call (1-based, blocked calls counted) has these fields. */
+  call: z.object({ n: z.number().int().min(1), ...expectCallFields }).strict(),
+  /** SIGKILLs sent to the task: for a reason ("oom", "group_exit", ...), exactly `times` (default: at least one). */
+  signal: z
+    .object({
+      task: taskRef,
+      reason: z.enum(["oom", "group_exit", "exec", "scenario", "guard"]).optional(),
+      times: z.number().int().min(0).optional(),
+    })
+    .strict(),
+  /** The mm the task starts with: the mm_users left by each drop (0 when freed), and whether it is freed. */
+  mm: z
+    .object({
+      of: taskRef,
+      users: z.array(z.number().int().min(0)).optional(),
+      freed: z.boolean().optional(),
+    })
+    .strict(),
+  /** How the task's last reported allocation ended: satisfied, failed, or still looping at the end. */
+  alloc: z.object({ task: taskRef, result: z.enum(["ok", "failed", "pending"]) }).strict(),
+  /**
+   * At the Nth call (show_mem()), whether some zone (of the node, of that name) has more
+   * free pages than its min watermark (`free: true`, the default) or none has.
+   */
+  free_memory: z
+    .object({
+      call: z.number().int().min(1),
+      node: z.number().int().min(0).max(63).optional(),
+      zone: z.enum(["DMA", "DMA32", "Normal", "HighMem"]).optional(),
+      free: z.boolean().default(true),
+    })
+    .strict(),
+  /** How many times out_of_memory() is called (blocked callers included). */
+  oom_calls: z.number().int().min(0),
+  /** Whether the kernel log is empty. */
+  log_empty: z.boolean(),
+  dies: taskRefs,
+  survives: taskRefs,
+  kills: z.number().int().min(0),
+  end: z.enum(["idle", "until", "panic"]),
+};
+
+export const CLAIM_FACTS = Object.keys(claimFacts);
+
+const claimSchema = z
+  .object({
+    /** The sentence of the story this claim checks. */
+    says: z.string().min(1),
+    ...Object.fromEntries(Object.entries(claimFacts).map(([k, v]) => [k, v.optional()])),
+  } as { says: z.ZodString } & {
+    [K in keyof typeof claimFacts]: z.ZodOptional<(typeof claimFacts)[K]>;
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const facts = CLAIM_FACTS.filter((k) => (c as Record<string, unknown>)[k] !== undefined);
+    if (facts.length !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        message: `exactly one fact (${CLAIM_FACTS.join(", ")}), got ${facts.length === 0 ? "none" : facts.join(", ")}`,
+      });
+    }
+  });
+
+export const expectSchema = z
+  .object({
+    /** How the run ends (sim.end). */
+    end: claimFacts.end.optional(),
+    /** Every out_of_memory() call of the run, in order (blocked callers included). */
+    calls: z.array(expectCall).optional(),
+    /** How many tasks the OOM killer kills in all. */
+    kills: claimFacts.kills.optional(),
+    /** Tasks that exit during the run (every task a name matches). */
+    dies: taskRefs.optional(),
+    /** Tasks that are still alive at the end (no task a name matches exits). */
+    survives: taskRefs.optional(),
+    /** Sentences of the story, each with the fact that makes it true. */
+    claims: z.array(claimSchema).optional(),
+  })
+  .strict();
+
+export type Expect = z.output<typeof expectSchema>;
+export type ExpectCall = z.output<typeof expectCall>;
+export type Claim = z.output<typeof claimSchema>;
+
 export const scenarioSchema = z
   .object({
     description: z.string().optional(),
@@ -324,6 +458,8 @@ export const scenarioSchema = z
     timeline: z.array(timelineEntrySchema).default([]),
     /** Stop after this many seconds of simulated time if nothing else ends the run. */
     until: time.optional(),
+    /** What a run must show (checked by `oomkit sim --check`, ignored by the simulation). */
+    expect: expectSchema.optional(),
   })
   .strict();
 

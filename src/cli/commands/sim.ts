@@ -7,6 +7,7 @@ import { RunReport } from "../../report/run-report.js";
 import { endReasonText, type SkippedAction, skipText } from "../../report/sim-summary.js";
 import { DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME } from "../../sim/default-scenario.js";
 import type { SimEvent } from "../../sim/events.js";
+import { ExpectChecker, expectFacts, knownTasks } from "../../sim/expect.js";
 import type { OomCallRecord } from "../../sim/oom-call.js";
 import { runScenarioText } from "../../sim/run.js";
 import { TIME_RE } from "../../sim/scenario-schema.js";
@@ -14,6 +15,7 @@ import { timeToTicks } from "../../sim/units.js";
 import { parseSnapshot } from "../../snapshot/load.js";
 import { snapshotToJson } from "../../snapshot/serialize.js";
 import type { Snapshot } from "../../snapshot/types.js";
+import { EXIT_NEGATIVE } from "../exit.js";
 import { HtmlReport } from "../html-report.js";
 import { readInputText } from "../input.js";
 import type { Register } from "./index.js";
@@ -29,6 +31,7 @@ interface SimOptions {
   html?: string;
   verbose?: boolean;
   policy?: string;
+  check?: boolean;
 }
 
 export function parseUntil(v: string): number | string {
@@ -164,6 +167,10 @@ export const registerSim: Register = (program) => {
       "--policy <NAME>",
       `choose each victim inside select_bad_process() by this policy: ${POLICY_NAMES.join(", ")} (default: 2.6.20's badness())`,
     )
+    .option(
+      "--check",
+      "print nothing of the run; check the scenario's expect block against it, one line per mismatch (exit 1 if any)",
+    )
     .addHelpText(
       "after",
       "\nA scenario (YAML or JSON, described in examples/README.md) is a machine, its processes " +
@@ -172,11 +179,25 @@ export const registerSim: Register = (program) => {
         "tasks exit and give their memory back. Prints the kernel log (with [seconds.micro] " +
         "times when the machine has printk_time), or every event as JSON lines with --json. " +
         "Without SCENARIO, or with --example, runs the embedded default story.\n" +
-        "\nExamples:\n  oomkit sim\n  oomkit sim examples/child-first.yaml --summary\n  oomkit sim examples/gfp-nofs-loop.yaml --until 20 --json\n  oomkit sim my.yaml --dump-oom out/ && oomkit oom -j out/oom-0001.snapshot.json",
+        "\nWith --check the run prints nothing; its events are checked against the scenario's " +
+        'expect block (described in examples/README.md): one line "FILE: MISMATCH" per ' +
+        'fact that does not hold and exit status 1, or "FILE: all N expectations hold" and 0 ' +
+        '(--json: one line {"file", "holds", "checked", "mismatches"}). A scenario without an ' +
+        "expect block is bad input (exit status 2).\n" +
+        "\nExamples:\n  oomkit sim\n  oomkit sim examples/child-first.yaml --summary\n  oomkit sim examples/gfp-nofs-loop.yaml --until 20 --json\n  oomkit sim my.yaml --dump-oom out/ && oomkit oom -j out/oom-0001.snapshot.json\n  oomkit sim --check examples/memdie-wait.yaml",
     )
     .action(async (file: string | undefined, opts: SimOptions) => {
       if (opts.example && file !== undefined)
         throw new UsageError("--example takes no SCENARIO argument");
+      if (opts.check) {
+        for (const [set, name] of [
+          [opts.summary, "--summary"],
+          [opts.quiet, "--quiet"],
+          [opts.verbose, "--verbose"],
+        ] as const) {
+          if (set) throw new UsageError(`--check prints only the check; it takes no ${name}`);
+        }
+      }
       const until = opts.until === undefined ? undefined : parseUntil(opts.until);
       const seed = opts.seed === undefined ? undefined : parseSeed(opts.seed);
       const policy = opts.policy === undefined ? undefined : policyByName(opts.policy);
@@ -193,7 +214,8 @@ export const registerSim: Register = (program) => {
       });
       const collector = report.summaries;
       let hz = 250;
-      const showEvents = !opts.quiet;
+      const showEvents = !opts.quiet && !opts.check;
+      let checker: ExpectChecker | undefined;
       const tty = process.stderr.isTTY === true;
       let lastProgress = 0;
       let startTick = 0;
@@ -211,6 +233,7 @@ export const registerSim: Register = (program) => {
           if (dumpDir !== undefined) makeDumpDir(dumpDir);
         }
         const lines = report.add(e);
+        checker?.add(e);
         if (e.type === "sim.skip") warn(collector.describeSkip(e));
         if (showEvents) for (const l of lines) out.line(l);
       };
@@ -236,12 +259,38 @@ export const registerSim: Register = (program) => {
         loadSnapshot: scenarioSnapshotLoader(file, input.name),
         policy,
         memorySamples: html !== undefined,
-        onSetup: (sim) => collector.setTargets(sim.targets),
+        onSetup: (sim) => {
+          if (opts.check) {
+            const expect = sim.scenario.expect;
+            if (expect === undefined) {
+              throw new InputError({
+                file: input.name,
+                path: "expect",
+                expected: "an expect block for --check to check (examples/README.md)",
+              });
+            }
+            checker = new ExpectChecker(expect, knownTasks(sim));
+          }
+          collector.setTargets(sim.targets);
+        },
       });
       if (tty && lastProgress > 0) process.stderr.write("\r\x1b[K");
       if (opts.summary || opts.quiet) {
         if (showEvents && !opts.json) out.line("");
         for (const l of report.summaryLines()) out.line(l);
+      }
+      if (checker !== undefined && result.sim.scenario.expect !== undefined) {
+        const mismatches = checker.mismatches();
+        const checked = expectFacts(result.sim.scenario.expect);
+        if (opts.json) {
+          const holds = mismatches.length === 0;
+          out.line(JSON.stringify({ file: input.name, holds, checked, mismatches }));
+        } else if (mismatches.length === 0) {
+          out.line(
+            `${input.name}: ${checked === 1 ? "the 1 expectation holds" : `all ${checked} expectations hold`}`,
+          );
+        } else for (const m of mismatches) out.line(`${input.name}: ${m}`);
+        if (mismatches.length > 0) process.exitCode = EXIT_NEGATIVE;
       }
       out.flush();
       if (showEvents && !opts.json && !opts.summary && report.printedLogLines === 0) {
