@@ -116,4 +116,27 @@ describe("scenario validation", () => {
     const { scenario } = parseScenario('{"machine": {"memory": 4096}}', "s.json");
     expect(scenario.machine.memory).toBe(4096);
   });
+
+  it("reads JSON as the YAML reader does, and finds positions in it only for an error", () => {
+    const json = JSON.stringify(
+      {
+        seed: 7,
+        machine: { memory: "64MiB", hz: 250 },
+        processes: [{ name: 'a:b "q" \\', rss: 10, threads: [{}, { utime: 3 }] }],
+        timeline: [{ at: "1s", task: 'a:b "q" \\', fault: { pages: 5 } }],
+      },
+      null,
+      2,
+    );
+    const fromJson = parseScenario(json, "s.json").scenario;
+    const fromYaml = parseScenario(`# YAML\n${json}`, "s.yaml").scenario;
+    expect(fromJson).toEqual(fromYaml);
+    const bad = errorOf('{\n  "machine": {\n    "memory": "64MiB",\n    "hz": 5\n  }\n}\n');
+    expect(bad.message).toBe("s.yaml:4:11: machine.hz: must be at least 12, got 5");
+  });
+
+  it("refuses a repeated key in JSON, with its position, as in YAML", () => {
+    const e = errorOf('{"machine": {"memory": 4096, "memory": 8192}}');
+    expect(e.message).toMatch(/^s\.yaml:1:\d+: \$: valid YAML or JSON \(Map keys must be unique/);
+  });
 });

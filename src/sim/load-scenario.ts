@@ -1,7 +1,8 @@
 /**
- * Reading a scenario: YAML (JSON is YAML too) with positions, validated against the
- * strict schema; the first problem becomes one InputError naming `file:line:col`, the
- * JSON path and what was expected.
+ * Reading a scenario: JSON with `JSON.parse`, YAML (JSON is YAML too) with positions,
+ * validated against the strict schema; the first problem becomes one InputError naming
+ * `file:line:col`, the JSON path and what was expected. Positions are looked for only
+ * once there is an error to report.
  */
 
 import { isMap, isNode, isScalar, LineCounter, parseDocument } from "yaml";
@@ -90,8 +91,6 @@ function positionOf(
 
 export interface ParsedScenario {
   scenario: Scenario;
-  /** Source positions of timeline entries, for later errors. */
-  linePositions: { line: number; col: number }[];
 }
 
 /** `text` without a leading UTF-8 byte-order mark. */
@@ -100,11 +99,80 @@ function withoutBom(text: string): string {
 }
 
 /**
+ * The name/value pairs written in a JSON text: the colons outside strings. One pass over
+ * the characters, run only on a text that `JSON.parse` accepted.
+ */
+function pairsWritten(text: string): number {
+  let pairs = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3a) pairs++;
+    else if (c === 0x22) {
+      for (i++; i < n; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x22) break;
+        if (d === 0x5c) i++;
+      }
+    }
+  }
+  return pairs;
+}
+
+/** The properties of every object in a value that came from `JSON.parse`. */
+function pairsParsed(data: unknown): number {
+  let pairs = 0;
+  const stack: unknown[] = [data];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== "object") continue;
+    if (Array.isArray(v)) {
+      for (const item of v) if (item !== null && typeof item === "object") stack.push(item);
+      continue;
+    }
+    for (const key in v) {
+      pairs++;
+      const item = (v as Record<string, unknown>)[key];
+      if (item !== null && typeof item === "object") stack.push(item);
+    }
+  }
+  return pairs;
+}
+
+/**
+ * A text that is JSON, read by `JSON.parse` (a JSON text means the same as YAML), or
+ * undefined: not JSON, or JSON whose meaning the YAML reader must settle (a repeated key,
+ * which it refuses, and `__proto__`).
+ */
+function jsonData(text: string): unknown {
+  const first = text.charCodeAt(text.search(/\S/));
+  if (first !== 0x7b && first !== 0x5b) return undefined;
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (text.includes('"__proto__"')) return undefined;
+  return pairsWritten(text) === pairsParsed(data) ? data : undefined;
+}
+
+/**
  * Parses and validates a scenario text. `file` names it in errors. A leading UTF-8
- * byte-order mark is ignored.
+ * byte-order mark is ignored. JSON is read with `JSON.parse`; YAML, and any JSON that
+ * is refused (where the error needs a position), with the YAML reader.
  */
 export function parseScenario(source: string, file: string): ParsedScenario {
   const text = withoutBom(source);
+  const json = jsonData(text);
+  if (json !== undefined) {
+    const parsed = scenarioSchema.safeParse(json);
+    if (parsed.success) return { scenario: parsed.data };
+  }
+  return parseYamlScenario(text, file);
+}
+
+function parseYamlScenario(text: string, file: string): ParsedScenario {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -133,10 +201,7 @@ export function parseScenario(source: string, file: string): ParsedScenario {
       column: pos?.col,
     });
   }
-  const linePositions = parsed.data.timeline.map((_, i) => {
-    return positionOf(doc, lc, ["timeline", i], false) ?? { line: 0, col: 0 };
-  });
-  return { scenario: parsed.data, linePositions };
+  return { scenario: parsed.data };
 }
 
 /** Positions of any path, for semantic errors found after the schema passed. */
