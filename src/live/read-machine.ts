@@ -56,6 +56,8 @@ export interface ReadMachineOptions {
   oomScore?: boolean;
   /** Read children files of every thread (default true). */
   children?: boolean;
+  /** The root's names, when the caller has listed it already. */
+  names?: string[];
 }
 
 const VFORK_WCHANS = new Set(["kernel_clone", "_do_fork", "do_fork"]);
@@ -122,7 +124,7 @@ function byStartThenPid(a: LiveProcess, b: LiveProcess): number {
 
 export async function readMachine(fs: ProcFs, opts: ReadMachineOptions = {}): Promise<LiveMachine> {
   const assumptions: string[] = [];
-  const names = (await fs.list("")) ?? [];
+  const names = opts.names ?? (await fs.list("")) ?? [];
   const pids = names
     .filter((n) => /^\d{1,10}$/.test(n))
     .map(Number)
