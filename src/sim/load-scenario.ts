@@ -157,16 +157,151 @@ function jsonData(text: string): unknown {
   return pairsWritten(text) === pairsParsed(data) ? data : undefined;
 }
 
+/** Below this size a YAML text is read as one document: it is cheap. */
+const PIECEWISE_BYTES = 256 * 1024;
+/** Sequence items read as one piece. */
+const ITEMS_PER_PIECE = 2000;
+
+/** Raised inside `piecewiseYaml` when the text is not one it may read in pieces. */
+class NotPiecewise extends Error {}
+
+function pieceData(piece: string): unknown {
+  const doc = parseDocument(piece, { prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) throw new NotPiecewise();
+  try {
+    return yamlData(doc, new LineCounter(), "");
+  } catch {
+    throw new NotPiecewise();
+  }
+}
+
+/**
+ * A large YAML scenario read in pieces, so that only one piece's document is in memory
+ * at a time, or undefined when the text is not one that can be: a block mapping at the
+ * left margin, no directives, document markers, anchors or aliases, and where a key's
+ * value is a block sequence, items indented alike. Each top-level key is one piece, its
+ * sequence ITEMS_PER_PIECE items at a time. A piece ends only where the whole document
+ * would start a new key or item; a piece cut inside a flow collection, a quoted scalar or
+ * anything else fails to parse on its own, and then the whole text is read as one
+ * document, as is every text with an error (its message needs positions in the whole).
+ */
+function piecewiseYaml(text: string): unknown {
+  if (text.length < PIECEWISE_BYTES || /[&*]/.test(text)) return undefined;
+  const lines: number[] = [];
+  for (let at = 0; at < text.length; ) {
+    lines.push(at);
+    const nl = text.indexOf("\n", at);
+    at = nl < 0 ? text.length : nl + 1;
+  }
+  lines.push(text.length);
+  const indentOf = (line: number): number => {
+    let i = lines[line]!;
+    while (text.charCodeAt(i) === 0x20) i++;
+    return i - lines[line]!;
+  };
+  /** Blank or a comment: nothing the document holds. */
+  const empty = (line: number): boolean => {
+    const i = lines[line]! + indentOf(line);
+    const c = text.charCodeAt(i);
+    return i >= lines[line + 1]! || c === 0x0a || c === 0x0d || c === 0x23;
+  };
+  const count = lines.length - 1;
+  const keys: number[] = [];
+  for (let line = 0; line < count; line++) {
+    const c = text.charCodeAt(lines[line]!);
+    if (c === 0x09 || c === 0x25) return undefined; // a tab or a directive at the margin
+    if (text.startsWith("---", lines[line]!) || text.startsWith("...", lines[line]!)) {
+      return undefined;
+    }
+    if (empty(line) || c === 0x20) continue;
+    if (c === 0x2d || c === 0x7b || c === 0x5b) return undefined; // not a block mapping
+    keys.push(line);
+  }
+  if (keys.length === 0) return undefined;
+  for (let line = 0; line < keys[0]!; line++) if (!empty(line)) return undefined;
+  keys.push(count);
+  const out: Record<string, unknown> = {};
+  const put = (key: string, value: unknown) => {
+    if (Object.hasOwn(out, key) || key === "__proto__") throw new NotPiecewise();
+    out[key] = value;
+  };
+  try {
+    for (let k = 0; k + 1 < keys.length; k++) {
+      const first = keys[k]!;
+      const end = keys[k + 1]!;
+      const items = sequenceItems(text, lines, first, end, indentOf, empty);
+      if (items === null) {
+        const data = pieceData(text.slice(lines[first], lines[end]));
+        if (data === null || typeof data !== "object" || Array.isArray(data)) {
+          throw new NotPiecewise();
+        }
+        const own = Object.keys(data);
+        if (own.length !== 1) throw new NotPiecewise();
+        put(own[0]!, (data as Record<string, unknown>)[own[0]!]);
+        continue;
+      }
+      const values: unknown[] = [];
+      for (let i = 0; i < items.starts.length; i += ITEMS_PER_PIECE) {
+        const to =
+          i + ITEMS_PER_PIECE < items.starts.length ? items.starts[i + ITEMS_PER_PIECE]! : end;
+        const data = pieceData(text.slice(lines[items.starts[i]!], lines[to]));
+        if (!Array.isArray(data)) throw new NotPiecewise();
+        for (const v of data) values.push(v);
+      }
+      put(items.key, values);
+    }
+  } catch (err) {
+    if (err instanceof NotPiecewise) return undefined;
+    throw err;
+  }
+  return out;
+}
+
+/**
+ * Lines first..end hold `key:` and then a block sequence whose items all start at one
+ * indentation, every other line deeper (blank lines and comments aside): the key and the
+ * first line of each item; else null.
+ */
+function sequenceItems(
+  text: string,
+  lines: readonly number[],
+  first: number,
+  end: number,
+  indentOf: (line: number) => number,
+  empty: (line: number) => boolean,
+): { key: string; starts: number[] } | null {
+  const headLine = text.slice(lines[first], lines[first + 1]).replace(/\r?\n$/, "");
+  const head = /^([A-Za-z_][A-Za-z0-9_]*):[ ]*(?:#.*)?$/.exec(headLine);
+  if (head === null) return null;
+  let indent = -1;
+  const starts: number[] = [];
+  for (let line = first + 1; line < end; line++) {
+    if (empty(line)) continue;
+    const d = indentOf(line);
+    if (indent < 0) indent = d;
+    if (d < indent || indent === 0) return null;
+    if (d > indent) continue;
+    const at = lines[line]! + d;
+    const after = text.charCodeAt(at + 1);
+    if (text.charCodeAt(at) !== 0x2d || !(after === 0x20 || after === 0x0a || after === 0x0d)) {
+      return null;
+    }
+    starts.push(line);
+  }
+  return starts.length === 0 ? null : { key: head[1]!, starts };
+}
+
 /**
  * Parses and validates a scenario text. `file` names it in errors. A leading UTF-8
- * byte-order mark is ignored. JSON is read with `JSON.parse`; YAML, and any JSON that
- * is refused (where the error needs a position), with the YAML reader.
+ * byte-order mark is ignored. JSON is read with `JSON.parse`, a large YAML text in pieces
+ * where it can be; any text that is refused is read again as one YAML document, for the
+ * positions of its error.
  */
 export function parseScenario(source: string, file: string): ParsedScenario {
   const text = withoutBom(source);
-  const json = jsonData(text);
-  if (json !== undefined) {
-    const parsed = scenarioSchema.safeParse(json);
+  const data = jsonData(text) ?? piecewiseYaml(text);
+  if (data !== undefined) {
+    const parsed = scenarioSchema.safeParse(data);
     if (parsed.success) return { scenario: parsed.data };
   }
   return parseYamlScenario(text, file);
