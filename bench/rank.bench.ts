@@ -8,7 +8,7 @@
  * the native whole command (target within 4.5x), and one refresh in a warm process (what
  * `rank --watch` does each frame) against one native scan (target within 1.5x).
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,6 +19,7 @@ import { nodeProcFs } from "../src/live/procfs.js";
 import { rankMachine } from "../src/live/rank-model.js";
 import { readMachine } from "../src/live/read-machine.js";
 import { nativeProgram } from "./native.js";
+import { spawnMs } from "./spawn.js";
 
 const CLI = join(import.meta.dirname, "../src/cli/main.js");
 
@@ -93,24 +94,10 @@ const TARGET_MS_PER_1000 = 50;
 
 type Row = { name: string; value: number; unit: string; target?: number };
 
-/**
- * Wall and CPU (user + system) milliseconds of a spawned command, stdout discarded. The
- * CPU time comes from the shell's `times`, and is less disturbed on a busy machine.
- */
-function spawnMs(cmd: string, args: string[]): { wall: number; cpu: number } {
-  const t0 = performance.now();
-  const r = spawnSync("bash", ["-c", '"$@" >/dev/null || exit 1; times', "bash", cmd, ...args], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const wall = performance.now() - t0;
+function spawnOk(cmd: string, args: string[]): { wall: number; cpu: number } {
+  const r = spawnMs(cmd, args);
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: exit ${r.status}`);
-  // The second line: the children's user and system time, as "0m0.620s 0m0.140s".
-  const times = r.stdout.trim().split("\n")[1] ?? "";
-  const ms = [...times.matchAll(/(\d+)m([\d.]+)s/g)].map(
-    (m) => (Number(m[1]) * 60 + Number(m[2])) * 1000,
-  );
-  return { wall, cpu: ms.reduce((a, b) => a + b, 0) };
+  return r;
 }
 
 /** The whole commands and the warm refresh against the native reader, on one tree. */
@@ -122,9 +109,9 @@ async function nativeRows(root: string): Promise<Row[]> {
   const rank: { wall: number; cpu: number }[] = [];
   // Interleaved, so that a busy moment of the machine falls on all three alike.
   for (let i = 0; i < runs; i++) {
-    node.push(spawnMs(process.execPath, ["-e", "0"]));
-    native.push(spawnMs(scanner, [root]));
-    rank.push(spawnMs(process.execPath, [CLI, "rank", "--json", "--root", root]));
+    node.push(spawnOk(process.execPath, ["-e", "0"]));
+    native.push(spawnOk(scanner, [root]));
+    rank.push(spawnOk(process.execPath, [CLI, "rank", "--json", "--root", root]));
   }
   const scans = 15;
   const nativeScan = (): number => {
