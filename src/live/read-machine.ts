@@ -58,6 +58,8 @@ export interface ReadMachineOptions {
   children?: boolean;
   /** The root's names, when the caller has listed it already. */
   names?: string[];
+  /** Read the processes (default true); false: the machine-wide quantities only. */
+  processes?: boolean;
 }
 
 const VFORK_WCHANS = new Set(["kernel_clone", "_do_fork", "do_fork"]);
@@ -153,7 +155,7 @@ export async function readMachine(fs: ProcFs, opts: ReadMachineOptions = {}): Pr
   const skipped = { vanished: 0, denied: 0, garbled: 0 };
   const processes: LiveProcess[] = [];
   const readOpts = { oomScore: opts.oomScore ?? true };
-  for (const pid of pids) {
+  for (const pid of opts.processes === false ? [] : pids) {
     const r = await readProcess(fs, pid, readOpts);
     if (r.kind === "ok") processes.push(r.process);
     else skipped[r.kind === "garbled" ? "garbled" : r.kind] += 1;
