@@ -2,7 +2,13 @@
  * `oomkit rank` over generated fake /proc trees of 1,000 and 10,000 processes, reading
  * included: read every file, build the 2.6.20 snapshot, score both policies, pick both
  * victims, render the JSON. Target: at most 50 ms per 1,000 processes.
+ *
+ * Side by side with a native C reader of the same files (bench/native/procscan.c, gcc
+ * -O2) over the same 1,000-process tree: the whole `oomkit rank --json` command against
+ * the native whole command (target within 4.5x), and one refresh in a warm process (what
+ * `rank --watch` does each frame) against one native scan (target within 1.5x).
  */
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +17,11 @@ import { type FakeMachine, type FakeProcess, writeFakeProc } from "../src/live/f
 import { readLiveView } from "../src/live/live-rank.js";
 import { nodeProcFs } from "../src/live/procfs.js";
 import { rankMachine } from "../src/live/rank-model.js";
+import { readMachine } from "../src/live/read-machine.js";
+import { nativeProgram } from "./native.js";
+import { spawnMs } from "./spawn.js";
+
+const CLI = join(import.meta.dirname, "../src/cli/main.js");
 
 /** A deterministic machine: a process tree with some kernel threads and threaded processes. */
 export function benchMachine(count: number): FakeMachine {
@@ -83,12 +94,80 @@ const TARGET_MS_PER_1000 = 50;
 
 type Row = { name: string; value: number; unit: string; target?: number };
 
+function spawnOk(cmd: string, args: string[]): { wall: number; cpu: number } {
+  const r = spawnMs(cmd, args);
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: exit ${r.status}`);
+  return r;
+}
+
+/** The whole commands and the warm refresh against the native reader, on one tree. */
+async function nativeRows(root: string): Promise<Row[]> {
+  const scanner = nativeProgram("procscan");
+  const runs = 9;
+  const node: { wall: number; cpu: number }[] = [];
+  const native: { wall: number; cpu: number }[] = [];
+  const rank: { wall: number; cpu: number }[] = [];
+  // Interleaved, so that a busy moment of the machine falls on all three alike.
+  for (let i = 0; i < runs; i++) {
+    node.push(spawnOk(process.execPath, ["-e", "0"]));
+    native.push(spawnOk(scanner, [root]));
+    rank.push(spawnOk(process.execPath, [CLI, "rank", "--json", "--root", root]));
+  }
+  const scans = 15;
+  const nativeScan = (): number => {
+    const out = execFileSync(scanner, [root, String(scans)], { encoding: "utf8" });
+    return Number(out.split(" ")[0]) / 1e6;
+  };
+  const fs = nodeProcFs({ root });
+  const wall = (xs: { wall: number }[]) => median(xs.map((x) => x.wall));
+  const cpu = (xs: { cpu: number }[]) => median(xs.map((x) => x.cpu));
+  const best = async (f: () => Promise<unknown>): Promise<number> => {
+    let min = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < scans; i++) {
+      const t0 = performance.now();
+      await f();
+      min = Math.min(min, performance.now() - t0);
+    }
+    return min;
+  };
+  for (let i = 0; i < 3; i++) await rankOnce(root);
+  const scan1 = nativeScan();
+  const refresh = await best(async () => (await rankOnce(root)).wall);
+  const read = await best(() => readMachine(fs));
+  const scan2 = nativeScan();
+  const scan = Math.min(scan1, scan2);
+  return [
+    { name: "node -e 0: wall", value: wall(node), unit: "ms" },
+    { name: "native reader, whole command: wall", value: wall(native), unit: "ms" },
+    { name: "oomkit rank --json, whole command: wall", value: wall(rank), unit: "ms" },
+    {
+      name: "oomkit rank --json / native whole command: wall",
+      value: wall(rank) / wall(native),
+      unit: "ratio",
+      target: 4.5,
+    },
+    { name: "node -e 0: CPU", value: cpu(node), unit: "ms" },
+    { name: "native reader, whole command: CPU", value: cpu(native), unit: "ms" },
+    { name: "oomkit rank --json, whole command: CPU", value: cpu(rank), unit: "ms" },
+    { name: "native scan, warm (best)", value: scan, unit: "ms" },
+    { name: "rank refresh, warm: read + score + JSON (best)", value: refresh, unit: "ms" },
+    {
+      name: "rank refresh / native scan",
+      value: refresh / scan,
+      unit: "ratio",
+      target: 1.5,
+    },
+    { name: "rank read alone (readMachine) / native scan", value: read / scan, unit: "ratio" },
+  ];
+}
+
 export async function benchRank(): Promise<Row[]> {
   const out: Row[] = [];
   for (const count of [1000, 10_000]) {
     const dir = mkdtempSync(join(tmpdir(), "oomkit-bench-proc-"));
     try {
       writeFakeProc(dir, benchMachine(count));
+      if (count === 1000) out.push(...(await nativeRows(dir)));
       // Warm up (JIT, page cache), then time.
       for (let i = 0; i < (count > 1000 ? 1 : 3); i++) await rankOnce(dir);
       const runs: { wall: number; cpu: number }[] = [];

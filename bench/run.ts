@@ -6,7 +6,7 @@
 import { benchGuard } from "./guard.bench.js";
 import { type BenchRow, benchOom } from "./oom.bench.js";
 import { benchRank } from "./rank.bench.js";
-import { benchSim } from "./sim.bench.js";
+import { benchSim, benchSimCli } from "./sim.bench.js";
 import { benchStartup } from "./startup.bench.js";
 
 function format(row: BenchRow): string {
@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     ["oom", () => benchOom()],
     ["rank", () => benchRank()],
     ["sim", () => benchSim()],
+    ["sim-cli", () => benchSimCli()],
     ["startup", () => benchStartup()],
     ["guard", () => benchGuard()],
   ];

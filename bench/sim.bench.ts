@@ -5,10 +5,95 @@
  * Targets on one core: under 10 s, peak heap under 500 MB.
  */
 
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
 import { generateScenario } from "../src/sim/generate-scenario.js";
 import { buildOomSnapshot } from "../src/sim/oom-snapshot.js";
 import { scenarioSchema } from "../src/sim/scenario-schema.js";
 import { setupSimulation } from "../src/sim/setup.js";
+import { spawnMs } from "./spawn.js";
+
+const CLI = join(import.meta.dirname, "../src/cli/main.js");
+
+/** A scenario of `tasks` tasks (processes of four threads) and 10 page faults per task. */
+function scenarioOf(tasks: number) {
+  return generateScenario({
+    processes: tasks / 4,
+    threadsPerProcess: 4,
+    allocations: tasks * 10,
+    faultActions: Math.max(10, tasks / 100),
+    memoryPages: tasks * 12,
+    seconds: 100,
+    seed: 20070204,
+  });
+}
+
+/**
+ * `oomkit sim FILE --summary` spawned, as a user runs it, on JSON and YAML scenarios of
+ * 10^3 to 10^6 tasks, in the default heap. Target: the time per task at 10^6 within 1.5x
+ * that at 10^4.
+ */
+export async function benchSimCli(
+  sizes: readonly number[] = [1000, 10_000, 100_000, 1_000_000],
+): Promise<SimBenchRow[]> {
+  const rows: SimBenchRow[] = [];
+  const dir = mkdtempSync(join(tmpdir(), "oomkit-bench-sim-"));
+  try {
+    const perTask = new Map<string, number>();
+    for (const tasks of sizes) {
+      const doc = scenarioOf(tasks);
+      const files = { json: JSON.stringify(doc), yaml: stringify(doc) };
+      for (const [format, text] of Object.entries(files)) {
+        const file = join(dir, `s${tasks}.${format}`);
+        writeFileSync(file, text);
+        const runs = tasks <= 10_000 ? 3 : 1;
+        let best = { wall: Number.POSITIVE_INFINITY, cpu: Number.POSITIVE_INFINITY };
+        let ok = true;
+        for (let i = 0; i < runs; i++) {
+          const r = spawnMs(process.execPath, [CLI, "sim", file, "--summary"]);
+          ok &&= r.status === 0;
+          if (r.wall < best.wall) best = r;
+        }
+        rmSync(file);
+        const label = `sim ${format}, ${tasks.toLocaleString("en-US")} tasks`;
+        rows.push({
+          name: `${label}: runs in the default heap`,
+          value: ok ? 1 : 0,
+          unit: "bool",
+          target: 1,
+        });
+        rows.push({ name: `${label}: wall`, value: best.wall / 1000, unit: "s" });
+        rows.push({
+          name: `${label}: wall per task`,
+          value: (best.wall * 1000) / tasks,
+          unit: "us/task",
+        });
+        rows.push({
+          name: `${label}: CPU per task`,
+          value: (best.cpu * 1000) / tasks,
+          unit: "us/task",
+        });
+        perTask.set(`${format} ${tasks}`, best.wall / tasks);
+      }
+    }
+    for (const format of ["json", "yaml"]) {
+      const small = perTask.get(`${format} 10000`);
+      const large = perTask.get(`${format} 1000000`);
+      if (small === undefined || large === undefined) continue;
+      rows.push({
+        name: `sim ${format}: wall per task, 10^6 / 10^4`,
+        value: large / small,
+        unit: "ratio",
+        target: 1.5,
+      });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
 
 export interface SimBenchRow {
   name: string;

@@ -2,7 +2,8 @@
  * `rank --check` (modern-oom §4.2): recompute every process's /proc/PID/oom_score with the
  * modern policy and compare. The kernel's value is read before and after the inputs; a
  * process whose value moved, or whose prediction missed while it may have been moving, is
- * read again a few times. Only processes whose value held still are counted.
+ * read again a few times. Only processes whose value held still are counted. Each process
+ * is read once (a retry aside): the machine-wide quantities come first, then one pass.
  */
 import { type KernelVersion, type ModernTask, procOomScore } from "../policy/modern.js";
 import { parseIntFile } from "./parse-misc.js";
@@ -54,8 +55,15 @@ async function vforkNow(fs: ProcFs, p: LiveProcess): Promise<boolean> {
 
 type Attempt =
   | { kind: "gone" }
-  | { kind: "moving" }
-  | { kind: "done"; kernel: number; predicted: number; task: ModernTask; comm: string };
+  | { kind: "moving"; startTicks: bigint }
+  | {
+      kind: "done";
+      kernel: number;
+      predicted: number;
+      task: ModernTask;
+      comm: string;
+      startTicks: bigint;
+    };
 
 async function attempt(fs: ProcFs, pid: number, machine: LiveMachine): Promise<Attempt> {
   const before = await readScore(fs, pid);
@@ -65,14 +73,26 @@ async function attempt(fs: ProcFs, pid: number, machine: LiveMachine): Promise<A
   r.process.isVforkChild = await vforkNow(fs, r.process);
   const after = await readScore(fs, pid);
   if (after === null) return { kind: "gone" };
-  if (after !== before) return { kind: "moving" };
+  const startTicks = r.process.stat.startTicks;
+  if (after !== before) return { kind: "moving", startTicks };
   const task = toModernTask(r.process, machine);
   const predicted = procOomScore(task, machine.totalPages, machine.kernelVersion);
-  return { kind: "done", kernel: after, predicted, task, comm: displayName(r.process.stat.comm) };
+  const comm = displayName(r.process.stat.comm);
+  return { kind: "done", kernel: after, predicted, task, comm, startTicks };
 }
 
 export async function checkOomScores(fs: ProcFs, retries = 5): Promise<CheckReport> {
-  const machine = await readMachine(fs, { oomScore: false, children: false });
+  const names = (await fs.list("")) ?? [];
+  const machine = await readMachine(fs, {
+    oomScore: false,
+    children: false,
+    names,
+    processes: false,
+  });
+  const pids = names
+    .filter((n) => /^\d{1,10}$/.test(n))
+    .map(Number)
+    .sort((a, b) => a - b);
   const report: CheckReport = {
     checked: 0,
     agreed: 0,
@@ -83,21 +103,33 @@ export async function checkOomScores(fs: ProcFs, retries = 5): Promise<CheckRepo
     version: machine.kernelVersion,
     pageSizeBytes: machine.pageSizeBytes,
   };
-  for (const p of machine.processes) {
-    let last: Attempt = { kind: "moving" };
+  const seen: { pid: number; last: Exclude<Attempt, { kind: "gone" }> }[] = [];
+  for (const pid of pids) {
+    let last: Attempt = { kind: "gone" };
     for (let i = 0; i < retries; i++) {
-      last = await attempt(fs, p.pid, machine);
+      last = await attempt(fs, pid, machine);
       if (last.kind === "gone") break;
       if (last.kind === "done" && last.kernel === last.predicted) break;
     }
     if (last.kind === "gone") report.vanished += 1;
-    else if (last.kind === "moving") report.unstable.push(p.pid);
+    else seen.push({ pid, last });
+  }
+  // In task-list order (start time, then pid), as the machine reader lists processes.
+  seen.sort((a, b) =>
+    a.last.startTicks !== b.last.startTicks
+      ? a.last.startTicks < b.last.startTicks
+        ? -1
+        : 1
+      : a.pid - b.pid,
+  );
+  for (const { pid, last } of seen) {
+    if (last.kind === "moving") report.unstable.push(pid);
     else {
       report.checked += 1;
       if (last.kernel === last.predicted) report.agreed += 1;
       else {
         report.mismatches.push({
-          pid: p.pid,
+          pid,
           comm: last.comm,
           kernel: last.kernel,
           predicted: last.predicted,

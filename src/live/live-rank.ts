@@ -46,7 +46,7 @@ export async function readLiveView(
   if (names === null) {
     throw new ProcError({ path: fs.root, code: "ENOENT", message: `${fs.root}: cannot list` });
   }
-  const machine = await readMachine(fs, { oomScore: opts.oomScore ?? true });
+  const machine = await readMachine(fs, { oomScore: opts.oomScore ?? true, names });
   const panicText = await fs.readText("sys/vm/panic_on_oom");
   const panicOnOom = panicText === null ? 0 : (parseIntFile(panicText) ?? 0);
   const live = liveToSnapshot(machine, {

@@ -33,34 +33,8 @@ export interface ProcStat {
   rssPages: bigint;
 }
 
-function isInteger(s: string): boolean {
-  const n = s.length;
-  if (n === 0 || n > 21) return false;
-  let i = s.charCodeAt(0) === 45 ? 1 : 0;
-  if (i === n) return false;
-  for (; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
-}
-
-function toBig(s: string | undefined): bigint | null {
-  if (s === undefined || !isInteger(s)) return null;
-  const n = Number(s);
-  return Number.isSafeInteger(n) ? BigInt(n) : BigInt(s);
-}
-
-function toNum(s: string | undefined): number | null {
-  if (s === undefined || !isInteger(s)) return null;
-  const n = Number(s);
-  return Number.isSafeInteger(n) ? n : null;
-}
-
-/** Field n (1-based, n >= 3) of the part after the last ")". */
-function field(rest: string[], n: number): string | undefined {
-  return rest[n - 3];
-}
+/** Field boundaries of fields 3..24 of the last line parsed: [start, end) pairs. */
+const bounds = new Int32Array(2 * 22);
 
 const LAST_FIELD = 24;
 
@@ -68,19 +42,69 @@ function isSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13);
 }
 
-/** Fields 3..24 after the name, split on runs of white space; the rest is not looked at. */
-function fieldsAfter(text: string, from: number): string[] {
-  const out: string[] = [];
+/**
+ * Marks fields 3..24 after the name, split on runs of white space; the rest is not
+ * looked at. Returns how many fields were found.
+ */
+function markFields(text: string, from: number): number {
   let i = from;
   const n = text.length;
-  while (out.length <= LAST_FIELD - 3) {
+  let count = 0;
+  while (count <= LAST_FIELD - 3) {
     while (i < n && isSpace(text.charCodeAt(i))) i++;
     if (i >= n) break;
-    const start = i;
+    bounds[2 * count] = i;
     while (i < n && !isSpace(text.charCodeAt(i))) i++;
-    out.push(text.slice(start, i));
+    bounds[2 * count + 1] = i;
+    count++;
   }
-  return out;
+  return count;
+}
+
+/**
+ * The decimal integer text[start, end) (an optional "-", then digits, at most 21
+ * characters) as a number, or NaN when it is not one or is not a safe integer.
+ */
+function numberAt(text: string, start: number, end: number): number {
+  const len = end - start;
+  if (len <= 0 || len > 21) return Number.NaN;
+  let i = start;
+  const negative = text.charCodeAt(i) === 45;
+  if (negative) i++;
+  if (i === end) return Number.NaN;
+  let v = 0;
+  for (; i < end; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    v = v * 10 + d;
+  }
+  // Up to 15 digits the sum is exact; beyond, Number() rounds as the text says.
+  if (len > 15) v = Math.abs(Number(text.slice(start, end)));
+  if (!Number.isSafeInteger(v)) return Number.NaN;
+  return negative ? -v : v;
+}
+
+/** Field n (3..24) as a safe integer, or null. */
+function numField(text: string, n: number): number | null {
+  const v = numberAt(text, bounds[2 * (n - 3)]!, bounds[2 * (n - 3) + 1]!);
+  return Number.isNaN(v) ? null : v;
+}
+
+/** Field n (3..24) as a bigint, however large, or null when it is not an integer. */
+function bigField(text: string, n: number): bigint | null {
+  const start = bounds[2 * (n - 3)]!;
+  const end = bounds[2 * (n - 3) + 1]!;
+  const v = numberAt(text, start, end);
+  if (!Number.isNaN(v)) return BigInt(v);
+  const s = text.slice(start, end);
+  return /^-?\d{1,21}$/.test(s) && s.length <= 21 ? BigInt(s) : null;
+}
+
+/** The pid before the name: one non-negative safe integer, white space around it. */
+function pidOf(text: string, open: number): number | null {
+  const t = text.slice(0, open).trim();
+  const v = numberAt(t, 0, t.length);
+  return Number.isNaN(v) || v < 0 ? null : v;
 }
 
 /** Parses stat text; null when it is not a stat line with at least 24 fields. */
@@ -89,22 +113,21 @@ export function parseStat(text: string): ProcStat | null {
   const open = text.indexOf("(");
   const close = text.lastIndexOf(")");
   if (open < 0 || close < open) return null;
-  const pid = toNum(text.slice(0, open).trim());
-  if (pid === null || pid < 0) return null;
-  const rest = fieldsAfter(text, close + 1);
-  const state = field(rest, 3);
-  const ppid = toNum(field(rest, 4));
-  const pgrp = toNum(field(rest, 5));
-  const flags = toNum(field(rest, 9));
-  const utimeTicks = toBig(field(rest, 14));
-  const stimeTicks = toBig(field(rest, 15));
-  const nice = toNum(field(rest, 19));
-  const numThreads = toNum(field(rest, 20));
-  const startTicks = toBig(field(rest, 22));
-  const vsizeBytes = toBig(field(rest, 23));
-  const rssPages = toBig(field(rest, 24));
+  const pid = pidOf(text, open);
+  if (pid === null) return null;
+  const fields = markFields(text, close + 1);
+  if (fields < LAST_FIELD - 2) return null;
+  const ppid = numField(text, 4);
+  const pgrp = numField(text, 5);
+  const flags = numField(text, 9);
+  const utimeTicks = bigField(text, 14);
+  const stimeTicks = bigField(text, 15);
+  const nice = numField(text, 19);
+  const numThreads = numField(text, 20);
+  const startTicks = bigField(text, 22);
+  const vsizeBytes = bigField(text, 23);
+  const rssPages = bigField(text, 24);
   if (
-    state === undefined ||
     ppid === null ||
     pgrp === null ||
     flags === null ||
@@ -121,7 +144,7 @@ export function parseStat(text: string): ProcStat | null {
   return {
     pid,
     comm: text.slice(open + 1, close),
-    state,
+    state: text.slice(bounds[0]!, bounds[1]!),
     ppid,
     pgrp,
     flags: flags >>> 0,

@@ -28,6 +28,7 @@ export interface ProcStatus {
   hasMm: boolean;
 }
 
+/** The wanted keys; a line's key is looked up only among those with its first letter. */
 const WANTED = [
   "Tgid",
   "Pid",
@@ -45,22 +46,31 @@ const WANTED = [
   "VmSwap",
   "CapEff",
   "Mems_allowed_list",
-].map((key) => ({ key, head: `${key}:`, needle: `\n${key}:` }));
+];
+const BY_FIRST = new Map<number, { key: string; head: string }[]>();
+for (const key of WANTED) {
+  const c = key.charCodeAt(0);
+  BY_FIRST.set(c, [...(BY_FIRST.get(c) ?? []), { key, head: `${key}:` }]);
+}
 
-/** The wanted "Key:" lines; the first occurrence of a key wins. */
+/** The wanted "Key:" lines, in one pass over the text; the first occurrence of a key wins. */
 function splitLines(text: string): Map<string, string> {
   const map = new Map<string, string>();
-  for (const { key, head, needle } of WANTED) {
-    let from: number;
-    if (text.startsWith(head)) from = head.length;
-    else {
-      const at = text.indexOf(needle);
-      if (at < 0) continue;
-      from = at + needle.length;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let end = text.indexOf("\n", i);
+    if (end < 0) end = n;
+    const candidates = BY_FIRST.get(text.charCodeAt(i));
+    if (candidates !== undefined) {
+      for (const { key, head } of candidates) {
+        if (text.startsWith(head, i)) {
+          if (!map.has(key)) map.set(key, text.slice(i + head.length, end).trim());
+          break;
+        }
+      }
     }
-    let end = text.indexOf("\n", from);
-    if (end < 0) end = text.length;
-    map.set(key, text.slice(from, end).trim());
+    i = end + 1;
   }
   return map;
 }
@@ -99,6 +109,16 @@ const MAX_NUMNODES = 1024;
  */
 export function parseNodeList(text: string): number[] | null {
   if (typeof text !== "string") return null;
+  // Every process of a machine usually shows the same list: the last answer is kept.
+  if (text === lastNodeList.text) return lastNodeList.ids === null ? null : [...lastNodeList.ids];
+  const ids = nodeListOf(text);
+  lastNodeList = { text, ids: ids === null ? null : [...ids] };
+  return ids;
+}
+
+let lastNodeList: { text: string; ids: readonly number[] | null } = { text: "", ids: [] };
+
+function nodeListOf(text: string): number[] | null {
   const t = text.trim();
   if (t === "") return [];
   const seen = new Uint8Array(MAX_NUMNODES);

@@ -123,5 +123,9 @@ function readWhole(file: string): string {
 
 /** Decodes a latin1-read name back to its bytes and then as UTF-8 (invalid bytes become U+FFFD). */
 export function displayName(latin1: string): string {
+  // Plain ASCII reads the same in both.
+  let ascii = true;
+  for (let i = 0; i < latin1.length && ascii; i++) ascii = latin1.charCodeAt(i) < 0x80;
+  if (ascii) return latin1;
   return Buffer.from(latin1, "latin1").toString("utf8");
 }

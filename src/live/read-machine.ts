@@ -56,6 +56,10 @@ export interface ReadMachineOptions {
   oomScore?: boolean;
   /** Read children files of every thread (default true). */
   children?: boolean;
+  /** The root's names, when the caller has listed it already. */
+  names?: string[];
+  /** Read the processes (default true); false: the machine-wide quantities only. */
+  processes?: boolean;
 }
 
 const VFORK_WCHANS = new Set(["kernel_clone", "_do_fork", "do_fork"]);
@@ -122,7 +126,7 @@ function byStartThenPid(a: LiveProcess, b: LiveProcess): number {
 
 export async function readMachine(fs: ProcFs, opts: ReadMachineOptions = {}): Promise<LiveMachine> {
   const assumptions: string[] = [];
-  const names = (await fs.list("")) ?? [];
+  const names = opts.names ?? (await fs.list("")) ?? [];
   const pids = names
     .filter((n) => /^\d{1,10}$/.test(n))
     .map(Number)
@@ -151,7 +155,7 @@ export async function readMachine(fs: ProcFs, opts: ReadMachineOptions = {}): Pr
   const skipped = { vanished: 0, denied: 0, garbled: 0 };
   const processes: LiveProcess[] = [];
   const readOpts = { oomScore: opts.oomScore ?? true };
-  for (const pid of pids) {
+  for (const pid of opts.processes === false ? [] : pids) {
     const r = await readProcess(fs, pid, readOpts);
     if (r.kind === "ok") processes.push(r.process);
     else skipped[r.kind === "garbled" ? "garbled" : r.kind] += 1;

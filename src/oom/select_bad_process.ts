@@ -61,6 +61,99 @@ export function selectBadProcess(
 ): Selection {
   if (policy !== undefined) return selectionOfChoice(chooseOnState(s, policy, extras, onBadness));
   const c = makeBadnessContext(s);
+  if (onBadness !== undefined) return generalLoop(s, c, onBadness, 0, -1, 0);
+  const fast = commonLoop(s, c);
+  if (fast.stop === s.tasks.count) {
+    return fast.chosen < 0
+      ? { kind: "none" }
+      : { kind: "chosen", index: fast.chosen, points: fast.best };
+  }
+  return generalLoop(s, c, undefined, fast.stop, fast.chosen, fast.best);
+}
+
+/** Where `commonLoop` stopped, and what it had chosen by then. */
+interface CommonPart {
+  /** The first task it did not settle (the task count when it settled all). */
+  stop: number;
+  chosen: number;
+  best: number;
+}
+
+/**
+ * The loop below for the tasks nearly every state holds, and nothing else: no observer, no
+ * task that is dying, exiting or in swapoff, every score on the fast path. It stops at the
+ * first task that is not so, and `generalLoop` carries on from there with the same choice
+ * so far, so the two together do exactly what `generalLoop` alone does.
+ */
+function commonLoop(s: OomState, c: ReturnType<typeof makeBadnessContext>): CommonPart {
+  const { mm, totalVm, childStart, childList, utime, stime, startTime } = c;
+  const { cpuset, overlap, limit, uptime, cpuScale } = c;
+  const attrs = s.tasks.attrs;
+  const sqrtTable = SQRT_TABLE;
+  const root4Table = ROOT4_TABLE;
+  const pow2 = POW2;
+  const pow2Inverse = POW2_INVERSE;
+  const small = SMALL;
+  const someApart = overlap.includes(0);
+  const n = s.tasks.count;
+  let chosen = -1;
+  let best = 0;
+  // NaN fails every comparison: an uptime beyond the fast range stops at the first task.
+  const up = uptime >= 0 ? uptime : -1;
+  let i = 0;
+  for (; i < n; i++) {
+    const m = mm[i]!;
+    if (m < 0) continue;
+    const a = attrs[i]!;
+    if ((a & ATTR_SPECIAL) !== 0) {
+      if ((a & ATTR_INIT) !== 0) continue;
+      if ((a & (ATTR_MEMDIE | ATTR_EXITING)) !== 0) break;
+      if ((a & ATTR_OOM_DISABLE) !== 0) continue;
+      break; // swapoff
+    }
+    let p = totalVm[m]!;
+    for (let k = childStart[i]!, end = childStart[i + 1]!; k < end; k++) {
+      const cm = mm[childList[k]!]!;
+      if (cm >= 0 && cm !== m) p += Math.floor(totalVm[cm]! * 0.5) + 1;
+    }
+    const cpu = utime[i]! + stime[i]!;
+    const start = startTime[i]!;
+    if (!(p <= limit && cpu <= limit && start <= limit && up >= 0)) break;
+    const cpuTime = Math.floor(cpu * cpuScale);
+    if (cpuTime !== 0) {
+      p = Math.floor(p / (cpuTime < small ? sqrtTable[cpuTime]! : intSqrtNumber(cpuTime)));
+    }
+    if (up >= start) {
+      const runTime = Math.floor((up - start) * 0.0009765625);
+      if (runTime !== 0) {
+        const root = runTime < small ? root4Table[runTime]! : intSqrtNumber(intSqrtNumber(runTime));
+        p = Math.floor(p / root);
+      }
+    }
+    if ((a & ATTR_NICE) !== 0) p *= 2;
+    if (p > limit) break;
+    let shift = a & ATTR_SHIFT_MASK;
+    if (someApart && overlap[cpuset[i]!] === 0) shift += 3;
+    if (shift !== 0) p = Math.floor(p * pow2Inverse[shift]!);
+    p *= pow2[(a >> ATTR_ADJ_UP_SHIFT) & 31]!;
+    if (p > limit) break;
+    if (p > best || chosen < 0) {
+      chosen = i;
+      best = p;
+    }
+  }
+  return { stop: i, chosen, best };
+}
+
+/** The whole loop, from task `from` on, with the choice made before it. */
+function generalLoop(
+  s: OomState,
+  c: ReturnType<typeof makeBadnessContext>,
+  onBadness: BadnessObserver | undefined,
+  from: number,
+  chosenBefore: number,
+  bestBefore: number,
+): Selection {
   // Everything the loop reads, in locals: the per-task cost is a few typed-array loads.
   const { mm, totalVm, childStart, childList, utime, stime, startTime } = c;
   const { cpuset, overlap, limit, uptime, cpuScale } = c;
@@ -76,11 +169,11 @@ export function selectBadProcess(
   const n = s.tasks.count;
   const current = s.current;
   const ulongMax = ulongMaxOf(s.bits);
-  let chosen = -1;
+  let chosen = chosenBefore;
   // The chosen points: a number while they fit the fast path, else a bigint.
-  let bestNumber = 0;
+  let bestNumber = bestBefore;
   let bestBig: bigint | null = null;
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < n; i++) {
     const m = mm[i]!;
     if (m < 0) continue;
     const a = attrs[i]!;

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
 import { scenarioErrorOf as errorOf } from "../../test/support/scenario-error.js";
 import { EXAMPLE_SNAPSHOT_TEXT } from "../snapshot/example.js";
 import { parseSnapshot } from "../snapshot/load.js";
+import { generateScenario } from "./generate-scenario.js";
 import { parseScenario } from "./load-scenario.js";
 import { runScenarioText } from "./run.js";
 
@@ -115,5 +117,71 @@ describe("scenario validation", () => {
   it("accepts JSON as well as YAML", () => {
     const { scenario } = parseScenario('{"machine": {"memory": 4096}}', "s.json");
     expect(scenario.machine.memory).toBe(4096);
+  });
+
+  it("reads JSON as the YAML reader does, and finds positions in it only for an error", () => {
+    const json = JSON.stringify(
+      {
+        seed: 7,
+        machine: { memory: "64MiB", hz: 250 },
+        processes: [{ name: 'a:b "q" \\', rss: 10, threads: [{}, { utime: 3 }] }],
+        timeline: [{ at: "1s", task: 'a:b "q" \\', fault: { pages: 5 } }],
+      },
+      null,
+      2,
+    );
+    const fromJson = parseScenario(json, "s.json").scenario;
+    const fromYaml = parseScenario(`# YAML\n${json}`, "s.yaml").scenario;
+    expect(fromJson).toEqual(fromYaml);
+    const bad = errorOf('{\n  "machine": {\n    "memory": "64MiB",\n    "hz": 5\n  }\n}\n');
+    expect(bad.message).toBe("s.yaml:4:11: machine.hz: must be at least 12, got 5");
+  });
+
+  it("refuses a repeated key in JSON, with its position, as in YAML", () => {
+    const e = errorOf('{"machine": {"memory": 4096, "memory": 8192}}');
+    expect(e.message).toMatch(/^s\.yaml:1:\d+: \$: valid YAML or JSON \(Map keys must be unique/);
+  });
+
+  describe("a large YAML scenario, read in pieces", () => {
+    const doc = generateScenario({
+      processes: 3000,
+      threadsPerProcess: 2,
+      allocations: 10_000,
+      faultActions: 500,
+      memoryPages: 100_000,
+      seconds: 10,
+      seed: 5,
+    });
+    const yaml = stringify(doc);
+    /** The same text read as one document (an anchor keeps it from being cut). */
+    const whole = (text: string) =>
+      parseScenario(text.replace(/^seed: (\d+)$/m, "seed: &s $1"), "s.yaml").scenario;
+
+    it("reads what JSON.parse and the whole document read", () => {
+      expect(yaml.length).toBeGreaterThan(256 * 1024);
+      const pieces = parseScenario(yaml, "s.yaml").scenario;
+      expect(pieces).toEqual(parseScenario(JSON.stringify(doc), "s.json").scenario);
+      expect(pieces).toEqual(whole(yaml));
+    });
+
+    it("reads a scalar that runs across what looks like the next item as one document does", () => {
+      const text = yaml.replace("  - name: w7\n", '  - name: "w7\n  - name: w7b"\n');
+      expect(text).not.toBe(yaml);
+      const e = (t: string) => {
+        try {
+          return parseScenario(t, "s.yaml").scenario;
+        } catch (err) {
+          return (err as Error).message;
+        }
+      };
+      expect(e(text)).toEqual(e(text.replace(/^seed: (\d+)$/m, "seed: &s $1")));
+    });
+
+    it("names the place of an error in the whole text", () => {
+      const text = yaml.replace("    uid: 1000\n", "    uid: -5\n");
+      expect(() => parseScenario(text, "s.yaml")).toThrow(
+        /^s\.yaml:\d+:10: processes\[\d+\]\.uid: /,
+      );
+    });
   });
 });
