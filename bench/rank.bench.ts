@@ -6,11 +6,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { rankJson } from "../src/cli/rank-render.js";
 import { type FakeMachine, type FakeProcess, writeFakeProc } from "../src/live/fake-tree.js";
 import { readLiveView } from "../src/live/live-rank.js";
 import { nodeProcFs } from "../src/live/procfs.js";
 import { rankMachine } from "../src/live/rank-model.js";
+import { rankJson } from "../src/report/rank-table.js";
 
 /** A deterministic machine: a process tree with some kernel threads and threaded processes. */
 export function benchMachine(count: number): FakeMachine {

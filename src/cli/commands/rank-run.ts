@@ -23,13 +23,13 @@ import {
 } from "../../live/rank-model.js";
 import { oomAdjFromScoreAdj } from "../../policy/modern.js";
 import type { CandidateView, PolicyContext } from "../../policy/types.js";
+import { checkJson, explainJson, renderCheck, renderExplain } from "../../report/rank-explain.js";
+import { type RankMeta, rankJson, renderRankTable, rowSignature } from "../../report/rank-table.js";
 import type { Snapshot } from "../../snapshot/types.js";
 import { colourFor, painter } from "../colour.js";
 import { refuseWithoutEffect } from "../combinations.js";
 import { EXIT_NEGATIVE } from "../exit.js";
 import { hzOption, intOption, pidOption, secondsOption } from "../live-options.js";
-import { checkJson, explainJson, renderCheck, renderExplain } from "../rank-explain.js";
-import { type RankMeta, rankJson, renderRankTable, rowSignature } from "../rank-render.js";
 import { loadSnapshotFile } from "../snapshots.js";
 import { watchLoop } from "../watch.js";
 import { DEFAULT_TABLE_ROWS } from "./rank.js";

@@ -4,7 +4,7 @@
 
 import type { RankReport, RankRow, RankSort } from "../live/rank-model.js";
 import { sortRows } from "../live/rank-model.js";
-import type { Paint } from "./colour.js";
+import type { Paint } from "./paint.js";
 
 export interface RankMeta {
   source: "live" | "snapshot";
