@@ -22,7 +22,7 @@ import { parseSnapshot } from "../../snapshot/load.js";
 import { snapshotToJson } from "../../snapshot/serialize.js";
 import type { Snapshot } from "../../snapshot/types.js";
 import { HtmlReport } from "../html-report.js";
-import { readInputText } from "../input.js";
+import { readFailure, readInputText } from "../input.js";
 import type { Register } from "./index.js";
 
 interface SimOptions {
@@ -61,6 +61,9 @@ export function scenarioSnapshotLoader(
     try {
       text = readFileSync(full, "utf8");
     } catch (err) {
+      // A file the system fails to read is a system error; a wrong name, the scenario's.
+      const failure = readFailure(path, err);
+      if (failure instanceof ProcError) throw failure;
       const code = (err as NodeJS.ErrnoException).code ?? "error";
       throw new InputError({
         file: inputName,
