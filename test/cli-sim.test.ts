@@ -256,6 +256,52 @@ describe("oomkit sim --verbose", () => {
   });
 });
 
+describe("oomkit sim --explain", () => {
+  it("explains the N-th call after its log lines, in oom --explain's words for that call's snapshot", () => {
+    const plain = runCli(["sim", "examples/memdie-wait.yaml"]);
+    const out = join(dir, "explain");
+    const r = runCli(["sim", "examples/memdie-wait.yaml", "--explain", "2", "--dump-oom", out]);
+    expect([r.status, r.stderr]).toEqual([0, ""]);
+    const lines = r.stdout.split("\n");
+    const explained = lines.filter((l) => l.startsWith("#"));
+    expect(explained[0]).toBe("# out_of_memory() call 2, explained:");
+    // The kernel's own lines are unchanged, and the explanation follows the second call's.
+    expect(lines.filter((l) => !l.startsWith("#"))).toEqual(plain.stdout.split("\n"));
+    const at = lines.indexOf(explained[0]!);
+    const headers = lines.slice(0, at).filter((l) => l.includes("invoked oom-killer"));
+    expect(headers).toHaveLength(2);
+    const oom = runCli(["oom", "--explain", join(out, "oom-0002.snapshot.json")]);
+    const words = oom.stdout.split("\n\n")[1]!.trimEnd().split("\n");
+    expect(explained.slice(1).map((l) => l.slice("#   ".length))).toEqual(words);
+  });
+
+  it('"all" explains every call; a call the run never made is exit 1 and one line', () => {
+    const all = runCli(["sim", "examples/memdie-wait.yaml", "--explain", "all"]);
+    expect(all.status).toBe(0);
+    const heads = all.stdout.split("\n").filter((l) => l.endsWith(", explained:"));
+    expect(heads).toHaveLength(9);
+    const none = runCli(["sim", "examples/memdie-wait.yaml", "--explain", "10"]);
+    expect(none.status).toBe(1);
+    expect(none.stderr).toBe(
+      "oomkit sim: --explain 10: the run made only 9 out_of_memory() calls\n",
+    );
+  });
+
+  it("refuses a bad call number and the modes without a text log", () => {
+    for (const args of [
+      ["--explain", "0"],
+      ["--explain", "x"],
+      ["--explain", "1", "--json"],
+      ["--explain", "1", "-q"],
+      ["--explain", "1", "--policy", "largest-rss"],
+    ]) {
+      const r = runCli(["sim", "examples/child-first.yaml", ...args]);
+      expect([args.join(" "), r.status, r.stdout]).toEqual([args.join(" "), 2, ""]);
+      expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+    }
+  });
+});
+
 describe("oomkit sim, a leading UTF-8 byte-order mark", () => {
   const BOM = "\uFEFF";
 

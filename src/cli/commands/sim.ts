@@ -1,8 +1,10 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import type { Command } from "commander";
 import { InputError, ProcError, UsageError } from "../../errors.js";
 import { toResultJson } from "../../oom/result.js";
 import { POLICY_NAMES, policyByName } from "../../policy/registry.js";
+import { explainCallLines } from "../../report/explain.js";
 import { simJsonLine, simSummaryJsonLine } from "../../report/sim-json.js";
 import { simLogLines } from "../../report/sim-log.js";
 import {
@@ -21,6 +23,8 @@ import { timeToTicks } from "../../sim/units.js";
 import { parseSnapshot } from "../../snapshot/load.js";
 import { snapshotToJson } from "../../snapshot/serialize.js";
 import type { Snapshot } from "../../snapshot/types.js";
+import { refuseWithoutEffect } from "../combinations.js";
+import { EXIT_NEGATIVE } from "../exit.js";
 import { HtmlReport } from "../html-report.js";
 import { readFailure, readInputText } from "../input.js";
 import type { Register } from "./index.js";
@@ -36,6 +40,14 @@ interface SimOptions {
   html?: string;
   verbose?: boolean;
   policy?: string;
+  explain?: string;
+}
+
+/** --explain N (a call number from 1) or "all". */
+export function parseExplain(v: string): number | "all" {
+  if (v === "all") return v;
+  if (/^[1-9]\d{0,8}$/.test(v)) return Number(v);
+  throw new UsageError(`--explain: expected a call number from 1, or "all", got "${v}"`);
 }
 
 export function parseUntil(v: string): number | string {
@@ -171,6 +183,10 @@ export const registerSim: Register = (program) => {
     .option("--html <FILE>", "write the run as a self-contained HTML report to FILE")
     .option("-v, --verbose", "also print forks, execs, exits and skipped actions as # lines")
     .option(
+      "--explain <N>",
+      'after the N-th out_of_memory() call\'s log ("all": after each), explain it as oom --explain does',
+    )
+    .option(
       "--policy <NAME>",
       `choose each victim inside select_bad_process() by this policy: ${POLICY_NAMES.join(", ")} (default: 2.6.20's badness())`,
     )
@@ -184,9 +200,18 @@ export const registerSim: Register = (program) => {
         "Without SCENARIO, or with --example, runs the embedded default story.\n" +
         "\nExamples:\n  oomkit sim\n  oomkit sim examples/child-first.yaml --summary\n  oomkit sim examples/gfp-nofs-loop.yaml --until 20 --json\n  oomkit sim my.yaml --dump-oom out/ && oomkit oom -j out/oom-0001.snapshot.json",
     )
-    .action(async (file: string | undefined, opts: SimOptions) => {
+    .action(async (file: string | undefined, opts: SimOptions, cmd: Command) => {
       if (opts.example && file !== undefined)
         throw new UsageError("--example takes no SCENARIO argument");
+      const explain = opts.explain === undefined ? undefined : parseExplain(opts.explain);
+      if (explain !== undefined) {
+        refuseWithoutEffect(
+          cmd,
+          "--explain",
+          { json: "--json", quiet: "--quiet", policy: "--policy" },
+          "it explains 2.6.20's choice in words between the lines of the text log",
+        );
+      }
       const until = opts.until === undefined ? undefined : parseUntil(opts.until);
       const seed = opts.seed === undefined ? undefined : parseSeed(opts.seed);
       const policy = opts.policy === undefined ? undefined : policyByName(opts.policy);
@@ -232,7 +257,15 @@ export const registerSim: Register = (program) => {
         file: input.name,
         until,
         seed,
-        onOomCall: dumpDir === undefined ? undefined : (r) => dumpOomCall(dumpDir, r),
+        onOomCall:
+          dumpDir === undefined && explain === undefined
+            ? undefined
+            : (r) => {
+                if (dumpDir !== undefined) dumpOomCall(dumpDir, r);
+                if (explain === "all" || explain === r.n) {
+                  for (const l of explainCallLines(r.n, r.snapshot, r.result)) out.line(l);
+                }
+              },
         onProgress: tty
           ? (tick) => {
               const now = Date.now();
@@ -274,6 +307,13 @@ export const registerSim: Register = (program) => {
         process.stderr.write(
           `oomkit sim: the kernel printed nothing; the run ended at ${s.end} s of uptime (${endReasonText(s)}${loops}); --summary tells more\n`,
         );
+      }
+      if (typeof explain === "number" && explain > result.oomCalls.length) {
+        const made = result.oomCalls.length;
+        process.stderr.write(
+          `oomkit sim: --explain ${explain}: the run made ${made === 0 ? "no" : `only ${made}`} out_of_memory() call${made === 1 ? "" : "s"}\n`,
+        );
+        process.exitCode = EXIT_NEGATIVE;
       }
       if (html !== undefined) await html.write(result);
     });
