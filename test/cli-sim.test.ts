@@ -2,11 +2,12 @@
  * `oomkit sim` end to end, as a user runs it.
  */
 
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runCli } from "./support/cli.js";
+import { CLI, ROOT, runCli } from "./support/cli.js";
 import { collectKeys } from "./support/json-keys.js";
 
 const dir = mkdtempSync(join(tmpdir(), "oomkit-sim-"));
@@ -299,6 +300,53 @@ describe("oomkit sim --explain", () => {
       expect([args.join(" "), r.status, r.stdout]).toEqual([args.join(" "), 2, ""]);
       expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
     }
+  });
+});
+
+/** Runs the CLI and sends it SIGINT after `ms`, as Ctrl-C would, reading all it prints. */
+function interrupted(
+  args: string[],
+  ms: number,
+): Promise<{ status: number | null; signal: string | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => child.kill("SIGINT"), ms);
+    child.on("close", (status, signal) => {
+      clearTimeout(timer);
+      done({ status, signal, stdout, stderr });
+    });
+  });
+}
+
+describe("oomkit sim, Ctrl-C", () => {
+  it("ends the run, prints the summary of what ran with a note that it was interrupted, exit 130", async () => {
+    // The GFP_NOFS loop never ends by itself; SIGINT comes as Ctrl-C sends it.
+    const args = ["sim", "examples/gfp-nofs-loop.yaml", "--until", "1000000"];
+    const r = await interrupted(args, 2500);
+    expect([r.status, r.signal]).toEqual([130, null]);
+    expect(r.stderr).toMatch(
+      /^oomkit sim: interrupted at \d+\.\d{6} s of uptime; the summary covers what ran\n$/,
+    );
+    expect(r.stdout).toMatch(/^\nSimulation summary \(seed 1, 64-bit, HZ=250\)\n/);
+    expect(r.stdout).toMatch(/; ended: interrupted \(Ctrl-C\)\n/);
+    expect(r.stdout).toContain("Allocations still looping at the end: 1");
+  });
+
+  it("as JSON: the sim.end event says interrupted and the summary line follows", async () => {
+    const args = ["sim", "examples/gfp-nofs-loop.yaml", "--until", "1000000", "--json"];
+    const r = await interrupted(args, 2500);
+    expect(r.status).toBe(130);
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(JSON.parse(lines.at(-2)!)).toMatchObject({ type: "sim.end", reason: "interrupted" });
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ type: "summary", end_reason: "interrupted" });
   });
 });
 

@@ -111,7 +111,12 @@ export type KernelEvent =
       /** The victim policy a run names (absent: 2.6.20's own badness()). */
       policy?: string;
     }
-  | { type: "sim.end"; reason: "idle" | "until" | "panic"; tasks: number; freePages: number }
+  | {
+      type: "sim.end";
+      reason: "idle" | "until" | "panic" | "interrupted";
+      tasks: number;
+      freePages: number;
+    }
   | { type: "sim.skip"; pid: number | null; action: string; why: string; entry: number }
   | {
       type: "task.fork";

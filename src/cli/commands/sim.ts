@@ -15,9 +15,10 @@ import {
   skipText,
 } from "../../report/sim-summary.js";
 import { DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME } from "../../sim/default-scenario.js";
+import type { EndReason } from "../../sim/engine.js";
 import type { SimEvent } from "../../sim/events.js";
 import type { OomCallRecord } from "../../sim/oom-call.js";
-import { runScenarioText } from "../../sim/run.js";
+import { type ScenarioRun, startScenarioText } from "../../sim/run.js";
 import { TIME_RE } from "../../sim/scenario-schema.js";
 import { timeToTicks } from "../../sim/units.js";
 import { parseSnapshot } from "../../snapshot/load.js";
@@ -85,6 +86,35 @@ export function scenarioSnapshotLoader(
     }
     return parseSnapshot(text, path);
   };
+}
+
+/** 128 + SIGINT, as a shell reports a command that Ctrl-C ended. */
+const EXIT_INTERRUPTED = 130;
+/** Turns of the event loop between two looks at Ctrl-C. */
+const SLICE_TURNS = 20_000;
+
+/**
+ * Runs the simulation in slices, giving the event loop a turn between two, so that a
+ * SIGINT (Ctrl-C) ends the run with "interrupted" instead of killing the process; a
+ * second Ctrl-C exits at once. Without a SIGINT the run is the same run, event for event.
+ */
+async function runInSlices(run: ScenarioRun): Promise<EndReason> {
+  let stop = false;
+  const onSigint = () => {
+    if (stop) process.exit(EXIT_INTERRUPTED);
+    stop = true;
+  };
+  process.on("SIGINT", onSigint);
+  try {
+    for (;;) {
+      const reason = run.step(SLICE_TURNS);
+      if (reason !== "paused") return reason;
+      await new Promise((resolve) => setImmediate(resolve));
+      if (stop) return "interrupted";
+    }
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
 }
 
 export function parseSeed(v: string): number {
@@ -253,7 +283,7 @@ export const registerSim: Register = (program) => {
             logLines++;
           }
       };
-      const result = runScenarioText(input.text, sink, {
+      const run = startScenarioText(input.text, sink, {
         file: input.name,
         until,
         seed,
@@ -288,8 +318,16 @@ export const registerSim: Register = (program) => {
           collector.setTargets(sim.targets);
         },
       });
+      const result = run.finish(await runInSlices(run));
+      const interrupted = result.reason === "interrupted";
       if (tty && lastProgress > 0) process.stderr.write("\r\x1b[K");
-      if (opts.summary || opts.quiet) {
+      if (interrupted) {
+        out.flush();
+        process.stderr.write(
+          `oomkit sim: interrupted at ${(run.sim.k.ticks / hz).toFixed(6)} s of uptime; the summary covers what ran\n`,
+        );
+      }
+      if (opts.summary || opts.quiet || interrupted) {
         const s = collector.summary();
         if (opts.json) out.line(simSummaryJsonLine(s));
         else {
@@ -298,7 +336,7 @@ export const registerSim: Register = (program) => {
         }
       }
       out.flush();
-      if (showEvents && !opts.json && !opts.summary && logLines === 0) {
+      if (showEvents && !opts.json && !opts.summary && !interrupted && logLines === 0) {
         // An empty kernel log is a true answer, but silence reads like a failure.
         const s = collector.summary();
         const looping = s.pendingAllocations.length;
@@ -316,5 +354,6 @@ export const registerSim: Register = (program) => {
         process.exitCode = EXIT_NEGATIVE;
       }
       if (html !== undefined) await html.write(result);
+      if (interrupted) process.exitCode = EXIT_INTERRUPTED;
     });
 };
