@@ -350,6 +350,44 @@ describe("oomkit sim, Ctrl-C", () => {
   });
 });
 
+describe("oomkit sim, an inline thread's start", () => {
+  const scenario = (thread: string) =>
+    "machine:\n  memory: 64MiB\n  uptime: 5000\nprocesses:\n" +
+    "  - name: srv\n    pid: 50\n    start: 10\n    total_vm: 6000\n    rss: 3000\n" +
+    `    threads:\n      - ${thread}\n` +
+    "timeline:\n  - at: 1\n    task: srv\n    fault: { pages: 20000 }\n";
+
+  it("is its process's by default, or the one given", () => {
+    for (const [thread, start] of [
+      ["{ pid: 51 }", 10],
+      ["{ pid: 51, start: 4000 }", 4000],
+    ] as const) {
+      const file = join(dir, `thread-${start}.yaml`);
+      writeFileSync(file, scenario(thread));
+      const out = join(dir, `thread-dump-${start}`);
+      const r = runCli(["sim", file, "-q", "--dump-oom", out]);
+      expect(r.status).toBe(0);
+      const snap = JSON.parse(readFileSync(join(out, "oom-0001.snapshot.json"), "utf8"));
+      const task = (pid: number) => snap.tasks.find((t: { pid: number }) => t.pid === pid);
+      expect([task(50).start_time, task(51).start_time]).toEqual([10, start]);
+    }
+  });
+
+  it("follows a process's rule: not after machine.uptime, and not before its process", () => {
+    for (const [thread, why] of [
+      ["{ pid: 51, start: 6000 }", "a start time no later than machine.uptime"],
+      ["{ pid: 51, start: 5 }", "a start time no earlier than its process's start"],
+    ] as const) {
+      const file = join(dir, "thread-bad.yaml");
+      writeFileSync(file, scenario(thread));
+      const r = runCli(["sim", file]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`processes\\[0\\]\\.threads\\[0\\]\\.start: .*${why}`));
+      expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+    }
+  });
+});
+
 describe("oomkit sim, a leading UTF-8 byte-order mark", () => {
   const BOM = "\uFEFF";
 
