@@ -12,12 +12,12 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { rankJson } from "../src/cli/rank-render.js";
 import { type FakeMachine, type FakeProcess, writeFakeProc } from "../src/live/fake-tree.js";
 import { readLiveView } from "../src/live/live-rank.js";
 import { nodeProcFs } from "../src/live/procfs.js";
 import { rankMachine } from "../src/live/rank-model.js";
 import { readMachine } from "../src/live/read-machine.js";
+import { rankJson } from "../src/report/rank-table.js";
 import { nativeProgram } from "./native.js";
 import { spawnMs } from "./spawn.js";
 

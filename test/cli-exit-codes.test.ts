@@ -26,6 +26,35 @@ describe("exit codes", () => {
     const dump = runCli(["sim", "examples/child-first.yaml", "-q", "--dump-oom", "README.md"]);
     expect(dump.status).toBe(3);
   });
+  it("a file named wrong is bad input (2), a file the system fails to read a system error (3), in every command", () => {
+    // /proc/self/mem opens but fails to read at offset 0 (EIO), for root and others alike.
+    const unreadable = "/proc/self/mem";
+    const commands = [
+      ["replay"],
+      ["validate"],
+      ["oom"],
+      ["badness"],
+      ["sim"],
+      ["compare"],
+      ["rank", "--snapshot"],
+      ["guard", "--print-config", "--config"],
+    ];
+    for (const cmd of commands) {
+      for (const [file, status, text] of [
+        [
+          "no-such-file.json",
+          2,
+          "no-such-file.json: $: cannot read file (ENOENT: no such file or directory)",
+        ],
+        ["test", 2, "test: $: cannot read file (EISDIR: illegal operation on a directory)"],
+        [unreadable, 3, `oomkit: ${unreadable}: cannot read file (EIO: i/o error)`],
+      ] as const) {
+        const r = runCli([...cmd, file]);
+        expect([cmd.join(" "), r.status, r.stderr]).toEqual([cmd.join(" "), status, `${text}\n`]);
+        expect(r.stdout).toBe("");
+      }
+    }
+  });
   it("an error quoting the input stays one line: control characters are escaped", () => {
     const r = runCli(["rank", "--hz", "1\n2\u001b[31m"]);
     expect(r.status).toBe(2);

@@ -4,10 +4,19 @@
  */
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { writeFakeProc } from "../src/live/fake-tree.js";
 import { CLI, ROOT, runCli } from "./support/cli.js";
 
 /** Runs the CLI and interrupts it with SIGINT after `ms`, as Ctrl-C would. */
@@ -264,5 +273,139 @@ describe("oomkit rank: every policy of the registry", () => {
     ]);
     const java = j.processes.find((p: { pid: number }) => p.pid === 200);
     expect(java.policies[0]).toEqual({ name: "largest-rss", points: "50000" });
+  });
+});
+
+describe("oomkit rank: USER, CMDLINE and CGROUP columns, --cgroup", () => {
+  // A machine as a chroot holds it: proc/ for --root, etc/passwd beside it for the names.
+  const machine = join(dir, "machine");
+  const proc = join(machine, "proc");
+  mkdirSync(join(machine, "etc"), { recursive: true });
+  writeFileSync(
+    join(machine, "etc", "passwd"),
+    "root:x:0:0:root:/root:/bin/sh\nwww-data:x:33:33::/var/www:/usr/sbin/nologin\n",
+  );
+  const javaArgs = ["/usr/bin/java", "-Xmx4g", "-jar", `/opt/${"x".repeat(120)}.jar`];
+  writeFakeProc(proc, {
+    memTotalKb: 1_000_000,
+    processes: [
+      {
+        pid: 1,
+        ppid: 0,
+        comm: "systemd",
+        uid: 0,
+        rssPages: 3000,
+        children: [100, 200, 300],
+        cmdline: ["/sbin/init"],
+        cgroup: "0::/init.scope\n",
+      },
+      { pid: 2, ppid: 0, comm: "kthreadd", kthread: true, uid: 0, cgroup: "0::/\n" },
+      {
+        pid: 100,
+        ppid: 1,
+        comm: "nginx",
+        uid: 33,
+        rssPages: 20000,
+        cmdline: ["nginx: worker"],
+        cgroup: "0::/system.slice/nginx.service\n",
+      },
+      {
+        pid: 200,
+        ppid: 1,
+        comm: "java",
+        uid: 1000,
+        rssPages: 50000,
+        cmdline: javaArgs,
+        // A v1 memory controller wins over the v2 line.
+        cgroup: "12:memory:/user.slice/app\n11:cpu,cpuacct:/user.slice\n0::/user.slice/app\n",
+      },
+      {
+        pid: 300,
+        ppid: 1,
+        comm: "worker",
+        uid: 33,
+        rssPages: 10000,
+        cmdline: ["worker", "--id=1\nx"],
+        cgroup: "0::/system.slice/nginx.service/child\n",
+      },
+    ],
+  });
+  const rank = (args: string[], env?: NodeJS.ProcessEnv) =>
+    runCli(["rank", "--root", proc, ...args], undefined, env);
+
+  it("the default table has none of them", () => {
+    const r = rank([]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toMatch(/USER|CMDLINE|CGROUP/);
+    expect(rank(["-o", "user"]).stdout.split("\n").slice(1)).not.toEqual(
+      r.stdout.split("\n").slice(1),
+    );
+  });
+
+  it("-o user,cmdline,cgroup adds them: names from the machine's passwd, [comm] without arguments", () => {
+    const r = rank(["-o", "cmdline,cgroup", "-o", "user"]);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.split("\n");
+    const head = lines.find((l) => l.trimStart().startsWith("PID"))!;
+    expect(head).toMatch(/^PID {2}USER +COMM .* VICTIM {2}CGROUP +CMDLINE$/);
+    const row = (pid: number) => lines.find((l) => l.trimStart().startsWith(`${pid} `))!;
+    expect(row(200)).toMatch(/^200 {2}1000 +java .* \/user\.slice\/app +\/usr\/bin\/java -Xmx4g/);
+    expect(row(200).endsWith(`${"x".repeat(120)}.jar`)).toBe(true);
+    expect(row(100)).toMatch(
+      /^100 {2}www-data +nginx .*\/system\.slice\/nginx\.service +nginx: worker$/,
+    );
+    expect(row(2)).toMatch(/^ {2}2 {2}root +kthreadd .* \/ +\[kthreadd\]$/);
+    // A newline in an argument cannot break the row.
+    expect(row(300)).toMatch(/worker --id=1\?x$/);
+    expect(r.stdout.split("\n")).toHaveLength(lines.length);
+  });
+
+  it("cuts the command line at the width COLUMNS gives; --json has it whole", () => {
+    const r = rank(["-o", "cmdline"], { COLUMNS: "200" });
+    const row = r.stdout.split("\n").find((l) => l.startsWith("200 "))!;
+    expect(row).toHaveLength(200);
+    expect(row.endsWith("…")).toBe(true);
+    const j = JSON.parse(rank(["-o", "user,cmdline,cgroup", "-j"]).stdout);
+    const java = j.processes.find((p: { pid: number }) => p.pid === 200);
+    expect(java).toMatchObject({
+      uid: 1000,
+      user: null,
+      cmdline: javaArgs,
+      cgroup: "/user.slice/app",
+    });
+    const plain = JSON.parse(rank(["-j"]).stdout).processes[0];
+    expect(Object.keys(plain)).not.toContain("cmdline");
+  });
+
+  it("--cgroup ranks one memory cgroup and its children, chooses current there, and says so", () => {
+    const r = rank(["--cgroup", "/system.slice/nginx.service/"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.split("\n")[0]).toBe(
+      `source live ${proc}, memory cgroup /system.slice/nginx.service/; current 100 (the process with the largest RSS (pid 100))`,
+    );
+    const j = JSON.parse(rank(["--cgroup", "/system.slice/nginx.service", "-j"]).stdout);
+    expect(j.processes.map((p: { pid: number }) => p.pid)).toEqual([100, 300]);
+    expect(j.victims.modern.pid).toBe(100);
+    expect(j.cgroup).toBe("/system.slice/nginx.service");
+    // A v1 memory path, and a prefix that is not a whole path component.
+    const v1 = JSON.parse(rank(["--cgroup", "/user.slice", "-j"]).stdout);
+    expect(v1.processes.map((p: { pid: number }) => p.pid)).toEqual([200]);
+    expect(rank(["--cgroup", "/system.slice/nginx"]).status).toBe(2);
+  });
+
+  it("refuses unknown columns, a relative cgroup, and the modes without a live table", () => {
+    for (const args of [
+      ["-o", "user,rss"],
+      ["--cgroup", "system.slice"],
+      ["--cgroup", "/no-such"],
+      ["--check", "-o", "user"],
+      ["--check", "--cgroup", "/"],
+      ["--explain", "200", "-o", "cmdline"],
+      ["--snapshot", "test/fixtures/snapshots/spec-example.json", "-o", "user"],
+    ]) {
+      const r = runCli(["rank", ...(args[0] === "--snapshot" ? [] : ["--root", proc]), ...args]);
+      expect([args.join(" "), r.status, r.stdout]).toEqual([args.join(" "), 2, ""]);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    }
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The scenario format's JSON Schema is generated from the validator: docs/ holds the same
- * document, and every example scenario is valid under it.
+ * The scenario and snapshot formats' JSON Schemas are generated from their validators:
+ * docs/ holds the same documents (test/snapshot-schema.test.ts checks the snapshot schema
+ * against the loader).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -17,8 +18,17 @@ describe("oomkit schema", () => {
     expect(s.additionalProperties).toBe(false);
     expect(Object.keys(s.properties)).toEqual(expect.arrayContaining(["machine", "timeline"]));
   });
-  it("an unknown format is a usage error", () => {
+  it("prints the snapshot schema that docs/snapshot.schema.json holds", () => {
     const r = runCli(["schema", "snapshot"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(readFileSync(join(ROOT, "docs/snapshot.schema.json"), "utf8"));
+    const s = JSON.parse(r.stdout);
+    expect(s.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
+    expect(s.additionalProperties).toBe(false);
+    expect(s.required).toEqual(["format", "kernel", "tasks", "current", "request"]);
+  });
+  it("an unknown format is a usage error", () => {
+    const r = runCli(["schema", "nosuch"]);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
   });

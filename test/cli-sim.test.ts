@@ -2,11 +2,12 @@
  * `oomkit sim` end to end, as a user runs it.
  */
 
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runCli } from "./support/cli.js";
+import { CLI, ROOT, runCli } from "./support/cli.js";
 import { collectKeys } from "./support/json-keys.js";
 
 const dir = mkdtempSync(join(tmpdir(), "oomkit-sim-"));
@@ -253,6 +254,137 @@ describe("oomkit sim --verbose", () => {
     expect(verbose.stdout.split("\n").filter((l) => !l.startsWith("#"))).toEqual(
       plain.stdout.split("\n"),
     );
+  });
+});
+
+describe("oomkit sim --explain", () => {
+  it("explains the N-th call after its log lines, in oom --explain's words for that call's snapshot", () => {
+    const plain = runCli(["sim", "examples/memdie-wait.yaml"]);
+    const out = join(dir, "explain");
+    const r = runCli(["sim", "examples/memdie-wait.yaml", "--explain", "2", "--dump-oom", out]);
+    expect([r.status, r.stderr]).toEqual([0, ""]);
+    const lines = r.stdout.split("\n");
+    const explained = lines.filter((l) => l.startsWith("#"));
+    expect(explained[0]).toBe("# out_of_memory() call 2, explained:");
+    // The kernel's own lines are unchanged, and the explanation follows the second call's.
+    expect(lines.filter((l) => !l.startsWith("#"))).toEqual(plain.stdout.split("\n"));
+    const at = lines.indexOf(explained[0]!);
+    const headers = lines.slice(0, at).filter((l) => l.includes("invoked oom-killer"));
+    expect(headers).toHaveLength(2);
+    const oom = runCli(["oom", "--explain", join(out, "oom-0002.snapshot.json")]);
+    const words = oom.stdout.split("\n\n")[1]!.trimEnd().split("\n");
+    expect(explained.slice(1).map((l) => l.slice("#   ".length))).toEqual(words);
+  });
+
+  it('"all" explains every call; a call the run never made is exit 1 and one line', () => {
+    const all = runCli(["sim", "examples/memdie-wait.yaml", "--explain", "all"]);
+    expect(all.status).toBe(0);
+    const heads = all.stdout.split("\n").filter((l) => l.endsWith(", explained:"));
+    expect(heads).toHaveLength(9);
+    const none = runCli(["sim", "examples/memdie-wait.yaml", "--explain", "10"]);
+    expect(none.status).toBe(1);
+    expect(none.stderr).toBe(
+      "oomkit sim: --explain 10: the run made only 9 out_of_memory() calls\n",
+    );
+  });
+
+  it("refuses a bad call number and the modes without a text log", () => {
+    for (const args of [
+      ["--explain", "0"],
+      ["--explain", "x"],
+      ["--explain", "1", "--json"],
+      ["--explain", "1", "-q"],
+      ["--explain", "1", "--policy", "largest-rss"],
+    ]) {
+      const r = runCli(["sim", "examples/child-first.yaml", ...args]);
+      expect([args.join(" "), r.status, r.stdout]).toEqual([args.join(" "), 2, ""]);
+      expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+    }
+  });
+});
+
+/** Runs the CLI and sends it SIGINT after `ms`, as Ctrl-C would, reading all it prints. */
+function interrupted(
+  args: string[],
+  ms: number,
+): Promise<{ status: number | null; signal: string | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => child.kill("SIGINT"), ms);
+    child.on("close", (status, signal) => {
+      clearTimeout(timer);
+      done({ status, signal, stdout, stderr });
+    });
+  });
+}
+
+describe("oomkit sim, Ctrl-C", () => {
+  it("ends the run, prints the summary of what ran with a note that it was interrupted, exit 130", async () => {
+    // The GFP_NOFS loop never ends by itself; SIGINT comes as Ctrl-C sends it.
+    const args = ["sim", "examples/gfp-nofs-loop.yaml", "--until", "1000000"];
+    const r = await interrupted(args, 2500);
+    expect([r.status, r.signal]).toEqual([130, null]);
+    expect(r.stderr).toMatch(
+      /^oomkit sim: interrupted at \d+\.\d{6} s of uptime; the summary covers what ran\n$/,
+    );
+    expect(r.stdout).toMatch(/^\nSimulation summary \(seed 1, 64-bit, HZ=250\)\n/);
+    expect(r.stdout).toMatch(/; ended: interrupted \(Ctrl-C\)\n/);
+    expect(r.stdout).toContain("Allocations still looping at the end: 1");
+  });
+
+  it("as JSON: the sim.end event says interrupted and the summary line follows", async () => {
+    const args = ["sim", "examples/gfp-nofs-loop.yaml", "--until", "1000000", "--json"];
+    const r = await interrupted(args, 2500);
+    expect(r.status).toBe(130);
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(JSON.parse(lines.at(-2)!)).toMatchObject({ type: "sim.end", reason: "interrupted" });
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ type: "summary", end_reason: "interrupted" });
+  });
+});
+
+describe("oomkit sim, an inline thread's start", () => {
+  const scenario = (thread: string) =>
+    "machine:\n  memory: 64MiB\n  uptime: 5000\nprocesses:\n" +
+    "  - name: srv\n    pid: 50\n    start: 10\n    total_vm: 6000\n    rss: 3000\n" +
+    `    threads:\n      - ${thread}\n` +
+    "timeline:\n  - at: 1\n    task: srv\n    fault: { pages: 20000 }\n";
+
+  it("is its process's by default, or the one given", () => {
+    for (const [thread, start] of [
+      ["{ pid: 51 }", 10],
+      ["{ pid: 51, start: 4000 }", 4000],
+    ] as const) {
+      const file = join(dir, `thread-${start}.yaml`);
+      writeFileSync(file, scenario(thread));
+      const out = join(dir, `thread-dump-${start}`);
+      const r = runCli(["sim", file, "-q", "--dump-oom", out]);
+      expect(r.status).toBe(0);
+      const snap = JSON.parse(readFileSync(join(out, "oom-0001.snapshot.json"), "utf8"));
+      const task = (pid: number) => snap.tasks.find((t: { pid: number }) => t.pid === pid);
+      expect([task(50).start_time, task(51).start_time]).toEqual([10, start]);
+    }
+  });
+
+  it("follows a process's rule: not after machine.uptime, and not before its process", () => {
+    for (const [thread, why] of [
+      ["{ pid: 51, start: 6000 }", "a start time no later than machine.uptime"],
+      ["{ pid: 51, start: 5 }", "a start time no earlier than its process's start"],
+    ] as const) {
+      const file = join(dir, "thread-bad.yaml");
+      writeFileSync(file, scenario(thread));
+      const r = runCli(["sim", file]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`processes\\[0\\]\\.threads\\[0\\]\\.start: .*${why}`));
+      expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+    }
   });
 });
 

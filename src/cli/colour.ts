@@ -3,6 +3,9 @@
  * `NO_COLOR` (any value) turns it off, `FORCE_COLOR` (other than 0) turns it on.
  */
 import { styleText } from "node:util";
+import type { Paint } from "../report/paint.js";
+
+export type { Paint };
 
 export function colourFor(stream: { isTTY?: boolean }): boolean {
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== "") return false;
@@ -10,11 +13,6 @@ export function colourFor(stream: { isTTY?: boolean }): boolean {
   if (force !== undefined && force !== "") return force !== "0";
   return stream.isTTY === true;
 }
-
-export type Paint = (
-  style: "victim" | "differs" | "agrees" | "changed" | "dim",
-  text: string,
-) => string;
 
 const STYLES = {
   victim: ["bold", "red"],

@@ -5,7 +5,7 @@
 
 import { closeSync, constants, openSync, readSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { InputError } from "../errors.js";
+import { InputError, ProcError } from "../errors.js";
 import { KmsgReader } from "../live/kmsg.js";
 
 export const STDIN_NAME = "<stdin>";
@@ -51,9 +51,32 @@ export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/** Errors that say the name given names no readable file: the user's mistake (exit 2). */
+const NAMING_ERRORS = new Set(["ENOENT", "ENOTDIR", "EISDIR", "ENAMETOOLONG", "ELOOP"]);
+
 /**
- * The text of `file` (`-` reads standard input) without a leading byte-order mark, or
- * an InputError at path `$`.
+ * A failed read of an input as the one-line error the CLI prints: a name that names no
+ * file (missing, a directory) is bad input (InputError, exit 2); a file the system does
+ * not let us read, or fails to read (EACCES, EIO, ...), is a system error (exit 3).
+ */
+export function readFailure(name: string, err: unknown): InputError | ProcError {
+  const what = name === STDIN_NAME ? "standard input" : "file";
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  const described = describeReadError(err);
+  const codeOf = code ?? /^([A-Z][A-Z0-9_]*):/.exec(described)?.[1];
+  if (codeOf !== undefined && !NAMING_ERRORS.has(codeOf)) {
+    return new ProcError({
+      path: name,
+      code: codeOf,
+      message: `${name}: cannot read ${what} (${described})`,
+    });
+  }
+  return new InputError({ file: name, path: "$", expected: `cannot read ${what} (${described})` });
+}
+
+/**
+ * The text of `file` (`-` reads standard input) without a leading byte-order mark; an
+ * InputError at path `$` when the name names no file, a ProcError when reading fails.
  */
 export async function readInputText(file: string): Promise<{ name: string; text: string }> {
   const name = file === "-" ? STDIN_NAME : file;
@@ -61,10 +84,6 @@ export async function readInputText(file: string): Promise<{ name: string; text:
     const text = file === "-" ? await readStdin() : await readNamedFile(file);
     return { name, text: stripBom(text) };
   } catch (err) {
-    throw new InputError({
-      file: name,
-      path: "$",
-      expected: `cannot read ${file === "-" ? "standard input" : "file"} (${describeReadError(err)})`,
-    });
+    throw readFailure(name, err);
   }
 }

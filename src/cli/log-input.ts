@@ -14,9 +14,9 @@ import { pipeline } from "node:stream/promises";
 import { StringDecoder } from "node:string_decoder";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createGunzip } from "node:zlib";
-import { InputError, UsageError } from "../errors.js";
+import { InputError, ProcError, UsageError } from "../errors.js";
 import { KmsgReader } from "../live/kmsg.js";
-import { describeReadError, STDIN_NAME } from "./input.js";
+import { readFailure, STDIN_NAME } from "./input.js";
 
 /** Where the text goes. */
 export interface LogTarget {
@@ -44,12 +44,8 @@ export const POLL_MS = 200;
 export const SETTLE_MS = 200;
 const CHUNK_BYTES = 64 * 1024;
 
-function cannotRead(name: string, err: unknown): InputError {
-  return new InputError({
-    file: name,
-    path: "$",
-    expected: `cannot read ${name === STDIN_NAME ? "standard input" : "file"} (${describeReadError(err)})`,
-  });
+function cannotRead(name: string, err: unknown): InputError | ProcError {
+  return readFailure(name, err);
 }
 
 function isZlibError(err: unknown): boolean {
@@ -57,9 +53,11 @@ function isZlibError(err: unknown): boolean {
   return typeof code === "string" && code.startsWith("Z_");
 }
 
-/** A read or decompression failure as the one-line error the CLI prints (exit 2). */
+/** A read or decompression failure as the one-line error the CLI prints (exit 2 or 3). */
 function inputErrorOf(src: LogSource, err: unknown): unknown {
-  if (err instanceof InputError || err instanceof UsageError) return err;
+  if (err instanceof InputError || err instanceof UsageError || err instanceof ProcError) {
+    return err;
+  }
   if (isZlibError(err)) {
     return new InputError({
       file: src.name,

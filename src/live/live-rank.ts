@@ -2,7 +2,7 @@
  * Glue for `oomkit rank` and `oomkit snapshot`: read a machine (or take a snapshot file)
  * and produce the snapshot, the per-process extras and the ranking.
  */
-import { ProcError } from "../errors.js";
+import { ProcError, UsageError } from "../errors.js";
 import type { KernelVersion } from "../policy/modern.js";
 import type { Snapshot } from "../snapshot/types.js";
 import { parseIntFile } from "./parse-misc.js";
@@ -13,6 +13,7 @@ import {
   type RankReport,
   rankMachine,
 } from "./rank-model.js";
+import { inCgroup, memoryCgroupOf, readCgroupText } from "./read-extras.js";
 import { type LiveMachine, readMachine } from "./read-machine.js";
 import { toModernTask } from "./to-modern.js";
 import { liveToSnapshot } from "./to-snapshot.js";
@@ -21,6 +22,8 @@ export interface LiveReadOptions {
   hz: number;
   current?: number;
   oomScore?: boolean;
+  /** Rank only the processes of this memory cgroup and below (a path of /proc/PID/cgroup). */
+  cgroup?: string;
 }
 
 export interface LiveView {
@@ -46,7 +49,8 @@ export async function readLiveView(
   if (names === null) {
     throw new ProcError({ path: fs.root, code: "ENOENT", message: `${fs.root}: cannot list` });
   }
-  const machine = await readMachine(fs, { oomScore: opts.oomScore ?? true, names });
+  const whole = await readMachine(fs, { oomScore: opts.oomScore ?? true, names });
+  const machine = opts.cgroup === undefined ? whole : await onlyCgroup(fs, whole, opts.cgroup);
   const panicText = await fs.readText("sys/vm/panic_on_oom");
   const panicOnOom = panicText === null ? 0 : (parseIntFile(panicText) ?? 0);
   const live = liveToSnapshot(machine, {
@@ -73,8 +77,30 @@ export async function readLiveView(
     infos,
     modern: { totalPages: machine.totalPages, version },
     currentPolicy: live.currentPolicy,
-    assumptions: [...machine.assumptions, ...live.assumptions],
+    assumptions: [
+      ...machine.assumptions,
+      ...live.assumptions,
+      ...(opts.cgroup === undefined
+        ? []
+        : [
+            `only memory cgroup ${opts.cgroup} and below (${machine.processes.length} of ${whole.processes.length} processes); the modern scores stay relative to the machine's memory, not the cgroup's limit`,
+          ]),
+    ],
   };
+}
+
+/** The machine with only the processes of memory cgroup `wanted` (and below). */
+async function onlyCgroup(fs: ProcFs, machine: LiveMachine, wanted: string): Promise<LiveMachine> {
+  const kept = [];
+  for (const p of machine.processes) {
+    const text = await readCgroupText(fs, p.pid);
+    const path = text === null ? null : memoryCgroupOf(text);
+    if (path !== null && inCgroup(path, wanted)) kept.push(p);
+  }
+  if (kept.length === 0) {
+    throw new UsageError(`--cgroup ${wanted}: no process of ${fs.root} is in that memory cgroup`);
+  }
+  return { ...machine, processes: kept };
 }
 
 /** Extras for a snapshot file: names only; the modern policy needs RSS, which it lacks. */

@@ -5,6 +5,7 @@
 
 import type { Selection } from "../oom/select_bad_process.js";
 import type { BadnessRow } from "../oom/table.js";
+import type { Snapshot } from "../snapshot/types.js";
 import { shortTerm } from "./explain.js";
 
 export const SKIP_REASONS: Readonly<Record<string, string>> = {
@@ -73,4 +74,34 @@ export function renderBadnessTable(
     out.push("Selection: no killable task; the kernel would panic.");
   else out.push(`Selection: pid ${chosenPid} (ties go to the earlier task in the task list).`);
   return out;
+}
+
+/** The `oomkit badness --json` document: the same rows, every task with its terms. */
+export function badnessJson(
+  snapshot: Snapshot,
+  rows: readonly BadnessRow[],
+  selection: Selection,
+  chosenPid: number | null,
+) {
+  const { scored, skipped } = rankRows(rows);
+  return {
+    current: snapshot.current,
+    uptime: snapshot.kernel.uptime.toString(),
+    selection: selection.kind,
+    selected: chosenPid,
+    tasks: [...scored, ...skipped].map((row) => ({
+      pid: row.pid,
+      tgid: row.tgid,
+      comm: row.comm,
+      points: row.points === null ? null : row.points.toString(),
+      skip: row.skip,
+      aborts: row.aborts,
+      terms: row.terms.map((t) => ({
+        term: t.term,
+        before: t.before.toString(),
+        after: t.after.toString(),
+        detail: t.detail,
+      })),
+    })),
+  };
 }

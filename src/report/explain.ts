@@ -4,7 +4,7 @@
  */
 
 import type { OomResult } from "../oom/result.js";
-import type { BadnessRow } from "../oom/table.js";
+import { type BadnessRow, badnessTable } from "../oom/table.js";
 import type { Snapshot } from "../snapshot/types.js";
 
 const SKIP_TEXT: Readonly<Record<string, string>> = {
@@ -149,4 +149,15 @@ export function explainOutOfMemory(
       : "Current has TIF_MEMDIE, so it does not sleep: the allocator starts over at once and may dip into the reserves.",
   );
   return out;
+}
+
+/**
+ * `sim --explain`: the N-th call of a run explained from its snapshot and result, as `#`
+ * lines after the call's kernel log (a `#` line is never the kernel's).
+ */
+export function explainCallLines(n: number, snapshot: Snapshot, result: OomResult): string[] {
+  return [
+    `# out_of_memory() call ${n}, explained:`,
+    ...explainOutOfMemory(snapshot, result, badnessTable(snapshot)).map((l) => `#   ${l}`),
+  ];
 }

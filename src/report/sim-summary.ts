@@ -200,6 +200,7 @@ export class SummaryCollector {
 /** How the run ended, in the words of the summary. */
 export function endReasonText(s: SimSummary): string {
   if (s.endReason === "idle") return "nothing left to do";
+  if (s.endReason === "interrupted") return "interrupted (Ctrl-C)";
   return s.endReason === "until" ? "time limit reached" : "kernel panic";
 }
 

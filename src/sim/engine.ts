@@ -52,7 +52,8 @@ export interface EngineOptions {
   agent?: (ctx: SimContext) => void;
 }
 
-export type EndReason = "idle" | "until" | "panic";
+/** How a run ended; "interrupted" is the caller's (Ctrl-C between two slices of `run`). */
+export type EndReason = "idle" | "until" | "panic" | "interrupted";
 
 export class Engine {
   readonly ctx: SimContext;
@@ -238,12 +239,21 @@ export class Engine {
   }
 
   /** Runs until nothing is left to do, the until tick, or a panic. */
-  run(): EndReason {
+  /** The tick of the last progress report (kept across slices of `run`). */
+  private progressAt: number | null = null;
+
+  /**
+   * Runs until the end, or, with a `budget`, for at most that many turns of the loop and
+   * then returns "paused"; the next call goes on exactly where it stopped, so a run in
+   * slices is the same run (a caller can look at signals between two slices).
+   */
+  run(budget = Number.POSITIVE_INFINITY): Exclude<EndReason, "interrupted"> | "paused" {
     const ctx = this.ctx;
     const { k, sched } = ctx;
     const until = this.opts.untilTick;
-    let progressAt = k.ticks;
-    for (;;) {
+    if (this.progressAt === null) this.progressAt = k.ticks;
+    for (let turns = 0; ; turns++) {
+      if (turns >= budget) return "paused";
       while (this.teardowns.length > 0 && this.teardowns[0]!.tick <= k.ticks) {
         this.teardowns.shift()!.finish();
       }
@@ -283,8 +293,8 @@ export class Engine {
       this.startKswapds();
       if (k.ticks >= until) return "until";
       k.ticks += 1;
-      if (this.opts.onProgress !== undefined && k.ticks - progressAt >= 1000) {
-        progressAt = k.ticks;
+      if (this.opts.onProgress !== undefined && k.ticks - this.progressAt >= 1000) {
+        this.progressAt = k.ticks;
         this.opts.onProgress(k.ticks);
       }
     }

@@ -156,7 +156,12 @@ export type KernelEvent =
    * a tick in which they changed; only in a run that asks for samples.
    */
   | { type: "mem.sample"; free: number[] }
-  | { type: "sim.end"; reason: "idle" | "until" | "panic"; tasks: number; freePages: number }
+  | {
+      type: "sim.end";
+      reason: "idle" | "until" | "panic" | "interrupted";
+      tasks: number;
+      freePages: number;
+    }
   | { type: "sim.skip"; pid: number | null; action: string; why: string; entry: number }
   | {
       type: "task.fork";

@@ -38,15 +38,25 @@ function positionFinder(text: string): SetupOptions["positionOf"] {
   };
 }
 
+/** A scenario set up and started, to be run in slices (`oomkit sim` looks for Ctrl-C between them). */
+export interface ScenarioRun {
+  sim: Simulation;
+  oomCalls: OomCallRecord[];
+  /** Runs at most `budget` turns of the event loop; "paused" when the run is not over. */
+  step(budget?: number): Exclude<EndReason, "interrupted"> | "paused";
+  /** Ends the run (sim.end with `reason`) and returns it. */
+  finish(reason: EndReason): RunResult;
+}
+
 /**
- * Parses, validates, sets up and runs a scenario; every event goes to `sink` as it
- * happens. Throws InputError for a bad scenario before any event is emitted.
+ * Parses, validates and sets up a scenario and emits its first events; `step` runs it.
+ * Throws InputError for a bad scenario before any event is emitted.
  */
-export function runScenarioText(
+export function startScenarioText(
   text: string,
   sink: (e: SimEvent) => void,
   o: RunOptions,
-): RunResult {
+): ScenarioRun {
   const { scenario } = parseScenario(text, o.file);
   const oomCalls: OomCallRecord[] = [];
   // Setup may emit before sim.start is known; those events wait in a buffer.
@@ -92,16 +102,37 @@ export function runScenarioText(
   });
   for (const e of buffered) out(e);
   target = out;
-  const reason = sim.engine.run();
-  sim.engine.reportPending();
-  sampler?.read(k.ticks);
-  sampler?.flush();
-  sink({
-    type: "sim.end",
-    tick: k.ticks,
-    reason,
-    tasks: k.tasks.size,
-    freePages: port.freePages(),
-  });
-  return { reason, sim, oomCalls };
+  return {
+    sim,
+    oomCalls,
+    step: (budget) => sim.engine.run(budget),
+    finish: (reason) => {
+      sim.engine.reportPending();
+      sampler?.read(k.ticks);
+      sampler?.flush();
+      sink({
+        type: "sim.end",
+        tick: k.ticks,
+        reason,
+        tasks: k.tasks.size,
+        freePages: port.freePages(),
+      });
+      return { reason, sim, oomCalls };
+    },
+  };
+}
+
+/**
+ * Parses, validates, sets up and runs a scenario; every event goes to `sink` as it
+ * happens. Throws InputError for a bad scenario before any event is emitted.
+ */
+export function runScenarioText(
+  text: string,
+  sink: (e: SimEvent) => void,
+  o: RunOptions,
+): RunResult {
+  const run = startScenarioText(text, sink, o);
+  const reason = run.step();
+  if (reason === "paused") throw new Error("a run without a budget cannot pause");
+  return run.finish(reason);
 }

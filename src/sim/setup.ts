@@ -177,7 +177,17 @@ function spawnTree(b: Builder, spec: ProcessSpec, parent: Task, path: PropertyKe
     thr.stimeJiffies = th.stime;
     if (th.oomkilladj !== undefined) thr.oomkilladj = th.oomkilladj;
     if (th.nice !== undefined) thr.staticPrio = thr.prio = 120 + th.nice;
-    if (th.start !== undefined) thr.startTicks = Math.min(Math.round(th.start * k.hz), k.ticks);
+    // A thread starts with its process unless it says otherwise, and by the same rule: no
+    // later than machine.uptime, and not before its process.
+    if (th.start === undefined) thr.startTicks = t.startTicks;
+    else {
+      const start = Math.round(th.start * k.hz);
+      if (start > k.ticks)
+        throw err(b.o, [...tp, "start"], "a start time no later than machine.uptime");
+      if (start < t.startTicks)
+        throw err(b.o, [...tp, "start"], "a start time no earlier than its process's start");
+      thr.startTicks = start;
+    }
   });
   spec.children.forEach((c, i) => {
     spawnTree(b, c, t, [...path, "children", i]);

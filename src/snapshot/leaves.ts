@@ -13,12 +13,14 @@ export function intIn(min: number, max: number, wording = `an integer from ${min
   return leaf(
     (value) => typeof value === "number" && Number.isInteger(value) && value >= min && value <= max,
     (input) => `must be ${wording}, got ${describe(input)}`,
+    { type: "integer", minimum: min, maximum: max, description: wording },
   );
 }
 
 export const bool = leaf(
   (value) => typeof value === "boolean",
   (input) => `must be true or false, got ${describe(input)}`,
+  { type: "boolean" },
 );
 
 /** One of a few fixed JSON values (`32 or 64`, zone names). */
@@ -28,12 +30,14 @@ export function oneOf(values: readonly (string | number)[]): Rule {
   return leaf(
     (value) => values.includes(value as string | number),
     (input) => `must be ${wording}, got ${describe(input)}`,
+    { enum: [...values] },
   );
 }
 
 export const nonEmptyString = leaf(
   (value) => typeof value === "string" && value.length > 0,
   (input) => `must be a non-empty string, got ${describe(input)}`,
+  { type: "string", minLength: 1 },
 );
 
 const DECIMAL_DIGITS = /^[0-9]+$/;
@@ -75,6 +79,13 @@ export function ulong(max: bigint, maxName: string): Rule {
       }
       return `must be ${range} (a JSON integer, or a string of decimal digits), got ${describe(input)}`;
     },
+    {
+      description: `${range} (${maxName}): a JSON integer up to 2^53-1, or a string of decimal digits`,
+      anyOf: [
+        { type: "integer", minimum: 0, maximum: maxNumber },
+        { type: "string", pattern: "^[0-9]+$" },
+      ],
+    },
   );
 }
 
@@ -85,6 +96,7 @@ export const nodeId = intIn(0, NODE_ID_MAX, `a node id (an integer from 0 to ${N
 export const nodeList: Rule = {
   schema: list(nodeId, { what: "an array of node ids", distinct: true }).schema,
   test: (value) => Array.isArray(value) && isNodeList(value),
+  json: list(nodeId, { what: "an array of node ids", distinct: true }).json,
 };
 
 /** A name list (§1): distinct names from one table of §2.7. */
@@ -93,10 +105,13 @@ export function nameList(table: NameTable): Rule {
   const name = leaf(
     (value) => typeof value === "string" && position.has(value),
     (input) => `must be a known ${kind} name (such as ${quote(example)}), got ${describe(input)}`,
+    { enum: [...table.names] },
   );
+  const names = list(name, { what: `an array of ${kind} names`, distinct: true });
   return {
-    schema: list(name, { what: `an array of ${kind} names`, distinct: true }).schema,
+    schema: names.schema,
     test: (value) => Array.isArray(value) && namesMask(table, value) >= 0,
+    json: names.json,
   };
 }
 
@@ -115,6 +130,11 @@ export const cpusetPath = leaf(
   isCpusetPath,
   (input) =>
     `must be "/" or an absolute cpuset path such as "/batch/night" (non-empty segments, none of them "." or "..", no trailing slash), got ${describe(input)}`,
+  {
+    type: "string",
+    description: '"/" or an absolute cpuset path such as "/batch/night"',
+    pattern: "^(/|(/(?!\\.\\.?(/|$))[^/]+)+)$",
+  },
 );
 
 const COMM = /^[\x20-\x7e]{0,15}$/;
@@ -135,12 +155,18 @@ export const comm = leaf(
     const code = input.codePointAt(bad) ?? 0;
     return `must contain only printable ASCII characters (0x20 to 0x7E), got U+${code.toString(16).toUpperCase().padStart(4, "0")} at index ${bad}: ${quote(input)}`;
   },
+  {
+    type: "string",
+    description: `at most ${COMM_MAX_LENGTH} printable ASCII characters`,
+    pattern: `^[ -~]{0,${COMM_MAX_LENGTH}}$`,
+  },
 );
 
 /** `mm` of a task (§2.4): an mm id, or null. */
 export const mmReference = leaf(
   (value) => value === null || typeof value === "string",
   (input) => `must be an mm id (a string) or null, got ${describe(input)}`,
+  { type: ["string", "null"], description: "the id of an entry of mms, or null" },
 );
 
 const GFP_HEX = /^0[xX][0-9a-fA-F]{1,8}$/;
@@ -186,7 +212,14 @@ export function gfpMask(names: Readonly<Record<string, number>>): Rule {
         }
       });
     });
-  return { schema, test };
+  const json = {
+    description: 'a hex string such as "0xd0", or an array of distinct GFP names',
+    anyOf: [
+      { type: "string", pattern: "^0[xX][0-9a-fA-F]{1,8}$" },
+      { type: "array", items: { enum: [...known] }, uniqueItems: true },
+    ],
+  };
+  return { schema, test, json };
 }
 
 /** The OR of a validated `gfp_mask` value, as an unsigned 32-bit number. */

@@ -4,14 +4,21 @@
  * leaf predicates. `test` lets the loader accept the millions of valid task and mm
  * objects of a large snapshot without running zod on each one; whenever `test` says no,
  * the zod schema is run to find out why. A `test` must never accept what its schema
- * rejects (rules.test.ts checks this).
+ * rejects (rules.test.ts checks this). Each rule also carries `json`, the JSON Schema of
+ * what it accepts as far as a schema can say it, from which `oomkit schema snapshot` is
+ * built.
  */
 import * as z from "zod";
 import { describe, MISSING_KEY, quote } from "./describe.js";
 
+/** A JSON Schema (draft 2020-12) fragment. */
+export type JsonSchema = { readonly [keyword: string]: unknown };
+
 export interface Rule {
   readonly schema: z.ZodType;
   readonly test: (value: unknown) => boolean;
+  /** What the rule accepts, as JSON Schema; never narrower than `test`. */
+  readonly json: JsonSchema;
 }
 
 /** A key of an object rule, required unless marked with `optional()`. */
@@ -27,14 +34,21 @@ function errorFor(expected: Expectation) {
     issue.input === undefined ? MISSING_KEY : expected(issue.input);
 }
 
-/** A rule for a single value, decided by `test` and explained by `expected`. */
-export function leaf(test: (value: unknown) => boolean, expected: Expectation): Rule {
-  return { schema: z.custom(test, { error: errorFor(expected) }), test };
+/**
+ * A rule for a single value, decided by `test` and explained by `expected`; `json` says
+ * as much of `test` as JSON Schema can (default: anything).
+ */
+export function leaf(
+  test: (value: unknown) => boolean,
+  expected: Expectation,
+  json: JsonSchema = {},
+): Rule {
+  return { schema: z.custom(test, { error: errorFor(expected) }), test, json };
 }
 
 /** Marks a key of an object rule as optional. */
 export function optional(rule: Rule): FieldRule {
-  return { schema: rule.schema.optional(), test: rule.test, optional: true };
+  return { schema: rule.schema.optional(), test: rule.test, json: rule.json, optional: true };
 }
 
 /** True when two elements of `items` are equal (`===`). */
@@ -95,7 +109,13 @@ export function list(element: Rule, options: ListOptions): Rule {
     for (const item of value) if (!element.test(item)) return false;
     return !distinct || !hasDuplicate(value);
   };
-  return { schema, test };
+  const json: JsonSchema = {
+    type: "array",
+    items: element.json,
+    ...(nonEmpty ? { minItems: 1 } : {}),
+    ...(distinct ? { uniqueItems: true } : {}),
+  };
+  return { schema, test, json };
 }
 
 /**
@@ -134,5 +154,13 @@ export function object(fields: Record<string, FieldRule>, loose = false): Rule {
     }
     return requiredSeen === requiredCount;
   };
-  return { schema, test };
+  const json: JsonSchema = {
+    type: "object",
+    properties: Object.fromEntries(Object.entries(fields).map(([key, f]) => [key, f.json])),
+    required: Object.entries(fields)
+      .filter(([, f]) => f.optional !== true)
+      .map(([key]) => key),
+    ...(loose ? {} : { additionalProperties: false }),
+  };
+  return { schema, test, json };
 }

@@ -34,6 +34,7 @@ const UID_MAX = 2 ** 32 - 1;
 export const formatRule = leaf(
   (value) => value === SNAPSHOT_FORMAT,
   (input) => `must be ${JSON.stringify(SNAPSHOT_FORMAT)}, got ${describe(input)}`,
+  { const: SNAPSHOT_FORMAT },
 );
 export const bitsRule = oneOf([32, 64]);
 
@@ -73,8 +74,15 @@ export function documentRules(bits: Bits, numa: boolean): DocumentRules {
   return rules;
 }
 
-function arrayOnly(what: string): Rule {
-  return leaf(Array.isArray, (input) => `must be ${what}, got ${describe(input)}`);
+/**
+ * An array whose elements the loader checks one by one with `items` afterwards (to say
+ * which element is wrong at its index); the JSON Schema says both at once.
+ */
+function arrayOnly(what: string, items: Rule): Rule {
+  return leaf(Array.isArray, (input) => `must be ${what}, got ${describe(input)}`, {
+    type: "array",
+    items: items.json,
+  });
 }
 
 function buildDocumentRules(bits: Bits, numa: boolean): DocumentRules {
@@ -144,8 +152,8 @@ function buildDocumentRules(bits: Bits, numa: boolean): DocumentRules {
     format: formatRule,
     kernel,
     cpusets: optional(list(cpuset, { what: "an array of cpusets" })),
-    mms: optional(arrayOnly("an array of mms")),
-    tasks: arrayOnly("an array of tasks"),
+    mms: optional(arrayOnly("an array of mms", mm)),
+    tasks: arrayOnly("an array of tasks", task),
     current: pid,
     request,
     env: optional(env),

@@ -1,7 +1,7 @@
 import { selectBadProcess } from "../../oom/select_bad_process.js";
 import { compileState } from "../../oom/state.js";
 import { badnessRows } from "../../oom/table.js";
-import { rankRows, renderBadnessTable } from "../../report/badness-table.js";
+import { badnessJson, renderBadnessTable } from "../../report/badness-table.js";
 import { loadSnapshotFile } from "../snapshots.js";
 import type { Register } from "./index.js";
 
@@ -29,27 +29,7 @@ export const registerBadness: Register = (program) => {
         process.stdout.write(`${renderBadnessTable(rows, selection, chosen).join("\n")}\n`);
         return;
       }
-      const { scored, skipped } = rankRows(rows);
-      const doc = {
-        current: snapshot.current,
-        uptime: snapshot.kernel.uptime.toString(),
-        selection: selection.kind,
-        selected: chosen,
-        tasks: [...scored, ...skipped].map((row) => ({
-          pid: row.pid,
-          tgid: row.tgid,
-          comm: row.comm,
-          points: row.points === null ? null : row.points.toString(),
-          skip: row.skip,
-          aborts: row.aborts,
-          terms: row.terms.map((t) => ({
-            term: t.term,
-            before: t.before.toString(),
-            after: t.after.toString(),
-            detail: t.detail,
-          })),
-        })),
-      };
+      const doc = badnessJson(snapshot, rows, selection, chosen);
       process.stdout.write(`${JSON.stringify(doc)}\n`);
     });
 };

@@ -39,6 +39,7 @@ import { nodeProcFs } from "../../live/procfs.js";
 import { parseKernelVersion } from "../../policy/modern.js";
 import { policyByName } from "../../policy/registry.js";
 import type { GuardMetrics } from "../guard-metrics.js";
+import { readFailure } from "../input.js";
 
 export interface GuardCliOpts extends GuardOptionsInput {
   config?: string;
@@ -100,12 +101,7 @@ async function readConfigFile(file: string): Promise<GuardOptionsInput> {
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
-    const code = typeof err === "object" && err !== null && "code" in err ? err.code : "EIO";
-    throw new ProcError({
-      path: file,
-      code: String(code),
-      message: `${file}: cannot read (${String(code)})`,
-    });
+    throw readFailure(file, err);
   }
   const lc = new LineCounter();
   const doc = parseDocument(text.replace(/^\uFEFF/, ""), { lineCounter: lc });

@@ -2,6 +2,9 @@
  * What `oomkit rank` does once its options are parsed; loaded only when it runs.
  */
 
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+
 import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
 import { viewOfLiveProcess } from "../../guard/candidate.js";
@@ -13,7 +16,7 @@ import {
   snapshotInfos,
 } from "../../live/live-rank.js";
 import { parseMeminfo } from "../../live/parse-misc.js";
-import { nodeProcFs } from "../../live/procfs.js";
+import { nodeProcFs, type ProcFs } from "../../live/procfs.js";
 import {
   type ModernContext,
   policyColumns,
@@ -21,15 +24,30 @@ import {
   type RankSort,
   rankMachine,
 } from "../../live/rank-model.js";
+import {
+  memoryCgroupOf,
+  parsePasswd,
+  readCgroupText,
+  readCmdline,
+} from "../../live/read-extras.js";
 import { oomAdjFromScoreAdj } from "../../policy/modern.js";
 import type { CandidateView, PolicyContext } from "../../policy/types.js";
+import { checkJson, explainJson, renderCheck, renderExplain } from "../../report/rank-explain.js";
+import {
+  EXTRA_COLUMNS,
+  type ExtraColumn,
+  type RankExtras,
+  type RankMeta,
+  type RankViewOptions,
+  rankJson,
+  renderRankTable,
+  rowSignature,
+} from "../../report/rank-table.js";
 import type { Snapshot } from "../../snapshot/types.js";
 import { colourFor, painter } from "../colour.js";
 import { refuseWithoutEffect } from "../combinations.js";
 import { EXIT_NEGATIVE } from "../exit.js";
 import { hzOption, intOption, pidOption, secondsOption } from "../live-options.js";
-import { checkJson, explainJson, renderCheck, renderExplain } from "../rank-explain.js";
-import { type RankMeta, rankJson, renderRankTable, rowSignature } from "../rank-render.js";
 import { loadSnapshotFile } from "../snapshots.js";
 import { watchLoop } from "../watch.js";
 import { DEFAULT_TABLE_ROWS } from "./rank.js";
@@ -47,6 +65,60 @@ export interface RankOpts {
   limit?: string;
   current?: string;
   sort: string;
+  /** -o/--columns, repeatable: user, cmdline, cgroup (comma-separated). */
+  columns?: string[];
+  cgroup?: string;
+}
+
+/** -o user,cmdline,cgroup as a list in the table's order; unknown names are usage errors. */
+export function columnsOption(values: readonly string[]): ExtraColumn[] {
+  const asked = new Set<string>();
+  for (const v of values) {
+    for (const name of v.split(",").map((n) => n.trim().toLowerCase())) {
+      if (!(EXTRA_COLUMNS as readonly string[]).includes(name)) {
+        throw new UsageError(
+          `--columns: expected names from ${EXTRA_COLUMNS.join(", ")}, comma-separated, got "${name}"`,
+        );
+      }
+      asked.add(name);
+    }
+  }
+  return EXTRA_COLUMNS.filter((c) => asked.has(c));
+}
+
+/** Where the machine's user names are: /etc/passwd, or etc/passwd beside another /proc tree. */
+function passwdPath(root: string): string {
+  return root === "/proc" ? "/etc/passwd" : join(dirname(resolve(root)), "etc", "passwd");
+}
+
+/** What the optional columns show of each listed process, read now. */
+async function readExtras(
+  fs: ProcFs,
+  view: LiveView,
+  columns: readonly ExtraColumn[],
+  root: string,
+): Promise<Map<number, RankExtras>> {
+  let names = new Map<number, string>();
+  if (columns.includes("user")) {
+    try {
+      names = parsePasswd(readFileSync(passwdPath(root), "utf8"));
+    } catch {
+      // No passwd file: uids are shown as numbers, as ps does for a uid without a name.
+    }
+  }
+  const byPid = new Map(view.machine.processes.map((p) => [p.pid, p]));
+  const out = new Map<number, RankExtras>();
+  for (const info of view.infos) {
+    const uid = byPid.get(info.pid)?.status.uids?.[1] ?? null;
+    const cgroupText = columns.includes("cgroup") ? await readCgroupText(fs, info.pid) : null;
+    out.set(info.pid, {
+      uid,
+      user: uid === null ? null : (names.get(uid) ?? null),
+      cmdline: columns.includes("cmdline") ? await readCmdline(fs, info.pid) : null,
+      cgroup: cgroupText === null ? null : memoryCgroupOf(cgroupText),
+    });
+  }
+  return out;
 }
 
 /** oomkit itself and the processes it runs under (its shell, a terminal, ...), by pid. */
@@ -71,6 +143,8 @@ interface Frame {
   whatIf?: string;
   /** oomkit and its ancestors, marked in the table (live reads only). */
   own?: Map<number, string>;
+  /** The optional columns (live reads only). */
+  extras?: RankViewOptions["extras"];
   snapshot: Snapshot;
   infos: RankProcessInfo[];
   modern: ModernContext | null;
@@ -98,7 +172,12 @@ async function readFrame(opts: RankOpts, hz: number, current: number | undefined
     };
   }
   const fs = nodeProcFs({ root: opts.root });
-  const view: LiveView = await readLiveView(fs, { hz, current, oomScore: true }, process.arch);
+  const view: LiveView = await readLiveView(
+    fs,
+    { hz, current, oomScore: true, cgroup: opts.cgroup },
+    process.arch,
+  );
+  const columns = columnsOption(opts.columns ?? []);
   const listed = new Set(view.infos.map((i) => i.pid));
   const machine = {
     pageSizeBytes: view.machine.pageSizeBytes,
@@ -121,6 +200,10 @@ async function readFrame(opts: RankOpts, hz: number, current: number | undefined
       },
     },
     own: ownProcesses(view),
+    extras:
+      columns.length === 0
+        ? undefined
+        : { columns, of: await readExtras(fs, view, columns, opts.root) },
     snapshot: view.snapshot,
     infos: view.infos,
     modern: view.modern,
@@ -134,6 +217,7 @@ async function readFrame(opts: RankOpts, hz: number, current: number | undefined
       current: view.snapshot.current,
       currentPolicy: view.currentPolicy,
       assumptions: view.assumptions,
+      ...(opts.cgroup === undefined ? {} : { cgroup: opts.cgroup }),
     },
   };
 }
@@ -232,15 +316,25 @@ async function renderFrame(
   const sort = f.modern === null ? "2620" : sortOption(opts.sort);
   if (opts.json) {
     const limit = opts.limit === undefined ? null : limitOf(opts.limit);
-    return `${JSON.stringify(rankJson(report, f.meta, { sort, limit }))}\n`;
+    return `${JSON.stringify(rankJson(report, f.meta, { sort, limit, extras: f.extras }))}\n`;
   }
   const limit = opts.limit === undefined ? DEFAULT_TABLE_ROWS : limitOf(opts.limit);
   const paint = painter(colourFor(process.stdout));
   const own = f.own;
+  const extras = f.extras;
+  const width = process.stdout.isTTY ? (process.stdout.columns ?? 80) : columnsEnv();
   const whatIfLine =
     f.whatIf === undefined ? undefined : `what if: oom_score_adj ${f.whatIf} (--adj)`;
   if (watch === undefined) {
-    return renderRankTable(report, f.meta, { sort, limit, paint, own, header: whatIfLine });
+    return renderRankTable(report, f.meta, {
+      sort,
+      limit,
+      paint,
+      own,
+      header: whatIfLine,
+      extras,
+      width,
+    });
   }
   const now = new Map(report.rows.map((r) => [r.pid, rowSignature(r)]));
   const changed = new Set<number>();
@@ -251,7 +345,22 @@ async function renderFrame(
   const header = [await watchHeader(opts, watch.intervalSeconds), whatIfLine]
     .filter((l) => l !== undefined)
     .join("\n");
-  return renderRankTable(report, f.meta, { sort, limit, paint, changed, header, own });
+  return renderRankTable(report, f.meta, {
+    sort,
+    limit,
+    paint,
+    changed,
+    header,
+    own,
+    extras,
+    width,
+  });
+}
+
+/** COLUMNS, when a pipe's reader sets it; otherwise a pipe gets the whole command line. */
+function columnsEnv(): number | null {
+  const n = Number(process.env.COLUMNS);
+  return Number.isInteger(n) && n > 0 ? n : null;
 }
 
 function limitOf(value: string): number | null {
@@ -270,7 +379,15 @@ function checkCombinations(opts: RankOpts, cmd: Command): void {
     refuseWithoutEffect(
       cmd,
       "--check",
-      { hz: "--hz", current: "--current", limit: "--limit", sort: "--sort", adj: "--adj" },
+      {
+        hz: "--hz",
+        current: "--current",
+        limit: "--limit",
+        sort: "--sort",
+        adj: "--adj",
+        columns: "--columns",
+        cgroup: "--cgroup",
+      },
       "it compares the modern policy with the kernel's /proc/PID/oom_score, nothing else",
     );
     return;
@@ -284,7 +401,7 @@ function checkCombinations(opts: RankOpts, cmd: Command): void {
     refuseWithoutEffect(
       cmd,
       "--explain",
-      { limit: "--limit", sort: "--sort" },
+      { limit: "--limit", sort: "--sort", columns: "--columns" },
       "it explains one process, not a table",
     );
   }
@@ -297,8 +414,15 @@ function checkCombinations(opts: RankOpts, cmd: Command): void {
     refuseWithoutEffect(
       cmd,
       "--snapshot",
-      { root: "--root", hz: "--hz", current: "--current", sort: "--sort" },
-      "a snapshot is read from its file, not /proc, with its own HZ and current task, and has only 2.6.20 scores",
+      {
+        root: "--root",
+        hz: "--hz",
+        current: "--current",
+        sort: "--sort",
+        columns: "--columns",
+        cgroup: "--cgroup",
+      },
+      "a snapshot is read from its file, not /proc, with its own HZ and current task, and has only 2.6.20 scores (no command lines, no cgroups)",
     );
   }
 }
@@ -319,6 +443,12 @@ export async function runRank(opts: RankOpts, cmd: Command): Promise<void> {
   sortOption(opts.sort);
   if (opts.limit !== undefined) limitOf(opts.limit);
   if (opts.explain !== undefined) pidOption("--explain", opts.explain);
+  columnsOption(opts.columns ?? []);
+  if (opts.cgroup !== undefined && !opts.cgroup.startsWith("/")) {
+    throw new UsageError(
+      `--cgroup: expected a path as /proc/PID/cgroup shows it, such as /system.slice/cron.service, got "${opts.cgroup}"`,
+    );
+  }
   if (opts.watch === undefined) {
     process.stdout.write(await renderFrame(opts, hz, current));
     return;

@@ -26,6 +26,15 @@ export const registerRank: Register = (program) => {
     .option("--current <pid>", "the allocating task for 2.6.20 (default: this process)")
     .option("--sort <policy>", 'order by "modern" score or by "2620" badness', "modern")
     .option(
+      "-o, --columns <list>",
+      "add columns, comma-separated, as ps -o: user, cmdline (cut to the terminal; whole in --json), cgroup",
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
+    )
+    .option(
+      "--cgroup <path>",
+      "rank only the processes of this memory cgroup and below, a path as /proc/PID/cgroup shows it",
+    )
+    .option(
       "--adj <pid=n>",
       "what if: rank as if PID's oom_score_adj were N (repeatable)",
       (v: string, prev: string[] | undefined) => [...(prev ?? []), v],

@@ -1,23 +1,27 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import type { Command } from "commander";
 import { InputError, ProcError, UsageError } from "../../errors.js";
 import { toResultJson } from "../../oom/result.js";
 import { POLICY_NAMES, policyByName } from "../../policy/registry.js";
+import { explainCallLines } from "../../report/explain.js";
 import { RunReport } from "../../report/run-report.js";
 import { endReasonText, type SkippedAction, skipText } from "../../report/sim-summary.js";
 import { DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME } from "../../sim/default-scenario.js";
+import type { EndReason } from "../../sim/engine.js";
 import type { SimEvent } from "../../sim/events.js";
 import { ExpectChecker, expectFacts, knownTasks } from "../../sim/expect.js";
 import type { OomCallRecord } from "../../sim/oom-call.js";
-import { runScenarioText } from "../../sim/run.js";
+import { type ScenarioRun, startScenarioText } from "../../sim/run.js";
 import { TIME_RE } from "../../sim/scenario-schema.js";
 import { timeToTicks } from "../../sim/units.js";
 import { parseSnapshot } from "../../snapshot/load.js";
 import { snapshotToJson } from "../../snapshot/serialize.js";
 import type { Snapshot } from "../../snapshot/types.js";
+import { refuseWithoutEffect } from "../combinations.js";
 import { EXIT_NEGATIVE } from "../exit.js";
 import { HtmlReport } from "../html-report.js";
-import { readInputText } from "../input.js";
+import { readFailure, readInputText } from "../input.js";
 import type { Register } from "./index.js";
 
 interface SimOptions {
@@ -32,6 +36,14 @@ interface SimOptions {
   verbose?: boolean;
   policy?: string;
   check?: boolean;
+  explain?: string;
+}
+
+/** --explain N (a call number from 1) or "all". */
+export function parseExplain(v: string): number | "all" {
+  if (v === "all") return v;
+  if (/^[1-9]\d{0,8}$/.test(v)) return Number(v);
+  throw new UsageError(`--explain: expected a call number from 1, or "all", got "${v}"`);
 }
 
 export function parseUntil(v: string): number | string {
@@ -57,6 +69,9 @@ export function scenarioSnapshotLoader(
     try {
       text = readFileSync(full, "utf8");
     } catch (err) {
+      // A file the system fails to read is a system error; a wrong name, the scenario's.
+      const failure = readFailure(path, err);
+      if (failure instanceof ProcError) throw failure;
       const code = (err as NodeJS.ErrnoException).code ?? "error";
       throw new InputError({
         file: inputName,
@@ -66,6 +81,35 @@ export function scenarioSnapshotLoader(
     }
     return parseSnapshot(text, path);
   };
+}
+
+/** 128 + SIGINT, as a shell reports a command that Ctrl-C ended. */
+const EXIT_INTERRUPTED = 130;
+/** Turns of the event loop between two looks at Ctrl-C. */
+const SLICE_TURNS = 20_000;
+
+/**
+ * Runs the simulation in slices, giving the event loop a turn between two, so that a
+ * SIGINT (Ctrl-C) ends the run with "interrupted" instead of killing the process; a
+ * second Ctrl-C exits at once. Without a SIGINT the run is the same run, event for event.
+ */
+async function runInSlices(run: ScenarioRun): Promise<EndReason> {
+  let stop = false;
+  const onSigint = () => {
+    if (stop) process.exit(EXIT_INTERRUPTED);
+    stop = true;
+  };
+  process.on("SIGINT", onSigint);
+  try {
+    for (;;) {
+      const reason = run.step(SLICE_TURNS);
+      if (reason !== "paused") return reason;
+      await new Promise((resolve) => setImmediate(resolve));
+      if (stop) return "interrupted";
+    }
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
 }
 
 export function parseSeed(v: string): number {
@@ -164,6 +208,10 @@ export const registerSim: Register = (program) => {
     .option("--html <FILE>", "write the run as a self-contained HTML report to FILE")
     .option("-v, --verbose", "also print forks, execs, exits and skipped actions as # lines")
     .option(
+      "--explain <N>",
+      'after the N-th out_of_memory() call\'s log ("all": after each), explain it as oom --explain does',
+    )
+    .option(
       "--policy <NAME>",
       `choose each victim inside select_bad_process() by this policy: ${POLICY_NAMES.join(", ")} (default: 2.6.20's badness())`,
     )
@@ -186,7 +234,7 @@ export const registerSim: Register = (program) => {
         "expect block is bad input (exit status 2).\n" +
         "\nExamples:\n  oomkit sim\n  oomkit sim examples/child-first.yaml --summary\n  oomkit sim examples/gfp-nofs-loop.yaml --until 20 --json\n  oomkit sim my.yaml --dump-oom out/ && oomkit oom -j out/oom-0001.snapshot.json\n  oomkit sim --check examples/memdie-wait.yaml",
     )
-    .action(async (file: string | undefined, opts: SimOptions) => {
+    .action(async (file: string | undefined, opts: SimOptions, cmd: Command) => {
       if (opts.example && file !== undefined)
         throw new UsageError("--example takes no SCENARIO argument");
       if (opts.check) {
@@ -197,6 +245,15 @@ export const registerSim: Register = (program) => {
         ] as const) {
           if (set) throw new UsageError(`--check prints only the check; it takes no ${name}`);
         }
+      }
+      const explain = opts.explain === undefined ? undefined : parseExplain(opts.explain);
+      if (explain !== undefined) {
+        refuseWithoutEffect(
+          cmd,
+          "--explain",
+          { json: "--json", quiet: "--quiet", policy: "--policy" },
+          "it explains 2.6.20's choice in words between the lines of the text log",
+        );
       }
       const until = opts.until === undefined ? undefined : parseUntil(opts.until);
       const seed = opts.seed === undefined ? undefined : parseSeed(opts.seed);
@@ -237,11 +294,19 @@ export const registerSim: Register = (program) => {
         if (e.type === "sim.skip") warn(collector.describeSkip(e));
         if (showEvents) for (const l of lines) out.line(l);
       };
-      const result = runScenarioText(input.text, sink, {
+      const run = startScenarioText(input.text, sink, {
         file: input.name,
         until,
         seed,
-        onOomCall: dumpDir === undefined ? undefined : (r) => dumpOomCall(dumpDir, r),
+        onOomCall:
+          dumpDir === undefined && explain === undefined
+            ? undefined
+            : (r) => {
+                if (dumpDir !== undefined) dumpOomCall(dumpDir, r);
+                if (explain === "all" || explain === r.n) {
+                  for (const l of explainCallLines(r.n, r.snapshot, r.result)) out.line(l);
+                }
+              },
         onProgress: tty
           ? (tick) => {
               const now = Date.now();
@@ -274,8 +339,16 @@ export const registerSim: Register = (program) => {
           collector.setTargets(sim.targets);
         },
       });
+      const result = run.finish(await runInSlices(run));
+      const interrupted = result.reason === "interrupted";
       if (tty && lastProgress > 0) process.stderr.write("\r\x1b[K");
-      if (opts.summary || opts.quiet) {
+      if (interrupted) {
+        out.flush();
+        process.stderr.write(
+          `oomkit sim: interrupted at ${(run.sim.k.ticks / hz).toFixed(6)} s of uptime; the summary covers what ran\n`,
+        );
+      }
+      if (opts.summary || opts.quiet || interrupted) {
         if (showEvents && !opts.json) out.line("");
         for (const l of report.summaryLines()) out.line(l);
       }
@@ -293,7 +366,13 @@ export const registerSim: Register = (program) => {
         if (mismatches.length > 0) process.exitCode = EXIT_NEGATIVE;
       }
       out.flush();
-      if (showEvents && !opts.json && !opts.summary && report.printedLogLines === 0) {
+      if (
+        showEvents &&
+        !opts.json &&
+        !opts.summary &&
+        !interrupted &&
+        report.printedLogLines === 0
+      ) {
         // An empty kernel log is a true answer, but silence reads like a failure.
         const s = collector.summary();
         const looping = s.pendingAllocations.length;
@@ -303,6 +382,14 @@ export const registerSim: Register = (program) => {
           `oomkit sim: the kernel printed nothing; the run ended at ${s.end} s of uptime (${endReasonText(s)}${loops}); --summary tells more\n`,
         );
       }
+      if (typeof explain === "number" && explain > result.oomCalls.length) {
+        const made = result.oomCalls.length;
+        process.stderr.write(
+          `oomkit sim: --explain ${explain}: the run made ${made === 0 ? "no" : `only ${made}`} out_of_memory() call${made === 1 ? "" : "s"}\n`,
+        );
+        process.exitCode = EXIT_NEGATIVE;
+      }
       if (html !== undefined) await html.write(report.htmlModel(input.name, result.oomCalls));
+      if (interrupted) process.exitCode = EXIT_INTERRUPTED;
     });
 };

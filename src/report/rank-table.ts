@@ -4,7 +4,7 @@
 
 import type { RankReport, RankRow, RankSort } from "../live/rank-model.js";
 import { sortRows } from "../live/rank-model.js";
-import type { Paint } from "./colour.js";
+import type { Paint } from "./paint.js";
 
 export interface RankMeta {
   source: "live" | "snapshot";
@@ -17,6 +17,23 @@ export interface RankMeta {
   current: number;
   currentPolicy: string;
   assumptions: string[];
+  /** --cgroup: only the processes of this memory cgroup (and below) are ranked. */
+  cgroup?: string;
+}
+
+/** The optional columns (`rank -o user,cmdline,cgroup`), shown in this order. */
+export const EXTRA_COLUMNS = ["user", "cgroup", "cmdline"] as const;
+export type ExtraColumn = (typeof EXTRA_COLUMNS)[number];
+
+/** What the optional columns show of one process (null: not read or unreadable). */
+export interface RankExtras {
+  uid: number | null;
+  /** The name of `uid` on the machine, or null when it has none. */
+  user: string | null;
+  /** The arguments; [] for a kernel thread or a zombie. */
+  cmdline: string[] | null;
+  /** The memory cgroup's path as /proc/PID/cgroup writes it. */
+  cgroup: string | null;
 }
 
 export interface RankViewOptions {
@@ -31,6 +48,10 @@ export interface RankViewOptions {
   header?: string;
   /** oomkit's own process and those it runs under, shown after the name. */
   own?: ReadonlyMap<number, string>;
+  /** The optional columns asked for, with what each process shows in them. */
+  extras?: { columns: readonly ExtraColumn[]; of: ReadonlyMap<number, RankExtras> };
+  /** The terminal's width: the command line is cut to fit it (null or absent: never cut). */
+  width?: number | null;
 }
 
 /** What a row shows, to tell one frame's row from the last one's. */
@@ -54,6 +75,26 @@ export function humanBytes(bytes: bigint): string {
 function printable(name: string): string {
   const clean = name.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
   return clean.length > 20 ? `${clean.slice(0, 19)}…` : clean;
+}
+
+function userCell(x: RankExtras | undefined): string {
+  if (x === undefined) return "-";
+  return x.user !== null ? printable(x.user) : x.uid === null ? "-" : String(x.uid);
+}
+
+/** The command line on one line, as ps shows it: `[comm]` when it has no arguments. */
+function cmdlineCell(x: RankExtras | undefined, comm: string): string {
+  if (x === undefined || x.cmdline === null) return "-";
+  if (x.cmdline.length === 0) return `[${printable(comm)}]`;
+  return x.cmdline.join(" ").replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
+}
+
+function extraCell(column: ExtraColumn, x: RankExtras | undefined, comm: string): string {
+  if (column === "user") return userCell(x);
+  if (column === "cmdline") return cmdlineCell(x, comm);
+  return x?.cgroup === null || x === undefined
+    ? "-"
+    : x.cgroup.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
 }
 
 function victimMark(row: RankRow, report: RankReport): string {
@@ -99,8 +140,12 @@ export function renderRankTable(report: RankReport, meta: RankMeta, opts: RankVi
   const shown = opts.limit === null ? rows : rows.slice(0, opts.limit);
   // The registry's other policies, one column each, the victim's points marked with `*`.
   const others = report.policies ?? [];
+  const extra = opts.extras?.columns ?? [];
+  const has = (c: ExtraColumn) => extra.includes(c);
+  const tail = extra.filter((c) => c !== "user");
   const header = [
     "PID",
+    ...(has("user") ? ["USER"] : []),
     "COMM",
     "RSS",
     "BADNESS_2.6.20",
@@ -109,10 +154,13 @@ export function renderRankTable(report: RankReport, meta: RankMeta, opts: RankVi
     ...others.map((p) => p.name.toUpperCase()),
     "ADJ",
     "VICTIM",
+    ...tail.map((c) => c.toUpperCase()),
   ];
   const page = BigInt(meta.pageSizeBytes ?? 4096);
+  const extrasOf = (pid: number) => opts.extras?.of.get(pid);
   const cells = shown.map((r) => [
     String(r.pid),
+    ...(has("user") ? [userCell(extrasOf(r.pid))] : []),
     opts.own?.has(r.pid) ? `${printable(r.comm)} [${opts.own.get(r.pid)}]` : printable(r.comm),
     r.rssPages === null ? "-" : humanBytes(r.rssPages * page),
     r.badness2620 === null ? (r.skip2620 ?? "-") : String(r.badness2620),
@@ -124,10 +172,22 @@ export function renderRankTable(report: RankReport, meta: RankMeta, opts: RankVi
     }),
     r.oomScoreAdj === null ? String(r.oomkilladj) : String(r.oomScoreAdj),
     victimMark(r, report),
+    ...tail.map((c) => extraCell(c, extrasOf(r.pid), r.comm)),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const victimColumn = header.length - 1;
-  const leftAligned = new Set([1, victimColumn]);
+  const victimColumn = header.indexOf("VICTIM");
+  const leftAligned = new Set(
+    ["USER", "COMM", "VICTIM", "CGROUP", "CMDLINE"].map((h) => header.indexOf(h)),
+  );
+  if (has("cmdline") && opts.width != null) {
+    // The command line is last: cut it where the terminal ends, as ps does.
+    const at = header.length - 1;
+    const before =
+      (opts.changed !== undefined ? 2 : 0) + widths.slice(0, at).reduce((a, w) => a + w + 2, 0);
+    const room = Math.max(8, opts.width - before);
+    for (const c of cells) if (c[at]!.length > room) c[at] = `${c[at]!.slice(0, room - 1)}…`;
+    widths[at] = Math.max(header[at]!.length, ...cells.map((c) => c[at]!.length));
+  }
   const paint = opts.paint ?? ((_style, text) => text);
   const marks = opts.changed !== undefined;
   const line = (c: string[], mark = " ") =>
@@ -144,7 +204,7 @@ export function renderRankTable(report: RankReport, meta: RankMeta, opts: RankVi
   };
   const out = [
     ...(opts.header === undefined ? [] : [opts.header]),
-    `source ${meta.source} ${meta.origin}; current ${meta.current} (${meta.currentPolicy})`,
+    `source ${meta.source} ${meta.origin}${meta.cgroup === undefined ? "" : `, memory cgroup ${meta.cgroup}`}; current ${meta.current} (${meta.currentPolicy})`,
     ...victimLines(report, meta).map((l) => paint("victim", l)),
     "",
     line(header),
@@ -157,9 +217,24 @@ export function renderRankTable(report: RankReport, meta: RankMeta, opts: RankVi
     "",
     "BADNESS_2.6.20: the best-scoring thread's badness(); OOM_SCORE: the modern policy's " +
       "prediction of /proc/PID/oom_score; KERNEL: the value read; ADJ: oom_score_adj " +
-      `(oomkilladj for a snapshot).${others.length > 0 ? ` ${others.map((p) => p.name.toUpperCase()).join(", ")}: the points of the other policies, * at each one's victim.` : ""}${marks ? " *: changed since the last frame." : ""}`,
+      `(oomkilladj for a snapshot).${has("cgroup") ? " CGROUP: the memory cgroup (/proc/PID/cgroup)." : ""}${has("cmdline") && opts.width != null ? " CMDLINE: cut at the terminal's width (whole in --json)." : ""}${others.length > 0 ? ` ${others.map((p) => p.name.toUpperCase()).join(", ")}: the points of the other policies, * at each one's victim.` : ""}${marks ? " *: changed since the last frame." : ""}`,
   );
   return `${out.join("\n")}\n`;
+}
+
+/** The optional columns of one process in JSON: whole, never cut. */
+function extrasJson(extras: RankViewOptions["extras"], pid: number): Record<string, unknown> {
+  if (extras === undefined) return {};
+  const x = extras.of.get(pid);
+  const out: Record<string, unknown> = {};
+  for (const c of extras.columns) {
+    if (c === "user") {
+      out.uid = x?.uid ?? null;
+      out.user = x?.user ?? null;
+    } else if (c === "cmdline") out.cmdline = x?.cmdline ?? null;
+    else out.cgroup = x?.cgroup ?? null;
+  }
+  return out;
 }
 
 function str(v: bigint | null): string | null {
@@ -176,6 +251,7 @@ export function rankJson(report: RankReport, meta: RankMeta, opts: RankViewOptio
     format: "oomkit.rank/1",
     source: meta.source,
     origin: meta.origin,
+    ...(meta.cgroup === undefined ? {} : { cgroup: meta.cgroup }),
     kernel_version: meta.kernelVersion,
     hz: meta.hz,
     page_size: meta.pageSizeBytes,
@@ -215,6 +291,7 @@ export function rankJson(report: RankReport, meta: RankMeta, opts: RankViewOptio
       oomkilladj: r.oomkilladj,
       victim_2620: v.selected?.tgid === r.pid,
       victim_modern: m?.pid === r.pid,
+      ...extrasJson(opts.extras, r.pid),
       ...(report.policies === undefined
         ? {}
         : {

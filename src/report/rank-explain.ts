@@ -6,7 +6,7 @@ import { UsageError } from "../errors.js";
 import type { CheckReport } from "../live/check.js";
 import type { ModernContext, RankProcessInfo, RankReport } from "../live/rank-model.js";
 import { explainModern, type ModernTask } from "../policy/modern.js";
-import type { RankMeta } from "./rank-render.js";
+import type { RankMeta } from "./rank-table.js";
 
 export function explainJson(
   pid: number,
