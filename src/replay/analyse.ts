@@ -9,7 +9,6 @@ import {
   type KernelVersion,
   type ModernTask,
   modernRules,
-  oomAdjFromScoreAdj,
   oomBadness,
   procOomScore,
   scoreAdjFromOomAdj,
@@ -334,7 +333,10 @@ function checkPrintedScore(
   const t = tasks.find((x) => x.pid === e.select!.pid);
   if (!t || t.points === null) return null;
   const rules = modernRules(kernel.version);
-  const recomputed = rules.era === "proportional" ? t.points : (t.points * 1000n) / totalPages;
+  const recomputed =
+    rules.era === "proportional"
+      ? t.points
+      : (t.points * 1000n) / (totalPages > 0n ? totalPages : 1n);
   return recomputed === e.select.score
     ? null
     : `the kernel printed score ${e.select.score} for ${t.pid}; recomputed ${recomputed} (totalpages may differ)`;
