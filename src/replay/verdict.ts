@@ -46,6 +46,7 @@ export interface VerdictInput {
     era: string;
     victim: { pid: number; comm: string } | null;
     explains: boolean | null;
+    allClamped: boolean;
   }[];
   /** The formats' range of releases, as text. */
   rangeText: string;
@@ -123,7 +124,10 @@ function erasText(v: VerdictInput): string {
   const yes = v.eras.filter((x) => x.explains === true).map((x) => x.era);
   const no = v.eras.filter((x) => x.explains !== true);
   const noText = no
-    .map((x) => `${x.era} (${x.victim === null ? "no victim" : who(x.victim)})`)
+    .map(
+      (x) =>
+        `${x.era} (${x.victim === null ? "no victim" : who(x.victim)}${x.allClamped ? ": every eligible task scores 1 there, so the first in the table wins" : ""})`,
+    )
     .join(", ");
   const head = `; no release printed, the formats allow ${v.rangeText}`;
   if (yes.length === 0)
