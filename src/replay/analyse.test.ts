@@ -95,6 +95,24 @@ describe("replaying a report (modern-oom §1, §6.4)", () => {
     expect(r.notes.join(" ")).toContain("printed score 300");
   });
 
+  it("§1.3 a memcg limit printed as unlimited: totalpages estimated from the usage, said to be a guess", () => {
+    const r = replay(
+      [
+        HEAD[0]!,
+        "memory: usage 400000kB, limit 9007199254740988kB, failcnt 0",
+        ...HEAD.slice(2),
+        row(10, 5000),
+        row(11, 3000, 500),
+        killed(11),
+      ],
+      [6, 1, 0],
+    );
+    expect(r.total.totalPages).toBeNull();
+    expect(r.scoringTotalPages).toBe(100000n);
+    expect(r.totalEstimate).toContain("the memcg's usage, 400000 kB");
+    expect(r.totalEstimate).toContain("a guess");
+  });
+
   it("§1.3 unknown totalpages: the adj term uses the tasks' own total, and says so", () => {
     const r = replay(
       [HEAD[0], ...HEAD.slice(2), row(10, 5000), row(11, 3000, 500), killed(11)],

@@ -457,9 +457,9 @@ function basePages(t: ModernTask, version: KernelVersion): bigint {
 
 /**
  * totalpages of a memcg OOM whose limit the excerpt does not print, from the best the report
- * holds: the usage printed with an unlimited limit (the limit hit is an ancestor's, and usage
- * is at it during an OOM); the score of the pre-4.19 kill line, which is the victim's points
- * per mille of totalpages; else the listed tasks' rss + swap, a lower bound.
+ * holds: the score of the pre-4.19 kill line, which is the victim's points per mille of
+ * totalpages; the usage printed with an unlimited memory limit (some other limit was hit: a
+ * guess at best); else the listed tasks' rss + swap, a lower bound.
  */
 function memcgEstimate(
   e: OomEvent,
@@ -469,12 +469,6 @@ function memcgEstimate(
 ): { pages: bigint; from: string } {
   const memory = e.memcg?.memory;
   const pageKb = pageSize / 1024n > 0n ? pageSize / 1024n : 1n;
-  if (memory && memory.usageKb > 0n) {
-    return {
-      pages: memory.usageKb / pageKb > 0n ? memory.usageKb / pageKb : 1n,
-      from: `the memcg's usage, ${memory.usageKb} kB (its own limit is printed as unlimited; an ancestor's was hit, and usage is at it during the OOM)`,
-    };
-  }
   const select = e.select;
   const victim = select ? modern.find((t) => t.pid === select.pid) : undefined;
   const version = kernel.version;
@@ -482,6 +476,8 @@ function memcgEstimate(
     select &&
     victim &&
     select.score > 0n &&
+    // 2.6.36 .. 3.6 clamp the per-mille score to 1000: a 1000 says only "at least".
+    (modernRules(version).era !== "proportional" || select.score < 1000n) &&
     victim.oomScoreAdj === 0 &&
     victim.hasCapSysAdmin !== true &&
     !modernRules(version).beforeRewrite
@@ -497,6 +493,12 @@ function memcgEstimate(
         from: `the kill line's score ${select.score} for ${victim.pid} (${victim.comm}): ${base} pages are ${select.score} per mille of ${lo} .. ${hi} pages, the middle taken`,
       };
     }
+  }
+  if (memory && memory.usageKb > 0n) {
+    return {
+      pages: memory.usageKb / pageKb > 0n ? memory.usageKb / pageKb : 1n,
+      from: `the memcg's usage, ${memory.usageKb} kB (its memory limit is printed as unlimited, so another limit, such as memory+swap, was hit; a guess)`,
+    };
   }
   const sum = modern.reduce((s, t) => s + t.rssPages + t.swapPages, 0n);
   return {
