@@ -345,6 +345,7 @@ describe("oomkit compare --reports", () => {
     comparable: boolean;
     not_comparable_reason: string | null;
     kernel_victim: { pid: number; comm: string } | null;
+    kernel_unranked: string | null;
     picks: PickJson[];
   }
   interface ComparisonJson {
@@ -455,8 +456,14 @@ describe("oomkit compare --reports", () => {
     expect(j.disagreements.pairs).toEqual([
       { a: "modern", b: "largest-rss", differ: differ.length, compared: both.length },
     ]);
+    // vm.oom_kill_allocating_task: the kernel ranked nothing, so no policy is set against it.
+    const unranked = comparable.filter((x) => x.kernel_unranked !== null);
+    expect(unranked.map((x) => x.kernel_victim?.pid).sort()).toEqual([3131, 5555, 6100]);
+    for (const x of unranked) {
+      expect(x.picks.map((p) => p.differs_from_kernel)).toEqual([null, null]);
+    }
     const vsKernel = comparable.filter(
-      (x) => x.kernel_victim !== null && x.picks[0]!.victim !== null,
+      (x) => x.kernel_victim !== null && x.kernel_unranked === null && x.picks[0]!.victim !== null,
     );
     expect(j.disagreements.versus_kernel[0]).toEqual({
       policy: "modern",

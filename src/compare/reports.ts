@@ -46,6 +46,12 @@ export interface ReportCounterfactual {
   /** Why it is not comparable. */
   reason: string | null;
   kernelVictim: TaskRef | null;
+  /**
+   * Why the kernel's victim is no ranking to set the policies against (vm.oom_kill_allocating_task:
+   * the allocating task is killed without ranking); null when it is one. Such a report's picks are
+   * shown but not counted against the kernel.
+   */
+  kernelUnranked: string | null;
   tasks: number;
   /** One per policy, in the order asked; empty when not comparable. */
   picks: PolicyPick[];
@@ -78,7 +84,10 @@ function uptimeOf(r: Replay): bigint {
 function counterfactual(replay: Replay, names: readonly string[], pageSize: number) {
   const e = replay.event;
   const rows = e.table?.rows ?? [];
-  const base = { replay, kernelVictim: replay.actual, tasks: rows.length };
+  const kernelUnranked = replay.allocatingTaskKill
+    ? "vm.oom_kill_allocating_task: the kernel killed the allocating task without ranking"
+    : null;
+  const base = { replay, kernelVictim: replay.actual, kernelUnranked, tasks: rows.length };
   if (e.table === null || rows.length === 0) {
     return {
       ...base,
@@ -164,7 +173,11 @@ export function compareOnReports(
   }
   const versusKernel = names.map((policy, i) => ({
     policy,
-    ...tally(comparable.map((r) => [r.kernelVictim, pickOf(r, i)])),
+    ...tally(
+      comparable
+        .filter((r) => r.kernelUnranked === null)
+        .map((r) => [r.kernelVictim, pickOf(r, i)]),
+    ),
   }));
   return {
     policies: [...names],
@@ -205,10 +218,11 @@ function cell(t: Tally): string {
 export function renderReportsComparison(c: ReportsComparison, names: readonly string[]): string[] {
   const out: string[] = [];
   const comparable = c.reports.filter((r) => r.comparable);
+  const unranked = comparable.filter((r) => r.kernelUnranked !== null).length;
   const n = c.reports.length;
   out.push(
     `Counterfactuals on ${n} OOM report${n === 1 ? "" : "s"} (${names.join(", ")}): ` +
-      `${comparable.length} with a task table, ${c.policies.length} policies`,
+      `${comparable.length} with a task table${unranked === 0 ? "" : ` (${unranked} where the kernel ranked nothing: oom_kill_allocating_task)`}, ${c.policies.length} policies`,
   );
   const width = Math.max("kernel".length, ...c.policies.map((p) => p.length)) + 2;
   for (const r of c.reports) {
@@ -224,7 +238,9 @@ export function renderReportsComparison(c: ReportsComparison, names: readonly st
       out.push(`  not comparable: ${r.reason}`);
       continue;
     }
-    for (const p of r.picks) out.push(`  ${pad(p.policy, width)}${pickText(p, r.kernelVictim)}`);
+    if (r.kernelUnranked !== null) out.push(`  not set against the kernel: ${r.kernelUnranked}`);
+    const against = r.kernelUnranked === null ? r.kernelVictim : null;
+    for (const p of r.picks) out.push(`  ${pad(p.policy, width)}${pickText(p, against)}`);
     for (const a of r.assumptions) out.push(`  assumed: ${a}`);
   }
   const excluded = c.reports.filter((r) => !r.comparable);
@@ -238,6 +254,11 @@ export function renderReportsComparison(c: ReportsComparison, names: readonly st
   out.push(
     `Disagreements (reports where the two differ / reports where both name a victim, of ${comparable.length})`,
   );
+  if (unranked > 0) {
+    out.push(
+      `  (the kernel column leaves out ${unranked} report${unranked === 1 ? "" : "s"} where the kernel killed the allocating task without ranking)`,
+    );
+  }
   const head = ["kernel", ...c.policies];
   const rows = c.policies.map((p) => [
     cell(c.versusKernel.find((v) => v.policy === p)!),
@@ -281,6 +302,7 @@ export function reportsComparisonJson(c: ReportsComparison, names: readonly stri
         comparable: r.comparable,
         not_comparable_reason: r.reason,
         kernel_victim: refJson(r.kernelVictim),
+        kernel_unranked: r.kernelUnranked,
         picks: r.picks.map((p) => ({
           policy: p.policy,
           outcome: p.outcome.replace("-", "_"),
@@ -288,7 +310,7 @@ export function reportsComparisonJson(c: ReportsComparison, names: readonly stri
           points: p.points === null ? null : p.points.toString(),
           reason: p.reason,
           differs_from_kernel:
-            p.victim === null || r.kernelVictim === null
+            p.victim === null || r.kernelVictim === null || r.kernelUnranked !== null
               ? null
               : p.victim.pid !== r.kernelVictim.pid,
         })),

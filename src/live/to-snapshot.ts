@@ -127,6 +127,8 @@ function chooseCurrent(
   }
   let best: LiveProcess | null = null;
   for (const p of machine.processes) {
+    // Only a task of the snapshot can be its current one (pids beyond the limit are left out).
+    if (!listed.has(p.pid)) continue;
     if (p.mm !== null && (best === null || p.mm.rssPages > (best.mm?.rssPages ?? 0n))) best = p;
   }
   if (best !== null) {

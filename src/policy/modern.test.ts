@@ -9,7 +9,10 @@ import {
   oomBadness,
   parseKernelVersion,
   procOomScore,
+  SCORING_ERAS,
   scoreAdjFromOomAdj,
+  scoringEraOf,
+  scoringErasIn,
   selectVictim,
 } from "./modern.js";
 
@@ -266,5 +269,29 @@ describe("spec modern-oom §3 oom_adj <-> oom_score_adj", () => {
         return Number.isInteger(o) && o >= -17 && o <= 15 && (o === -17) === (adj === -1000);
       }),
     );
+  });
+});
+
+describe("scoring eras (modern-oom §2)", () => {
+  it("a range of releases maps to the eras it overlaps, each scored at its first release in the range", () => {
+    const eras = (lo: KernelVersion, hi: KernelVersion | null) =>
+      scoringErasIn(lo, hi).map((x) => `${x.era.label}@${x.version.join(".")}`);
+    expect(eras([3, 8, 0], [4, 4, 9999])).toEqual(["3.7-3.13@3.8.0", "3.14-4.16@3.14.0"]);
+    expect(eras([5, 4, 0], [6, 7, 9999])).toEqual(["4.17-5.8@5.4.0", "5.9+@5.9.0"]);
+    expect(eras([2, 6, 20], null)).toHaveLength(5);
+    expect(eras([2, 6, 20], [2, 6, 35])).toEqual([]);
+    expect(eras([6, 1, 0], null)).toEqual(["5.9+@6.1.0"]);
+  });
+
+  it("each era's release gets the rules the era names", () => {
+    for (const era of SCORING_ERAS) {
+      const r = modernRules(era.from);
+      expect(scoringEraOf(era.from)).toBe(era);
+      expect(r.lastWinsTie).toBe(era.clamp === null);
+      if (era.to !== null) expect(scoringEraOf(era.to)).toBe(era);
+    }
+    expect(modernRules([3, 13, 0]).rootBonus).toBe("adjMinus30");
+    expect(modernRules([3, 14, 0]).rootBonus).toBe("threePercent");
+    expect(scoringEraOf([2, 6, 35])).toBeNull();
   });
 });

@@ -320,3 +320,81 @@ export function scoreAdjFromOomAdj(oomAdj: number): number {
   if (oomAdj === -17) return OOM_SCORE_ADJ_MIN;
   return Math.trunc((oomAdj * 1000) / 17);
 }
+
+/** One span of releases whose selection rules are the same (modern-oom §2). */
+export interface ScoringEra {
+  /** "3.14-4.16", "5.9+". */
+  label: string;
+  from: KernelVersion;
+  /** Last release of the era (patch 9999: any X.Y); null: no end. */
+  to: KernelVersion | null;
+  /** The rule in a few words. */
+  rule: string;
+  /** The value every eligible task is clamped up to, before 5.9; null when points are signed. */
+  clamp: bigint | null;
+}
+
+/** The eras of modern selection, oldest first; modernRules() holds what each one does. */
+export const SCORING_ERAS: readonly ScoringEra[] = [
+  {
+    label: "2.6.36-3.6",
+    from: [2, 6, 36],
+    to: [3, 6, 9999],
+    rule: "per-mille of totalpages, root -30, clamped to 1..1000, the first of equals wins",
+    clamp: 1n,
+  },
+  {
+    label: "3.7-3.13",
+    from: [3, 7, 0],
+    to: [3, 13, 9999],
+    rule: "pages, root bonus 3 % of totalpages, at least 1, the first of equals wins",
+    clamp: 1n,
+  },
+  {
+    label: "3.14-4.16",
+    from: [3, 14, 0],
+    to: [4, 16, 9999],
+    rule: "pages, root bonus 3 % of the task's own points, at least 1, the first of equals wins",
+    clamp: 1n,
+  },
+  {
+    label: "4.17-5.8",
+    from: [4, 17, 0],
+    to: [5, 8, 9999],
+    rule: "pages, no root bonus, at least 1, the first of equals wins",
+    clamp: 1n,
+  },
+  {
+    label: "5.9+",
+    from: [5, 9, 0],
+    to: null,
+    rule: "signed pages, no clamp, the last of equals wins",
+    clamp: null,
+  },
+];
+
+/** The era a release belongs to; null before the 2.6.36 rewrite. */
+export function scoringEraOf(version: KernelVersion): ScoringEra | null {
+  for (let i = SCORING_ERAS.length - 1; i >= 0; i--) {
+    const era = SCORING_ERAS[i]!;
+    if (compareKernelVersions(version, era.from) >= 0) return era;
+  }
+  return null;
+}
+
+/**
+ * The eras a range of releases (`hi` null: no end) overlaps, each with the release of the
+ * range that stands for it: the later of the era's start and the range's start.
+ */
+export function scoringErasIn(
+  lo: KernelVersion,
+  hi: KernelVersion | null,
+): { era: ScoringEra; version: KernelVersion }[] {
+  const out: { era: ScoringEra; version: KernelVersion }[] = [];
+  for (const era of SCORING_ERAS) {
+    if (era.to !== null && compareKernelVersions(era.to, lo) < 0) continue;
+    if (hi !== null && compareKernelVersions(era.from, hi) > 0) continue;
+    out.push({ era, version: compareKernelVersions(era.from, lo) >= 0 ? era.from : lo });
+  }
+  return out;
+}

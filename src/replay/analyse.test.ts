@@ -52,7 +52,15 @@ describe("replaying a report (modern-oom §1, §6.4)", () => {
     expect(replay(lines, [5, 8, 0]).predicted?.pid).toBe(10);
     const inferred = replay(lines.slice(1));
     expect(inferred.kernel.source).toBe("formats");
-    expect(inferred.notes.join(" ")).toMatch(/under 5\.4 rules the victim would be 10/);
+    expect(
+      inferred.eras.map((x) => [x.era, x.version.join("."), x.victim?.pid, x.explains]),
+    ).toEqual([
+      ["4.17-5.8", "5.4.0", 10, false],
+      ["5.9+", "5.9.0", 11, true],
+    ]);
+    expect(inferred.verdict).toContain(
+      "no release printed, the formats allow 5.4 .. 6.7: 5.9+ explains the kernel's choice, not 4.17-5.8 (10 (app))",
+    );
   });
 
   it("§6.4 before 5.1 the selected task is the kernel's victim, a sacrificed child is shown apart", () => {
@@ -87,6 +95,24 @@ describe("replaying a report (modern-oom §1, §6.4)", () => {
     expect(r.notes.join(" ")).toContain("printed score 300");
   });
 
+  it("§1.3 a memcg limit printed as unlimited: totalpages estimated from the usage, said to be a guess", () => {
+    const r = replay(
+      [
+        HEAD[0]!,
+        "memory: usage 400000kB, limit 9007199254740988kB, failcnt 0",
+        ...HEAD.slice(2),
+        row(10, 5000),
+        row(11, 3000, 500),
+        killed(11),
+      ],
+      [6, 1, 0],
+    );
+    expect(r.total.totalPages).toBeNull();
+    expect(r.scoringTotalPages).toBe(100000n);
+    expect(r.totalEstimate).toContain("the memcg's usage, 400000 kB");
+    expect(r.totalEstimate).toContain("a guess");
+  });
+
   it("§1.3 unknown totalpages: the adj term uses the tasks' own total, and says so", () => {
     const r = replay(
       [HEAD[0], ...HEAD.slice(2), row(10, 5000), row(11, 3000, 500), killed(11)],
@@ -94,7 +120,9 @@ describe("replaying a report (modern-oom §1, §6.4)", () => {
     );
     expect(r.total.totalPages).toBeNull();
     expect(r.scoringTotalPages).toBe(8000n);
-    expect(r.assumptions.some((a) => a.startsWith("totalpages unknown"))).toBe(true);
+    expect(r.assumptions.some((a) => a.startsWith("totalpages estimated"))).toBe(true);
+    expect(r.totalEstimate).toContain("the listed tasks' rss + swap");
+    expect(r.verdict).toContain("the limit is not in the report, so totalpages is estimated");
     expect(r.predicted?.pid).toBe(11);
   });
 

@@ -9,15 +9,22 @@ import {
   type KernelVersion,
   type ModernTask,
   modernRules,
-  oomAdjFromScoreAdj,
   oomBadness,
   procOomScore,
   scoreAdjFromOomAdj,
+  scoringEraOf,
+  scoringErasIn,
   selectVictim,
 } from "../policy/modern.js";
 import { chooseVictim } from "../policy/select.js";
 import type { PolicyContext } from "../policy/types.js";
-import { formatStart, formatVersion, inferKernelVersion, type KernelInference } from "./era.js";
+import {
+  formatRange,
+  formatStart,
+  formatVersion,
+  inferKernelVersion,
+  type KernelInference,
+} from "./era.js";
 import { type TotalPages, totalPagesOf } from "./totalpages.js";
 import type { OomEvent, TaskRow } from "./types.js";
 import { completeForItsKernel, verdictOf } from "./verdict.js";
@@ -57,6 +64,20 @@ export interface ScoredTask {
   badness2620: bigint | null;
 }
 
+/** The victim under one scoring era the report's formats allow (modern-oom §2). */
+export interface EraOutcome {
+  /** "3.14-4.16". */
+  era: string;
+  rule: string;
+  /** The release of the formats' range that stands for the era. */
+  version: KernelVersion;
+  victim: TaskRef | null;
+  /** The era's victim is the kernel's; null when the report names no victim. */
+  explains: boolean | null;
+  /** Every eligible task scores the era's clamp value, so the first in the table wins. */
+  allClamped: boolean;
+}
+
 export interface ReplayOptions {
   kernelVersion?: KernelVersion;
   pageSizeBytes?: number;
@@ -77,6 +98,20 @@ export interface Replay {
   killedInstead: TaskRef | null;
   predicted: TaskRef | null;
   predictedBy: "modern" | "badness-2.6.20" | "oom_kill_allocating_task" | null;
+  /**
+   * The kill line says `oom_kill_allocating_task`: the kernel killed the allocating task
+   * without ranking, so no score predicts it.
+   */
+  allocatingTaskKill: boolean;
+  /**
+   * When no release is printed and the formats leave a range of releases spanning more than
+   * one scoring era: the victim under each of them. Empty otherwise.
+   */
+  eras: EraOutcome[];
+  /** Every eligible task scored the clamp value (before 5.9): the first in the table won. */
+  clampTie: { points: bigint; first: TaskRef; count: number } | null;
+  /** How an unknown totalpages was estimated (memcg limit not printed), in words; null when known. */
+  totalEstimate: string | null;
   match: boolean | null;
   /** The report lacks nothing its kernel prints (2.6.20 .. 2.6.35 print no task table). */
   complete: boolean;
@@ -190,7 +225,15 @@ export function replayEvent(e: OomEvent, opts: ReplayOptions = {}): Replay {
     assumptions.push("page size 4096 bytes");
 
   let scoringTotalPages = total.totalPages;
-  if (scoringTotalPages === null) {
+  let totalEstimate: string | null = null;
+  if (scoringTotalPages === null && total.constraint === "CONSTRAINT_MEMCG") {
+    const estimate = memcgEstimate(e, modern, kernel, pageSize);
+    scoringTotalPages = estimate.pages;
+    totalEstimate = estimate.from;
+    assumptions.push(
+      `totalpages estimated: the memcg's limit is not in the report; ${scoringTotalPages} pages from ${estimate.from}`,
+    );
+  } else if (scoringTotalPages === null) {
     const sum = modern.reduce((s, t) => s + t.rssPages + t.swapPages, 0n);
     scoringTotalPages = sum > 0n ? sum : 1n;
     assumptions.push(
@@ -241,10 +284,12 @@ export function replayEvent(e: OomEvent, opts: ReplayOptions = {}): Replay {
   const [actual, actualFrom, killedInstead] = actualOf(e);
   let predicted: TaskRef | null = null;
   let predictedBy: Replay["predictedBy"] = null;
-  const allocatingOnly = (e.select?.message ?? e.killed[0]?.message ?? "").includes(
-    "oom_kill_allocating_task",
+  const allocatingOnly = [e.select?.message, ...e.killed.map((k) => k.message)].some(
+    (m) => m?.includes("oom_kill_allocating_task") === true,
   );
-  if (allocatingOnly && (e.allocating || e.header)) {
+  let eras: EraOutcome[] = [];
+  let clampTie: Replay["clampTie"] = null;
+  if (allocatingOnly) {
     predicted = e.allocating ? refOf(e.allocating) : null;
     predictedBy = predicted ? "oom_kill_allocating_task" : null;
     notes.push(
@@ -261,8 +306,10 @@ export function replayEvent(e: OomEvent, opts: ReplayOptions = {}): Replay {
     const victim = selectVictim(modern, scoringTotalPages, kernel.version);
     predicted = victim ? refOf(victim) : null;
     predictedBy = predicted ? "modern" : null;
+    clampTie = clampTieOf(modern, scoringTotalPages, kernel.version);
+    eras = erasOf(kernel, modern, scoringTotalPages, actual);
     const lo = kernel.range.lo;
-    if (kernel.source === "formats" && !modernRules(lo).beforeRewrite) {
+    if (eras.length === 0 && kernel.source === "formats" && !modernRules(lo).beforeRewrite) {
       const other = selectVictim(modern, scoringTotalPages, lo);
       if (other && victim && other.pid !== victim.pid) {
         notes.push(
@@ -273,7 +320,8 @@ export function replayEvent(e: OomEvent, opts: ReplayOptions = {}): Replay {
   }
   const match = predicted && actual ? predicted.pid === actual.pid : null;
   if (match === false) notes.push(...mismatchNotes(e, tasks, actual!, predicted!));
-  const scoreNote = checkPrintedScore(e, tasks, kernel, scoringTotalPages);
+  // The allocating-task path prints no ranking score (it passes 0): nothing to check.
+  const scoreNote = allocatingOnly ? null : checkPrintedScore(e, tasks, kernel, scoringTotalPages);
   if (scoreNote) notes.push(scoreNote);
   const verdict = verdictOf({
     event: e,
@@ -286,6 +334,11 @@ export function replayEvent(e: OomEvent, opts: ReplayOptions = {}): Replay {
     killedInstead,
     predicted,
     predictedBy,
+    allocatingTaskKill: allocatingOnly,
+    eras,
+    rangeText: formatRange(kernel.range.lo, kernel.range.hi),
+    clampTie,
+    totalEstimate,
   });
   return {
     event: e,
@@ -298,6 +351,10 @@ export function replayEvent(e: OomEvent, opts: ReplayOptions = {}): Replay {
     killedInstead,
     predicted,
     predictedBy,
+    allocatingTaskKill: allocatingOnly,
+    eras,
+    clampTie,
+    totalEstimate,
     match,
     complete: completeForItsKernel(e, kernel.range.hi),
     verdict,
@@ -334,8 +391,118 @@ function checkPrintedScore(
   const t = tasks.find((x) => x.pid === e.select!.pid);
   if (!t || t.points === null) return null;
   const rules = modernRules(kernel.version);
-  const recomputed = rules.era === "proportional" ? t.points : (t.points * 1000n) / totalPages;
+  const recomputed =
+    rules.era === "proportional"
+      ? t.points
+      : (t.points * 1000n) / (totalPages > 0n ? totalPages : 1n);
   return recomputed === e.select.score
     ? null
     : `the kernel printed score ${e.select.score} for ${t.pid}; recomputed ${recomputed} (totalpages may differ)`;
+}
+
+/**
+ * Before 5.9 an eligible task scores at least 1: when every one of them (two or more) scores
+ * exactly that, the first in the table wins (modern-oom §2, "Why 5.9 matters").
+ */
+function clampTieOf(
+  modern: readonly ModernTask[],
+  totalPages: bigint,
+  version: KernelVersion,
+): Replay["clampTie"] {
+  const era = scoringEraOf(version);
+  if (era === null || era.clamp === null) return null;
+  let first: ModernTask | null = null;
+  let count = 0;
+  for (const t of modern) {
+    const points = oomBadness(t, totalPages, version);
+    if (points === null) continue;
+    if (points !== era.clamp) return null;
+    first ??= t;
+    count++;
+  }
+  return first === null || count < 2 ? null : { points: era.clamp, first: refOf(first), count };
+}
+
+/**
+ * Where the report prints no release and its formats allow several scoring eras, the victim
+ * under each, through the modern policy of a release of that era.
+ */
+function erasOf(
+  kernel: KernelInference,
+  modern: readonly ModernTask[],
+  totalPages: bigint,
+  actual: TaskRef | null,
+): EraOutcome[] {
+  if (kernel.release !== null || kernel.source === "option") return [];
+  const spans = scoringErasIn(kernel.range.lo, kernel.range.hi);
+  if (spans.length < 2) return [];
+  return spans.map(({ era, version }) => {
+    const v = selectVictim(modern, totalPages, version);
+    const victim = v === null ? null : refOf(v);
+    return {
+      era: era.label,
+      rule: era.rule,
+      version,
+      victim,
+      explains: actual === null ? null : victim !== null && victim.pid === actual.pid,
+      allClamped: clampTieOf(modern, totalPages, version) !== null,
+    };
+  });
+}
+
+/** A task's points without its oom_score_adj term and root bonus: rss + swap (+ page tables). */
+function basePages(t: ModernTask, version: KernelVersion): bigint {
+  return t.rssPages + t.swapPages + (modernRules(version).countsPgtables ? t.pgtablesPages : 0n);
+}
+
+/**
+ * totalpages of a memcg OOM whose limit the excerpt does not print, from the best the report
+ * holds: the score of the pre-4.19 kill line, which is the victim's points per mille of
+ * totalpages; the usage printed with an unlimited memory limit (some other limit was hit: a
+ * guess at best); else the listed tasks' rss + swap, a lower bound.
+ */
+function memcgEstimate(
+  e: OomEvent,
+  modern: readonly ModernTask[],
+  kernel: KernelInference,
+  pageSize: bigint,
+): { pages: bigint; from: string } {
+  const memory = e.memcg?.memory;
+  const pageKb = pageSize / 1024n > 0n ? pageSize / 1024n : 1n;
+  const select = e.select;
+  const victim = select ? modern.find((t) => t.pid === select.pid) : undefined;
+  const version = kernel.version;
+  if (
+    select &&
+    victim &&
+    select.score > 0n &&
+    // 2.6.36 .. 3.6 clamp the per-mille score to 1000: a 1000 says only "at least".
+    (modernRules(version).era !== "proportional" || select.score < 1000n) &&
+    victim.oomScoreAdj === 0 &&
+    victim.hasCapSysAdmin !== true &&
+    !modernRules(version).beforeRewrite
+  ) {
+    // score = base * 1000 / totalpages, truncated: totalpages lies in
+    // (base * 1000 / (score + 1), base * 1000 / score]; the middle is taken.
+    const base = basePages(victim, version);
+    const hi = (base * 1000n) / select.score;
+    const lo = (base * 1000n) / (select.score + 1n) + 1n;
+    if (hi >= lo && hi > 0n) {
+      return {
+        pages: (lo + hi) / 2n,
+        from: `the kill line's score ${select.score} for ${victim.pid} (${victim.comm}): ${base} pages are ${select.score} per mille of ${lo} .. ${hi} pages, the middle taken`,
+      };
+    }
+  }
+  if (memory && memory.usageKb > 0n) {
+    return {
+      pages: memory.usageKb / pageKb > 0n ? memory.usageKb / pageKb : 1n,
+      from: `the memcg's usage, ${memory.usageKb} kB (its memory limit is printed as unlimited, so another limit, such as memory+swap, was hit; a guess)`,
+    };
+  }
+  const sum = modern.reduce((s, t) => s + t.rssPages + t.swapPages, 0n);
+  return {
+    pages: sum > 0n ? sum : 1n,
+    from: "the listed tasks' rss + swap (at least what the memcg holds; its limit may be higher)",
+  };
 }

@@ -23,6 +23,8 @@ export interface KernelInference {
   /** "option": given by the user; "report": the release printed in the report; "formats". */
   source: "option" | "report" | "formats" | "default";
   release: string | null;
+  /** Where the release was read: "stack dump", or "'Linux version' line N [of FILE]". */
+  releaseFrom: string | null;
   range: VersionRange;
   /** The format hints used, e.g. "table columns nr_ptes/swapents: 3.8 .. 4.7". */
   hints: string[];
@@ -134,31 +136,47 @@ export function inferKernelVersion(e: OomEvent, given?: KernelVersion): KernelIn
     range.hi = newHi;
     hints.push(`${label} (${formatRange(lo, hi)})`);
   }
-  const release = e.allocating?.release ?? null;
+  const release = e.release?.text ?? e.allocating?.release ?? null;
+  const releaseFrom =
+    e.release === null
+      ? release === null
+        ? null
+        : "stack dump"
+      : e.release.from === "stack dump"
+        ? "stack dump"
+        : `'Linux version' line ${e.release.line}${e.release.file === null ? "" : ` of ${e.release.file}`}`;
   if (given) {
     if (hints.length > 0 && !within(given, range)) {
       notes.push(
         `the formats suggest ${formatRange(range.lo, range.hi)}; using ${formatVersion(given)} as given`,
       );
     }
-    return { version: given, source: "option", release, range, hints, notes };
+    return { version: given, source: "option", release, releaseFrom, range, hints, notes };
   }
   const printed = release === null ? null : parseKernelVersion(release);
   if (printed && within(printed, range)) {
-    return { version: printed, source: "report", release, range, hints, notes };
+    return { version: printed, source: "report", release, releaseFrom, range, hints, notes };
   }
   if (printed) {
     const nearest = compareKernelVersions(printed, range.lo) < 0 ? range.lo : range.hi!;
     notes.push(
       `release ${release} prints the formats of ${formatRange(range.lo, range.hi)} (a backport?); scored as ${formatVersion(nearest)}`,
     );
-    return { version: nearest, source: "formats", release, range, hints, notes };
+    return { version: nearest, source: "formats", release, releaseFrom, range, hints, notes };
   }
   if (hints.length === 0) {
     notes.push(
       `no format told the kernel version; assumed ${formatVersion(DEFAULT_KERNEL_VERSION)}`,
     );
-    return { version: DEFAULT_KERNEL_VERSION, source: "default", release, range, hints, notes };
+    return {
+      version: DEFAULT_KERNEL_VERSION,
+      source: "default",
+      release,
+      releaseFrom,
+      range,
+      hints,
+      notes,
+    };
   }
   let version: KernelVersion;
   // A range wholly before the 2.6.36 rewrite is shown by its start (2.6.20, the project's model).
@@ -172,5 +190,5 @@ export function inferKernelVersion(e: OomEvent, given?: KernelVersion): KernelIn
   notes.push(
     `kernel ${formatRange(range.lo, range.hi)} by its formats; scored as ${formatVersion(version)}`,
   );
-  return { version, source: "formats", release, range, hints, notes };
+  return { version, source: "formats", release, releaseFrom, range, hints, notes };
 }

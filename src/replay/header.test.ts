@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseAllocatingTask, parseCpusetLine, parseHeader } from "./header.js";
+import { parseAllocatingTask, parseCpusetLine, parseHeader, parseReleaseLine } from "./header.js";
 
 describe("report header (modern-oom §6.1)", () => {
   it("§6.1 2.6.20 .. 2.6.3x: gfp_mask, order, oomkilladj", () => {
@@ -94,5 +94,97 @@ describe("report header (modern-oom §6.1)", () => {
     expect(
       parseCpusetLine("oom-kill:constraint=CONSTRAINT_NONE,cpuset=/,mems_allowed=0"),
     ).toBeNull();
+  });
+});
+
+describe("the kernel release in every form a log prints it (modern-oom §6.1)", () => {
+  const cases: [string, string, { pid: number; comm: string } | null][] = [
+    [
+      "CPU: 2 PID: 8120 Comm: kworker/u8:3 Not tainted 5.15.0-91-generic #101-Ubuntu",
+      "5.15.0-91-generic",
+      { pid: 8120, comm: "kworker/u8:3" },
+    ],
+    [
+      "CPU: 0 UID: 1000 PID: 77 Comm: rs:main Q:Reg Not tainted 6.12.1-arch1-1 #1 PREEMPT(voluntary)",
+      "6.12.1-arch1-1",
+      { pid: 77, comm: "rs:main Q:Reg" },
+    ],
+    [
+      "Pid: 2811, comm: mysqld Not tainted 2.6.32-754.35.1.el6.x86_64 #1",
+      "2.6.32-754.35.1.el6.x86_64",
+      { pid: 2811, comm: "mysqld" },
+    ],
+    [
+      "Pid: 3904, comm: squid Tainted: P           O 3.2.0-4-amd64 #1 Debian 3.2.51-1",
+      "3.2.0-4-amd64",
+      { pid: 3904, comm: "squid" },
+    ],
+    [
+      "CPU: 1 PID: 612 Comm: Xorg Tainted: G        W  O      5.4.0-150-generic #167-Ubuntu",
+      "5.4.0-150-generic",
+      { pid: 612, comm: "Xorg" },
+    ],
+    [
+      "CPU: 3 PID: 4121 Comm: java Kdump: loaded Tainted: G           OE    --------- -  - 4.18.0-348.7.1.el8_5.x86_64 #1",
+      "4.18.0-348.7.1.el8_5.x86_64",
+      { pid: 4121, comm: "java" },
+    ],
+    [
+      "CPU: 7 PID: 1 Comm: systemd Tainted: G    B D W         6.1.0-18-amd64 #1 Debian 6.1.76-1",
+      "6.1.0-18-amd64",
+      { pid: 1, comm: "systemd" },
+    ],
+    ["CPU: 1 Not tainted 3.4.113-sun8i #1", "3.4.113-sun8i", null],
+    ["CPU: 0    Not tainted  (3.4.113 #1)", "3.4.113", null],
+    ["CPU: 2 Tainted: G           O    4.9.118 #2", "4.9.118", null],
+    [
+      "Linux version 5.4.0-150-generic (buildd@lcy02-amd64-033) (gcc version 9.4.0 (Ubuntu 9.4.0-1ubuntu1~20.04.1)) #167-Ubuntu SMP Mon May 15 17:35:05 UTC 2023 (Ubuntu 5.4.0-150.167-generic 5.4.229)",
+      "5.4.0-150-generic",
+      null,
+    ],
+  ];
+  for (const [line, release, who] of cases) {
+    it(`reads ${release} from: ${line.slice(0, 48)}`, () => {
+      expect(parseReleaseLine(line)?.release).toBe(release);
+      const task = parseAllocatingTask(line);
+      expect(task === null ? null : { pid: task.pid, comm: task.comm }).toEqual(who);
+      if (task) expect(task.release).toBe(release);
+    });
+  }
+
+  it("where the line prints no release, there is none", () => {
+    expect(parseReleaseLine("CPU: 1 PID: 5 Comm: x")).toBeNull();
+    expect(parseReleaseLine("Hardware name: QEMU Standard PC (i440FX + PIIX, 1996)")).toBeNull();
+    expect(parseReleaseLine("CPU: 3 Not tainted")).toBeNull();
+    expect(parseReleaseLine("Linux version unknown")).toBeNull();
+  });
+
+  it("the boot banner gives its release to the host's later reports, not to earlier ones", async () => {
+    const { parseOomReports } = await import("./segment.js");
+    const report = (pid: number) => [
+      `a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0`,
+      `Out of memory: Killed process ${pid} (a) total-vm:1kB, anon-rss:1kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0`,
+    ];
+    const events = parseOomReports(
+      [
+        ...report(10),
+        "Linux version 5.10.0-28-amd64 (debian-kernel@lists.debian.org) (gcc-10) #1 SMP",
+        ...report(11),
+        "CPU: 0 PID: 12 Comm: a Not tainted 5.10.0-30-amd64 #1 Debian 5.10.218-1",
+      ].join("\n"),
+    );
+    expect(
+      events.map((e) => e.release && [e.release.text, e.release.from, e.release.line]),
+    ).toEqual([null, ["5.10.0-28-amd64", "Linux version", 3]]);
+    const [, second] = parseOomReports(
+      [
+        ...report(10),
+        "Linux version 5.10.0-28-amd64 (x) #1",
+        report(11)[0]!,
+        "CPU: 0 PID: 12 Comm: a Not tainted 5.10.0-30-amd64 #1",
+        report(11)[1]!,
+      ].join("\n"),
+    );
+    expect(second!.release).toMatchObject({ text: "5.10.0-30-amd64", from: "stack dump" });
   });
 });

@@ -69,7 +69,27 @@ export function parseHeader(message: string, lineNo: number): OomHeader | null {
 
 const CPU_LINE = /\bCPU: ?\d{1,5} (UID: \d{1,10} )?PID: (\d{1,10}) Comm: (.*)$/;
 const PID_LINE = /\bPid: (\d{1,10}), comm: (.*)$/;
-const TAINT = / (?:Not tainted|Tainted: [A-Z ]*?)\s+(\d+\.\d+\S*)/;
+/** `CPU: N` with no PID (some architectures, contexts without a task): the release only. */
+const CPU_ONLY_LINE = /\bCPU: ?\d{1,5} +(?=Not tainted|Tainted:)(.*)$/;
+/**
+ * The taint part and the release after it: ` Not tainted 6.1.0-18-amd64 #1`, ` Tainted: G
+ *  W  O      5.4.0 #1`, ` Tainted: P           O 3.2.0-4-amd64`, and distribution markers
+ * between the flags and the release (`--------- -  -`): every word up to the first that
+ * starts like a release (`N.N`) is skipped. Old ARM register dumps put it in parentheses:
+ * `CPU: 0    Not tainted  (3.4.113 #1)`.
+ */
+const TAINT = / (?:Not tainted|Tainted:)(?: +[^\s]{1,40}){0,24}? +\(?(\d{1,4}\.\d{1,4}[^\s)]*)/;
+/** Words some distributions print between the comm and the taint part. */
+const AFTER_COMM = / Kdump: (?:loaded|not loaded)$/;
+/** `Linux version 5.10.0-28-amd64 (debian-kernel@...) (gcc ...) #1 SMP ...` (the boot banner). */
+const LINUX_VERSION = /\bLinux version (\d{1,4}\.\d{1,4}[^\s]*)/;
+
+function releaseIn(rest: string): { release: string | null; before: string } {
+  const taint = TAINT.exec(rest);
+  if (taint) return { release: taint[1]!, before: rest.slice(0, taint.index) };
+  const cut = rest.search(/ (?:Not tainted|Tainted:)/);
+  return { release: null, before: cut >= 0 ? rest.slice(0, cut) : rest };
+}
 
 /** The stack dump's first line: who allocated, and on which kernel release. */
 export function parseAllocatingTask(message: string): AllocatingTask | null {
@@ -78,17 +98,27 @@ export function parseAllocatingTask(message: string): AllocatingTask | null {
   if (!cpu && !old) return null;
   const pid = int(cpu ? cpu[2] : old![1]);
   if (pid === null) return null;
-  let rest = cpu ? cpu[3] : old![2];
-  const taint = TAINT.exec(rest);
-  let release: string | null = null;
-  if (taint) {
-    release = taint[1];
-    rest = rest.slice(0, taint.index);
-  } else {
-    const cut = rest.search(/ (?:Not tainted|Tainted:)/);
-    if (cut >= 0) rest = rest.slice(0, cut);
-  }
-  return { pid, comm: rest.trimEnd(), release, hasUid: cpu !== null && cpu[1] !== undefined };
+  const { release, before } = releaseIn(` ${cpu ? cpu[3] : old![2]}`);
+  const comm = before.slice(1).trimEnd().replace(AFTER_COMM, "");
+  return { pid, comm, release, hasUid: cpu !== null && cpu[1] !== undefined };
+}
+
+/**
+ * The kernel release of a line that prints one: the stack dump's first line in any of its
+ * forms (`CPU: N PID: P Comm: C`, `Pid: P, comm: C`, `CPU: N` alone, tainted or not), or
+ * the boot banner `Linux version X`. null for any other line.
+ */
+export function parseReleaseLine(
+  message: string,
+): { release: string; from: "stack dump" | "Linux version" } | null {
+  const banner = LINUX_VERSION.exec(message);
+  if (banner) return { release: banner[1]!, from: "Linux version" };
+  const who = parseAllocatingTask(message);
+  if (who) return who.release === null ? null : { release: who.release, from: "stack dump" };
+  const cpu = CPU_ONLY_LINE.exec(message);
+  if (!cpu) return null;
+  const { release } = releaseIn(` ${cpu[1]}`);
+  return release === null ? null : { release, from: "stack dump" };
 }
 
 const CPUSET_LINE = /(?:^|\s)cpuset=(\S*) mems_allowed=(\S*)\s*$/;

@@ -12,7 +12,13 @@
  * event once it is over, so a log that grows can be followed; `parseOomReports` reads a whole
  * text at once.
  */
-import { HEADER_MARKER, parseAllocatingTask, parseCpusetLine, parseHeader } from "./header.js";
+import {
+  HEADER_MARKER,
+  parseAllocatingTask,
+  parseCpusetLine,
+  parseHeader,
+  parseReleaseLine,
+} from "./header.js";
 import {
   isNoKillable,
   isSharingLine,
@@ -26,7 +32,7 @@ import {
 import { LogLineSplitter } from "./lines.js";
 import { emptyMemcg, emptyMemInfo, readMemcgLine, readMemInfoLine } from "./meminfo.js";
 import { looksLikeRow, parseTableHeader, parseTaskRow, TASKS_STATE_MARKER } from "./table.js";
-import type { LogLine, MemcgInfo, MemInfo, OomEvent } from "./types.js";
+import type { LogLine, MemcgInfo, MemInfo, OomEvent, ReleaseSeen } from "./types.js";
 
 /** Memory-state lines seen while no event was open to take them. */
 interface Loose {
@@ -60,6 +66,7 @@ function newEvent(index: number, line: LogLine, file: string | null): OomEvent {
     uptime: line.uptime,
     header: null,
     allocating: null,
+    release: null,
     cpuset: null,
     memInfo: null,
     memcg: null,
@@ -114,6 +121,8 @@ export class OomReportReader {
   private readonly streams = new Map<string, Stream>();
   /** Recent victims by host, for the oom_reaper lines printed later by another thread. */
   private readonly victims = new Map<string, OomEvent>();
+  /** The last `Linux version` banner of each host: the release of that host's later reports. */
+  private readonly banners = new Map<string, ReleaseSeen>();
   /** Events whose stream has moved on to a later event: nothing more can join them. */
   private readonly over = new WeakSet<OomEvent>();
   private file: string | null = null;
@@ -183,6 +192,7 @@ export class OomReportReader {
       this.over.add(s.current);
     }
     const e = newEvent(this.count++, line, this.file);
+    e.release = this.banners.get(line.host ?? "") ?? null;
     this.pending.push(e);
     s.current = e;
     return e;
@@ -241,6 +251,18 @@ export class OomReportReader {
         e.messages.push(msg);
         s.loose = null;
         s.tasksState = false;
+        return;
+      }
+    }
+    if (msg.includes("Linux version ")) {
+      const banner = parseReleaseLine(msg);
+      if (banner?.from === "Linux version") {
+        // A boot: what follows on this host ran that kernel.
+        const seen = { text: banner.release, from: banner.from, line: line.lineNo, file };
+        if (this.banners.size > VICTIMS_KEPT && !this.banners.has(line.host ?? "")) {
+          this.banners.delete(this.banners.keys().next().value!);
+        }
+        this.banners.set(line.host ?? "", seen);
         return;
       }
     }
@@ -383,6 +405,22 @@ export class OomReportReader {
         const who = parseAllocatingTask(msg);
         if (who) {
           open.allocating = who;
+          if (who.release !== null) {
+            open.release = { text: who.release, from: "stack dump", line: line.lineNo, file };
+          }
+          touch(open);
+          return;
+        }
+      }
+      if (
+        open.allocating === null &&
+        open.release?.from !== "stack dump" &&
+        msg.includes("CPU: ") &&
+        msg.includes("ainted")
+      ) {
+        const cpu = parseReleaseLine(msg);
+        if (cpu?.from === "stack dump") {
+          open.release = { text: cpu.release, from: cpu.from, line: line.lineNo, file };
           touch(open);
           return;
         }

@@ -86,7 +86,8 @@ export function totalPagesOf(e: OomEvent, opts: TotalPagesOptions): TotalPages {
     const memory = e.memcg?.memory;
     if (!memory || memory.limitKb >= UNLIMITED_KB)
       return result(null, "memcg limit not in the report");
-    const limit = memory.limitKb / pageKb;
+    // The kernel takes a memcg maximum of 0 pages as 1 (§1.3: `?: 1`).
+    const limit = memory.limitKb / pageKb > 0n ? memory.limitKb / pageKb : 1n;
     const v1 = e.memcg?.memsw ?? null;
     const v2 = e.memcg?.swap ?? null;
     if (v1) {

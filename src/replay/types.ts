@@ -51,6 +51,16 @@ export interface AllocatingTask {
   hasUid: boolean;
 }
 
+export interface ReleaseSeen {
+  /** As printed, e.g. "5.10.0-28-amd64". */
+  text: string;
+  /** "stack dump": in the report itself; "Linux version": the boot banner before it. */
+  from: "stack dump" | "Linux version";
+  /** The line it was read from (in `file`: the file of that line). */
+  line: number;
+  file: string | null;
+}
+
 export interface ZoneInfo {
   node: number;
   zone: string;
@@ -183,6 +193,11 @@ export interface OomEvent {
   uptime: string | null;
   header: OomHeader | null;
   allocating: AllocatingTask | null;
+  /**
+   * The kernel release the log prints for this report: on the stack dump's first line (any
+   * form), or else on the last `Linux version` boot banner of the same host before the report.
+   */
+  release: ReleaseSeen | null;
   cpuset: { name: string; memsAllowed: string } | null;
   memInfo: MemInfo | null;
   memcg: MemcgInfo | null;

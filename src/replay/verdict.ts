@@ -39,6 +39,19 @@ export interface VerdictInput {
   killedInstead: { pid: number; comm: string } | null;
   predicted: { pid: number; comm: string } | null;
   predictedBy: string | null;
+  /** The kill line says oom_kill_allocating_task. */
+  allocatingTaskKill: boolean;
+  /** The victim under each scoring era the formats allow (no release printed). */
+  eras: readonly {
+    era: string;
+    victim: { pid: number; comm: string } | null;
+    explains: boolean | null;
+    allClamped: boolean;
+  }[];
+  /** The formats' range of releases, as text. */
+  rangeText: string;
+  clampTie: { points: bigint; first: { pid: number; comm: string }; count: number } | null;
+  totalEstimate: string | null;
 }
 
 function who(t: { pid: number; comm: string }): string {
@@ -54,8 +67,15 @@ function arithmetic(task: ModernTask, totalPages: bigint, version: KernelVersion
 export function verdictOf(v: VerdictInput): string {
   const e = v.event;
   if (v.actual === null) return "the report names no victim";
-  if (v.predictedBy === "oom_kill_allocating_task") {
-    return `vm.oom_kill_allocating_task is set: the kernel killed the allocating task ${who(v.actual)} without ranking`;
+  if (v.allocatingTaskKill) {
+    const alloc = e.allocating ?? null;
+    const known =
+      alloc === null
+        ? `; the stack dump line that names the allocating task's pid is not in the report${e.header ? ` (the header names ${e.header.comm})` : ""}`
+        : alloc.pid === v.actual.pid
+          ? ""
+          : `; the allocating task was ${who(alloc)}, so the victim shown is not it (a sacrificed child, or a mixed-up capture)`;
+    return `vm.oom_kill_allocating_task is set: the kernel killed the allocating task ${who(v.actual)} without ranking, so no score predicts it${known}`;
   }
   if (e.table === null && printsNoTaskTable(v.versionHi)) {
     const score = e.select?.score;
@@ -70,20 +90,48 @@ export function verdictOf(v: VerdictInput): string {
     return `the kernel killed ${who(v.actual)}; the report holds no task table to check it against`;
   const relative =
     v.total.constraint === "CONSTRAINT_MEMCG"
-      ? ` (memcg OOM: scores are relative to the cgroup's limit, ${v.scoringTotalPages} pages)`
+      ? v.totalEstimate !== null
+        ? ` (memcg OOM; the limit is not in the report, so totalpages is estimated: ${v.scoringTotalPages} pages from ${v.totalEstimate})`
+        : ` (memcg OOM: scores are relative to the cgroup's limit, ${v.scoringTotalPages} pages)`
       : ` (totalpages ${v.scoringTotalPages}: ${v.total.totalPages === null ? "estimated" : v.total.how})`;
+  const tail = clampText(v) + erasText(v);
   const victim = v.modern.find((t) => t.pid === v.actual!.pid);
   const sums =
     victim === undefined || v.predictedBy !== "modern"
       ? ""
       : `; its points: ${arithmetic(victim, v.scoringTotalPages, v.version)}`;
   if (v.predicted !== null && v.predicted.pid === v.actual.pid) {
-    return `the kernel killed ${who(v.actual)}, the task with the most points by the ${v.predictedBy} rules${relative}${sums}`;
+    return `the kernel killed ${who(v.actual)}, the task with the most points by the ${v.predictedBy} rules${relative}${sums}${tail}`;
   }
   const other = v.predicted === null ? null : v.modern.find((t) => t.pid === v.predicted!.pid);
   const theirs =
     other === undefined || other === null || v.predictedBy !== "modern"
       ? ""
       : `; ${who(v.predicted!)}: ${arithmetic(other, v.scoringTotalPages, v.version)}`;
-  return `the kernel killed ${who(v.actual)}, but the ${v.predictedBy} rules put ${v.predicted === null ? "no task" : who(v.predicted)} first${relative}${sums}${theirs}`;
+  return `the kernel killed ${who(v.actual)}, but the ${v.predictedBy} rules put ${v.predicted === null ? "no task" : who(v.predicted)} first${relative}${sums}${theirs}${tail}`;
+}
+
+/** Before 5.9, every eligible task at the clamp value: the first in the table wins. */
+function clampText(v: VerdictInput): string {
+  const t = v.clampTie;
+  if (t === null || v.predictedBy !== "modern") return "";
+  return `; every eligible task (${t.count}) scores ${t.points}, the clamp before 5.9, so the first in the table, ${who(t.first)}, wins`;
+}
+
+/** Which of the scoring eras the formats allow explain the kernel's choice. */
+function erasText(v: VerdictInput): string {
+  if (v.eras.length === 0) return "";
+  const yes = v.eras.filter((x) => x.explains === true).map((x) => x.era);
+  const no = v.eras.filter((x) => x.explains !== true);
+  const noText = no
+    .map(
+      (x) =>
+        `${x.era} (${x.victim === null ? "no victim" : who(x.victim)}${x.allClamped ? ": every eligible task scores 1 there, so the first in the table wins" : ""})`,
+    )
+    .join(", ");
+  const head = `; no release printed, the formats allow ${v.rangeText}`;
+  if (yes.length === 0)
+    return `${head}: no scoring era in it explains the kernel's choice (${noText})`;
+  const verb = yes.length === 1 ? "explains" : "explain";
+  return `${head}: ${yes.join(", ")} ${verb} the kernel's choice${no.length === 0 ? "" : `, not ${noText}`}`;
 }

@@ -4,7 +4,7 @@
  * kernel's victim against the predicted one, and every assumption made.
  */
 import type { Replay, TaskRef } from "../replay/analyse.js";
-import { formatVersion } from "../replay/era.js";
+import { formatRange, formatVersion } from "../replay/era.js";
 import type { OomEvent } from "../replay/types.js";
 
 function ref(t: TaskRef | null): string {
@@ -109,7 +109,9 @@ export function replayToText(r: Replay): string {
     k.source === "option"
       ? "as given"
       : k.source === "report"
-        ? `release ${k.release} printed in the report`
+        ? k.releaseFrom === null || k.releaseFrom === "stack dump"
+          ? `release ${k.release} printed in the report`
+          : `release ${k.release} from the ${k.releaseFrom} before the report`
         : k.source === "formats"
           ? "inferred from the formats"
           : "assumed";
@@ -120,7 +122,7 @@ export function replayToText(r: Replay): string {
   if (cg)
     out.push(`  memcg: ${cg}${e.memcg?.memory ? `, limit ${e.memcg.memory.limitKb} kB` : ""}`);
   out.push(
-    `  totalpages: ${r.total.totalPages === null ? `unknown (${r.total.how}); scored with ${r.scoringTotalPages}` : `${r.total.totalPages} (${r.total.how})`}`,
+    `  totalpages: ${r.total.totalPages === null ? (r.totalEstimate === null ? `unknown (${r.total.how}); scored with ${r.scoringTotalPages}` : `estimated ${r.scoringTotalPages} (${r.total.how}; from ${r.totalEstimate})`) : `${r.total.totalPages} (${r.total.how})`}`,
   );
   if (r.tasks.length > 0) {
     out.push("  tasks (K = the kernel's victim, P = predicted, 2 = 2.6.20's choice):");
@@ -140,7 +142,26 @@ export function replayToText(r: Replay): string {
         ? ` by ${r.predictedBy}`
         : "";
   const none = r.tasks.length === 0 ? "none (no task table)" : "none (no eligible task)";
-  out.push(`  predicted victim: ${r.predicted ? ref(r.predicted) : none}${by}${verdict}`);
+  const noPrediction = r.allocatingTaskKill
+    ? "none (oom_kill_allocating_task: the allocating task is killed without ranking)"
+    : none;
+  out.push(`  predicted victim: ${r.predicted ? ref(r.predicted) : noPrediction}${by}${verdict}`);
+  if (r.eras.length > 0) {
+    out.push(
+      `  scoring eras the formats allow (no release printed, ${formatRange(k.range.lo, k.range.hi)}):`,
+    );
+    const w = Math.max(...r.eras.map((x) => x.era.length));
+    for (const x of r.eras) {
+      const said =
+        x.explains === null ? "" : x.explains ? " - explains the kernel's choice" : " - does not";
+      const clamp = x.allClamped
+        ? " (every eligible task scores 1: the first in the table wins)"
+        : "";
+      out.push(
+        `    ${x.era.padEnd(w)}  ${ref(x.victim)}${said}${clamp}; scored as ${formatVersion(x.version)}: ${x.rule}`,
+      );
+    }
+  }
   if (r.tasks.length > 0) {
     out.push(`  2.6.20 badness would kill: ${ref(r.ranking2620.victim)}`);
     out.push(`    (${r.ranking2620.adjFrom}; other assumptions at the end)`);

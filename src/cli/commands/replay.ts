@@ -237,7 +237,11 @@ Every OOM event found is shown with its file and lines, its task table, the mode
 task, what 2.6.20's badness() would rank (with the assumptions it needs), the kernel's victim (the
 selected task of the 'Kill process .. score' line before 5.1, else the 'Killed process' line) and
 whether the predicted victim matches it. The kernel version is the release printed in the report
+(the stack dump's first line, in any form, or the host's last 'Linux version' banner before it)
 when the formats agree with it, else inferred from the formats; --kernel-version overrides both.
+Without a release, when the formats allow several scoring eras (2.6.36-3.6, 3.7-3.13, 3.14-4.16,
+4.17-5.8, 5.9+), the victim under each is shown and the verdict says which explain the kernel's
+choice. An 'oom_kill_allocating_task' kill is recognised: the allocating task, not ranked.
 
 Files may be gzip-compressed (kern.log.2.gz), recognised by their content. Several files are read
 in the order given as one log (oldest first: kern.log.2.gz kern.log.1 kern.log); line numbers
