@@ -5,6 +5,7 @@
  * in front of the 2.6.20 kernel. Pure: the caller reads the files.
  */
 
+import { policyByName } from "../policy/registry.js";
 import type { VictimPolicy } from "../policy/types.js";
 import { type SkippedAction, SummaryCollector } from "../report/sim-summary.js";
 import type { SimEvent } from "../sim/events.js";
@@ -39,6 +40,16 @@ export interface Contender {
 /** The guard as a contender; named `guard`, or `guard:POLICY` for another policy than modern. */
 export function guardContender(policy: VictimPolicy): Contender {
   return { name: policy.name === "modern" ? "guard" : `guard:${policy.name}`, guard: policy };
+}
+
+/**
+ * A contender by name: a registered policy, `guard` (the guard with its default policy,
+ * modern) or `guard:POLICY`; a UsageError naming the choices for an unknown policy.
+ */
+export function contenderByName(name: string): VictimPolicy | Contender {
+  if (name === "guard") return guardContender(policyByName("modern"));
+  if (name.startsWith("guard:")) return guardContender(policyByName(name.slice(6)));
+  return policyByName(name);
 }
 
 function contenderOf(c: VictimPolicy | Contender): Contender {
