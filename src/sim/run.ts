@@ -5,6 +5,7 @@ import type { EndReason } from "./engine.js";
 import type { SimEvent } from "./events.js";
 import { parseScenario } from "./load-scenario.js";
 import type { OomCallRecord } from "./oom-call.js";
+import type { Scenario } from "./scenario-schema.js";
 import { type SetupOptions, type Simulation, setupSimulation } from "./setup.js";
 
 export interface RunOptions extends Omit<SetupOptions, "file" | "positionOf"> {
@@ -19,7 +20,8 @@ export interface RunResult {
   oomCalls: OomCallRecord[];
 }
 
-function positionFinder(text: string): SetupOptions["positionOf"] {
+/** Finds the position of a JSON path in a scenario's text, parsing it on first use. */
+export function positionFinder(text: string): SetupOptions["positionOf"] {
   let cache: { doc: ReturnType<typeof parseDocument>; lc: LineCounter } | null = null;
   return (path) => {
     if (cache === null) {
@@ -45,13 +47,27 @@ export function runScenarioText(
   o: RunOptions,
 ): RunResult {
   const { scenario } = parseScenario(text, o.file);
+  return runParsedScenario(scenario, sink, o, positionFinder(text));
+}
+
+/**
+ * Sets up and runs a scenario already validated (scenarioSchema's output), as
+ * runScenarioText does after parsing; `positionOf` places semantic errors in its text
+ * (without it they name the JSON path only).
+ */
+export function runParsedScenario(
+  scenario: Scenario,
+  sink: (e: SimEvent) => void,
+  o: RunOptions,
+  positionOf?: SetupOptions["positionOf"],
+): RunResult {
   const oomCalls: OomCallRecord[] = [];
   // Setup may emit before sim.start is known; those events wait in a buffer.
   const buffered: SimEvent[] = [];
   let target: (e: SimEvent) => void = (e) => buffered.push(e);
   const sim = setupSimulation(scenario, (e) => target(e), {
     ...o,
-    positionOf: positionFinder(text),
+    positionOf,
     onOomCall: (r) => {
       oomCalls.push(r);
       o.onOomCall?.(r);

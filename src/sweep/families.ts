@@ -169,13 +169,13 @@ function leak(d: Draw, seed: number): ScenarioIn {
 }
 
 function forkBomb(d: Draw, seed: number): ScenarioIn {
-  const mib = d.pick([32, 48, 64]);
+  const mib = d.pick([32, 48]);
   const pages = pagesOf(mib);
   const processes: ProcessSpecIn[] = [];
   const n = d.int(3, 8);
   const share = (pages * d.int(25, 50)) / 100 / n;
   for (let i = 0; i < n; i++) processes.push(d.service(d.int(share / 2, share * 1.5) | 0));
-  const children = d.int(8, 24);
+  const children = d.int(6, 16);
   const comm = d.pick(["bomb", "make", "sh", "perl"]);
   const start = UPTIME - d.int(5, 120);
   const kids: ProcessSpecIn[] = Array.from({ length: children }, (_, i) => ({

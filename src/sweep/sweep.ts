@@ -7,9 +7,10 @@
  * (worker threads, other machines) and reads and writes the files.
  */
 
-import { type Contender, compareScenario, contenderByName } from "../compare/compare.js";
+import { type Contender, compareParsedScenario, contenderByName } from "../compare/compare.js";
 import type { RunMetrics } from "../compare/metrics.js";
 import type { VictimPolicy } from "../policy/types.js";
+import { scenarioSchema } from "../sim/scenario-schema.js";
 import { type Family, sweepScenario } from "./families.js";
 
 export const SWEEP_FORMAT = "oomkit.sweep/1";
@@ -131,7 +132,8 @@ export function runSweepScenario(
   index: number,
 ): RunLine[] {
   const s = sweepScenario(spec.seed, spec.families, index);
-  const comparison = compareScenario(JSON.stringify(s.scenario), contenders, {
+  // Generated, so valid by construction; the schema still fills in the defaults.
+  const comparison = compareParsedScenario(scenarioSchema.parse(s.scenario), contenders, {
     file: `scenario ${index}`,
     windowSeconds: spec.windowSeconds,
   });
