@@ -330,7 +330,7 @@ export const registerSweep: Register = (program) => {
       "\nGenerates N scenarios that run out of memory, each with its leak marked `role: " +
         "culprit` (families: leak, a steady leak among services; fork-bomb, many small " +
         "children of one parent; many-medium, dozens of similar services and one that leaks; " +
-        "jvm-heap, a JVM with a large reserved heap, the leak or innocent beside one; cpuset, a " +
+        "jvm-heap, a JVM with a large reserved heap that leaks, or a leak beside it; cpuset, a " +
         "job confined to one NUMA node), runs each under every policy as `oomkit compare` " +
         "does, and summarises per policy: for each metric the mean with its 95 % confidence " +
         "interval (Student's t-interval of the mean), the median and p95 (linear " +
@@ -339,13 +339,14 @@ export const registerSweep: Register = (program) => {
         "Scenario i is family i mod F, with a seed derived from the sweep's seed and i alone: " +
         "the output depends only on the options and the oomkit version, never on --workers " +
         "or on how the sweep is split into shards.\n" +
-        "\nWith --json, standard output is JSON lines (docs/formats.md, oomkit.sweep/1): a " +
+        "\nWith --json, standard output is JSON lines (docs/formats.md, section 6, oomkit.sweep/1): a " +
         "header line, one line per run (scenario index, family, seed, policy, metrics), then " +
         "the summary; with --out FILE the header and run lines go to FILE, and standard " +
         "output has the summary only. --shard I/N runs the I-th of N contiguous parts of " +
         "the scenarios; --merge FILE... reads the parts' --out files (or --json output) and " +
         "prints the summary one unsharded run prints, refusing parts of another sweep, a run " +
-        "given twice, or a missing part. On a terminal a progress bar is drawn on stderr. " +
+        "given twice, or a missing part (exit 2, one line naming file and line). On a " +
+        "terminal a progress bar is drawn on stderr. " +
         "See README.md, section Sweeps for GNU parallel and a Kubernetes Indexed Job.\n" +
         "\nExamples:\n  oomkit sweep --generate 1000 --seed 1\n  oomkit sweep --generate 200 --family leak,jvm-heap --policies 2.6.20,modern -w 2\n  oomkit sweep --generate 100000 --shard 3/10 --out part-3.jsonl\n  oomkit sweep --merge part-*.jsonl\n  oomkit sweep --print-scenario 17 > s17.json && oomkit compare s17.json",
     )
