@@ -143,6 +143,10 @@ describe("oomkit sweep", () => {
       ],
       [[...SMALL, "--policies", "modern,modern"], 'oomkit: --policies: "modern" is named twice'],
       [[...SMALL, "--policies", "biggest"], /^oomkit: unknown policy "biggest"/],
+      [
+        [...SMALL, "--out", "-"],
+        "oomkit: --out -: name a file; --json prints the run lines on standard output",
+      ],
       [[...SMALL, "-w", "0"], 'oomkit: --workers: expected an integer from 1 to 256, got "0"'],
       [
         [...SMALL, "--seed", "-1"],

@@ -213,7 +213,10 @@ async function runSweep(opts: SweepOptions): Promise<void> {
       : wholeNumber("--workers", opts.workers, 1, 256);
   const shard = parseShard(opts.shard);
   const range = shardRange(spec.scenarios, shard);
-  const file = opts.out === undefined || opts.out === "-" ? null : new LineFile(opts.out);
+  if (opts.out === "-") {
+    throw new UsageError("--out -: name a file; --json prints the run lines on standard output");
+  }
+  const file = opts.out === undefined ? null : new LineFile(opts.out);
   const stdout = new Stdout();
   // The run lines go to --out, or to standard output with --json (before the summary).
   const lines = file ?? (opts.json ? stdout : null);
