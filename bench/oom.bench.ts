@@ -23,6 +23,8 @@ export interface BenchRow {
   value: number;
   unit: string;
   target?: number;
+  /** The target is a lower bound (default: an upper bound). */
+  atLeast?: boolean;
 }
 
 const TARGET_NS: Readonly<Record<number, number>> = { 10000: 25, 100000: 45, 1000000: 150 };

@@ -8,6 +8,7 @@ import { type BenchRow, benchOom } from "./oom.bench.js";
 import { benchRank } from "./rank.bench.js";
 import { benchSim, benchSimCli } from "./sim.bench.js";
 import { benchStartup } from "./startup.bench.js";
+import { benchSweep } from "./sweep.bench.js";
 
 function format(row: BenchRow): string {
   const value =
@@ -18,8 +19,14 @@ function format(row: BenchRow): string {
       : row.value.toFixed(row.value < 100 ? 2 : 0);
   let verdict = "";
   if (row.target !== undefined) {
-    const met = row.unit === "bool" ? row.value === row.target : row.value <= row.target;
-    verdict = `${met ? "ok  " : "MISS"} (target ${row.unit === "bool" ? "yes" : `<= ${row.target}`})`;
+    const met =
+      row.unit === "bool"
+        ? row.value === row.target
+        : row.atLeast
+          ? row.value >= row.target
+          : row.value <= row.target;
+    const bound = row.atLeast ? ">=" : "<=";
+    verdict = `${met ? "ok  " : "MISS"} (target ${row.unit === "bool" ? "yes" : `${bound} ${row.target}`})`;
   }
   return `${row.name.padEnd(58)} ${value.padStart(10)} ${row.unit.padEnd(16)} ${verdict}`;
 }
@@ -34,6 +41,7 @@ async function main(): Promise<void> {
     ["sim-cli", () => benchSimCli()],
     ["startup", () => benchStartup()],
     ["guard", () => benchGuard()],
+    ["sweep", () => benchSweep()],
   ];
   for (const [name, run] of suites) {
     if (only !== undefined && only !== name) continue;

@@ -23,6 +23,7 @@ const COMMANDS = [
   "replay",
   "guard",
   "compare",
+  "sweep",
   "schema",
   "completion",
   "man",
@@ -217,6 +218,7 @@ const JSON_RUNS: string[][] = [
   ["replay", "examples/reports/global-2.6.20.txt"],
   ["replay", "examples/reports/memcg-v1-6.18.txt"],
   ["sim", "examples/child-first.yaml", "--summary"],
+  ["sweep", "--generate", "2", "--policies", "2.6.20,modern", "-w", "1"],
 ];
 
 describe("-j, --json", () => {
@@ -227,7 +229,7 @@ describe("-j, --json", () => {
       expect(text, name).toMatch(/^ {2}-j, --json\b/m);
       withJson++;
     }
-    expect(withJson).toBe(11);
+    expect(withJson).toBe(12);
   });
 
   it("-j gives what --json gives", () => {

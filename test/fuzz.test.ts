@@ -203,7 +203,6 @@ describe("fuzz: scenario YAML and JSON (parseScenario)", () => {
           );
           if (!(out instanceof InputError)) {
             expect(Array.isArray(out.scenario.timeline)).toBe(true);
-            expect(out.linePositions.length).toBe(out.scenario.timeline.length);
           }
         },
       ),

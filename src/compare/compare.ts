@@ -5,10 +5,13 @@
  * in front of the 2.6.20 kernel. Pure: the caller reads the files.
  */
 
+import { policyByName } from "../policy/registry.js";
 import type { VictimPolicy } from "../policy/types.js";
 import { type SkippedAction, SummaryCollector } from "../report/sim-summary.js";
 import type { SimEvent } from "../sim/events.js";
-import { runScenarioText } from "../sim/run.js";
+import { parseScenario } from "../sim/load-scenario.js";
+import { positionFinder, runParsedScenario } from "../sim/run.js";
+import type { Scenario } from "../sim/scenario-schema.js";
 import type { Snapshot } from "../snapshot/types.js";
 import { type GroundTruth, groundTruthOf } from "./ground-truth.js";
 import { simulatedGuard } from "./guard-agent.js";
@@ -41,6 +44,16 @@ export function guardContender(policy: VictimPolicy): Contender {
   return { name: policy.name === "modern" ? "guard" : `guard:${policy.name}`, guard: policy };
 }
 
+/**
+ * A contender by name: a registered policy, `guard` (the guard with its default policy,
+ * modern) or `guard:POLICY`; a UsageError naming the choices for an unknown policy.
+ */
+export function contenderByName(name: string): VictimPolicy | Contender {
+  if (name === "guard") return guardContender(policyByName("modern"));
+  if (name.startsWith("guard:")) return guardContender(policyByName(name.slice(6)));
+  return policyByName(name);
+}
+
 function contenderOf(c: VictimPolicy | Contender): Contender {
   return "eligibility" in c ? { name: c.name, policy: c } : c;
 }
@@ -67,6 +80,21 @@ export function compareScenario(
   o: CompareOptions,
 ): Comparison {
   if (contenders.length === 0) throw new RangeError("no policy to compare");
+  const { scenario } = parseScenario(text, o.file);
+  return compareParsedScenario(scenario, contenders, o, positionFinder(text));
+}
+
+/**
+ * compareScenario() on a scenario already validated (scenarioSchema's output), parsed
+ * once for every run; `positionOf` places setup errors in its text.
+ */
+export function compareParsedScenario(
+  scenario: Scenario,
+  contenders: readonly (VictimPolicy | Contender)[],
+  o: CompareOptions,
+  positionOf?: (path: PropertyKey[]) => { line: number; col: number } | undefined,
+): Comparison {
+  if (contenders.length === 0) throw new RangeError("no policy to compare");
   const runs: PolicyRun[] = [];
   const first: { truth?: GroundTruth; seed?: number } = {};
   for (const contender of contenders.map(contenderOf)) {
@@ -79,20 +107,26 @@ export function compareScenario(
       if (e.type === "sim.start") skips.add(e);
       else if (e.type === "sim.skip") skipped.push(skips.describeSkip(e));
     };
-    const result = runScenarioText(text, sink, {
-      file: o.file,
-      seed: o.seed,
-      until: o.until,
-      loadSnapshot: o.loadSnapshot,
-      policy: contender.policy,
-      agent: contender.guard === undefined ? undefined : simulatedGuard(contender.guard),
-      onSetup: (sim) => {
-        const truth = groundTruthOf(sim);
-        first.truth ??= truth;
-        run.collector = new MetricsCollector(truth, o);
-        skips.setTargets(sim.targets);
+    // Each run gets its own copy: nothing one run does can reach the next.
+    const result = runParsedScenario(
+      structuredClone(scenario),
+      sink,
+      {
+        file: o.file,
+        seed: o.seed,
+        until: o.until,
+        loadSnapshot: o.loadSnapshot,
+        policy: contender.policy,
+        agent: contender.guard === undefined ? undefined : simulatedGuard(contender.guard),
+        onSetup: (sim) => {
+          const truth = groundTruthOf(sim);
+          first.truth ??= truth;
+          run.collector = new MetricsCollector(truth, o);
+          skips.setTargets(sim.targets);
+        },
       },
-    });
+      positionOf,
+    );
     first.seed ??= result.sim.seed;
     runs.push({ policy: contender.name, metrics: run.collector!.result(), skipped });
   }

@@ -6,6 +6,7 @@ import type { SimEvent } from "./events.js";
 import { parseScenario } from "./load-scenario.js";
 import { MemorySampler, machineZones } from "./mem-samples.js";
 import type { OomCallRecord } from "./oom-call.js";
+import type { Scenario } from "./scenario-schema.js";
 import { type SetupOptions, type Simulation, setupSimulation } from "./setup.js";
 
 export interface RunOptions extends Omit<SetupOptions, "file" | "positionOf"> {
@@ -22,7 +23,8 @@ export interface RunResult {
   oomCalls: OomCallRecord[];
 }
 
-function positionFinder(text: string): SetupOptions["positionOf"] {
+/** Finds the position of a JSON path in a scenario's text, parsing it on first use. */
+export function positionFinder(text: string): SetupOptions["positionOf"] {
   let cache: { doc: ReturnType<typeof parseDocument>; lc: LineCounter } | null = null;
   return (path) => {
     if (cache === null) {
@@ -58,13 +60,37 @@ export function startScenarioText(
   o: RunOptions,
 ): ScenarioRun {
   const { scenario } = parseScenario(text, o.file);
+  return startParsedScenario(scenario, sink, o, positionFinder(text));
+}
+
+/**
+ * Sets up and runs a scenario already validated (scenarioSchema's output), as
+ * runScenarioText does after parsing; `positionOf` places semantic errors in its text
+ * (without it they name the JSON path only).
+ */
+export function runParsedScenario(
+  scenario: Scenario,
+  sink: (e: SimEvent) => void,
+  o: RunOptions,
+  positionOf?: SetupOptions["positionOf"],
+): RunResult {
+  return runToEnd(startParsedScenario(scenario, sink, o, positionOf));
+}
+
+/** startScenarioText for a scenario already validated. */
+export function startParsedScenario(
+  scenario: Scenario,
+  sink: (e: SimEvent) => void,
+  o: RunOptions,
+  positionOf?: SetupOptions["positionOf"],
+): ScenarioRun {
   const oomCalls: OomCallRecord[] = [];
   // Setup may emit before sim.start is known; those events wait in a buffer.
   const buffered: SimEvent[] = [];
   let target: (e: SimEvent) => void = (e) => buffered.push(e);
   const sim = setupSimulation(scenario, (e) => target(e), {
     ...o,
-    positionOf: positionFinder(text),
+    positionOf,
     onOomCall: (r) => {
       oomCalls.push(r);
       o.onOomCall?.(r);
@@ -131,7 +157,10 @@ export function runScenarioText(
   sink: (e: SimEvent) => void,
   o: RunOptions,
 ): RunResult {
-  const run = startScenarioText(text, sink, o);
+  return runToEnd(startScenarioText(text, sink, o));
+}
+
+function runToEnd(run: ScenarioRun): RunResult {
   const reason = run.step();
   if (reason === "paused") throw new Error("a run without a budget cannot pause");
   return run.finish(reason);

@@ -1,4 +1,4 @@
-import { type Contender, compareScenario, guardContender } from "../../compare/compare.js";
+import { type Contender, compareScenario, contenderByName } from "../../compare/compare.js";
 import { DEFAULT_WINDOW_SECONDS } from "../../compare/metrics.js";
 import {
   compareOnReports,
@@ -107,15 +107,8 @@ async function compareReports(files: string[], opts: CompareOptions): Promise<vo
   }
 }
 
-/** A policy name, or `guard` (the guard's default policy, modern) or `guard:POLICY`. */
-function contenderOf(name: string): VictimPolicy | Contender {
-  if (name === "guard") return guardContender(policyByName("modern"));
-  if (name.startsWith("guard:")) return guardContender(policyByName(name.slice(6)));
-  return policyByName(name);
-}
-
-function parsePolicies(v: string | undefined): (VictimPolicy | Contender)[] {
-  if (v === undefined) return POLICY_NAMES.map((name) => policyByName(name));
+/** `--policies`: policy names, guard or guard:POLICY, each once (exported for sweep). */
+export function parsePolicyNames(v: string): string[] {
   const names = v.split(",").map((s) => s.trim());
   if (names.some((name) => name === "")) {
     throw new UsageError(`--policies: expected policy names separated by commas, got "${v}"`);
@@ -125,7 +118,13 @@ function parsePolicies(v: string | undefined): (VictimPolicy | Contender)[] {
     if (seen.has(name)) throw new UsageError(`--policies: "${name}" is named twice`);
     seen.add(name);
   }
-  return names.map(contenderOf);
+  for (const name of names) contenderByName(name);
+  return names;
+}
+
+function parsePolicies(v: string | undefined): (VictimPolicy | Contender)[] {
+  if (v === undefined) return POLICY_NAMES.map((name) => policyByName(name));
+  return parsePolicyNames(v).map(contenderByName);
 }
 
 function parseWindow(v: string | undefined): number {

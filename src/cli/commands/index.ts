@@ -20,6 +20,7 @@ export const COMMAND_MODULES: readonly (readonly [string[], () => Promise<Regist
   [["replay"], async () => (await import("./replay.js")).registerReplay],
   [["guard"], async () => (await import("./guard.js")).registerGuard],
   [["compare"], async () => (await import("./compare.js")).registerCompare],
+  [["sweep"], async () => (await import("./sweep.js")).registerSweep],
   [["schema"], async () => (await import("./schema.js")).registerSchema],
   [["completion", "man"], async () => (await import("./completion.js")).registerCompletion],
   [["help"], async () => (await import("./help.js")).registerHelp],
