@@ -1,27 +1,17 @@
 /**
- * `oomkit sim --html FILE`: keeps the run's events and the free pages of each populated
- * zone over time, and at the end renders the report (src/report/html) with uPlot and the
- * page script inlined, written atomically.
- *
- * The event stream carries zone state only inside OOM reports, and the allocator's fast
- * path emits nothing, so the free pages are read from the simulated allocator itself: at
- * every event, and after every fast-path allocation and every free, one reading per tick
- * (the tick's last). Reading changes nothing in what the simulation does or prints.
+ * `--html FILE` of `oomkit sim`, `oomkit replay` and `oomkit oom`: the report
+ * (src/report/html) rendered with uPlot and the page script inlined, written atomically.
+ * What a simulation records for it is kept by ReportRecorder, the same in the browser.
  */
 
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { UsageError } from "../errors.js";
-import { buildReportModel, type MemorySamples } from "../report/html/model.js";
+import { buildReportModel, type ReportModel } from "../report/html/model.js";
+import { ReportRecorder } from "../report/html/recorder.js";
 import { type PageAssets, renderHtmlReport } from "../report/html/render.js";
-import type { SimEvent } from "../sim/events.js";
 import type { RunResult } from "../sim/run.js";
-import type { Simulation } from "../sim/setup.js";
 import { writeFileAtomic } from "./atomic-write.js";
-
-interface ZoneView {
-  readonly freePages: number;
-}
 
 export async function loadPageAssets(): Promise<PageAssets> {
   const require = createRequire(import.meta.url);
@@ -33,75 +23,29 @@ export async function loadPageAssets(): Promise<PageAssets> {
   return { uplotJs, uplotCss, pageJs };
 }
 
-export class HtmlReport {
-  private readonly events: SimEvent[] = [];
-  private zones: ZoneView[] = [];
-  private readonly memory: MemorySamples = { zones: [], ticks: [], free: [] };
-  private printkTime = false;
-
-  constructor(
-    readonly file: string,
-    private readonly title: string,
-  ) {
-    if (file === "" || file === "-") {
-      throw new UsageError("--html: expected the name of the file to write");
-    }
+/** Refuses an empty name or `-` before any work is done. */
+export function htmlTarget(file: string): string {
+  if (file === "" || file === "-") {
+    throw new UsageError("--html: expected the name of the file to write");
   }
+  return file;
+}
 
-  /** The simulation whose zones are read. */
-  setup(sim: Simulation): void {
-    this.printkTime = sim.printkTime;
-    const { port, k } = sim;
-    const fast = port.allocateFast.bind(port);
-    port.allocateFast = (task, gfpMask, order, use) => {
-      const zone = fast(task, gfpMask, order, use);
-      this.read(k.ticks);
-      return zone;
-    };
-    const free = port.free.bind(port);
-    port.free = (zone, use, pages) => {
-      free(zone, use, pages);
-      this.read(k.ticks);
-    };
-    const populated = sim.port.mem.zones.filter((z) => z.presentPages > 0);
-    this.zones = populated;
-    this.memory.zones = populated.map((z) => ({
-      node: z.nodeId,
-      name: z.name,
-      present: z.presentPages,
-      min: z.pagesMin,
-      low: z.pagesLow,
-      high: z.pagesHigh,
-    }));
-    this.memory.free = populated.map(() => []);
-  }
+/** Renders a model and writes the page atomically. */
+export async function writeHtmlReport(file: string, model: ReportModel): Promise<void> {
+  await writeFileAtomic(file, renderHtmlReport(model, await loadPageAssets()));
+}
 
-  add(e: SimEvent): void {
-    this.events.push(e);
-    this.read(e.tick);
-  }
+/** `oomkit sim --html`: records the run, writes the page at the end. */
+export class HtmlReport extends ReportRecorder {
+  readonly file: string;
 
-  /** One reading per tick: a later one in the same tick replaces the earlier. */
-  private read(tick: number): void {
-    const m = this.memory;
-    const last = m.ticks.length - 1;
-    if (last >= 0 && m.ticks[last] === tick) {
-      for (let i = 0; i < this.zones.length; i++) m.free[i]![last] = this.zones[i]!.freePages;
-      return;
-    }
-    m.ticks.push(tick);
-    for (let i = 0; i < this.zones.length; i++) m.free[i]!.push(this.zones[i]!.freePages);
+  constructor(file: string, title: string) {
+    super(title);
+    this.file = htmlTarget(file);
   }
 
   async write(result: RunResult): Promise<void> {
-    const model = buildReportModel({
-      title: this.title,
-      printkTime: this.printkTime,
-      events: this.events,
-      calls: result.oomCalls,
-      memory: this.memory,
-    });
-    const html = renderHtmlReport(model, await loadPageAssets());
-    await writeFileAtomic(this.file, html);
+    await writeHtmlReport(this.file, buildReportModel(this.input(result)));
   }
 }
