@@ -84,13 +84,15 @@ export class ReportRecorder {
   }
 
   /**
-   * The run as it stood after its first `count` events: the events, the calls begun by
-   * then and the memory read up to the tick of the last of them.
+   * The run as it stood after its first `count` events: the events, the records of the
+   * calls that had scored their tasks by then (a call's scores show once badness() ran),
+   * and the memory read up to the tick of the last event.
    */
   inputAt(result: RunResult, count: number): ReportInput {
     const events = this.events.slice(0, Math.max(0, Math.min(count, this.events.length)));
-    let lastCall = 0;
-    for (const e of events) if (e.type === "oom.invoked") lastCall = e.n;
+    const scored = new Set<number>();
+    for (const e of events)
+      if (e.type === "oom.badness" || e.type === "oom.result") scored.add(e.n);
     const tick = events.length === 0 ? -1 : events[events.length - 1]!.tick;
     const m = this.memory;
     let end = 0;
@@ -99,7 +101,7 @@ export class ReportRecorder {
       title: this.title,
       printkTime: this.printkTime,
       events,
-      calls: result.oomCalls.filter((c) => c.n <= lastCall),
+      calls: result.oomCalls.filter((c) => scored.has(c.n)),
       memory: {
         zones: m.zones,
         ticks: m.ticks.slice(0, end),
