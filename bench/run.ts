@@ -4,6 +4,7 @@
  */
 
 import { benchGuard } from "./guard.bench.js";
+import { benchHtml } from "./html.bench.js";
 import { type BenchRow, benchOom } from "./oom.bench.js";
 import { benchRank } from "./rank.bench.js";
 import { benchSim } from "./sim.bench.js";
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     ["sim", () => benchSim()],
     ["startup", () => benchStartup()],
     ["guard", () => benchGuard()],
+    ["html", () => benchHtml()],
   ];
   for (const [name, run] of suites) {
     if (only !== undefined && only !== name) continue;

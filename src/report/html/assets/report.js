@@ -17,6 +17,8 @@ const state = {
   sort: { col: "points", dir: -1 },
   why: null,
   yMode: "log",
+  /** Rows of a badness table drawn at first: a long table grows on request. */
+  rowLimit: 200,
 };
 
 /** Creates an element: h("td", { class: "x" }, "text", child, ...). */
@@ -649,7 +651,14 @@ function renderBadness() {
     ),
   );
   const body = h("tbody");
-  for (const r of sortRows(c, b.rows)) {
+  const sorted = sortRows(c, b.rows);
+  const shownRows = sorted.slice(0, state.rowLimit);
+  // The victim and the chosen task stay in view however long the table is.
+  for (const r of sorted.slice(state.rowLimit)) {
+    if (r.pid === c.selected?.pid || r.pid === c.victim?.pid || r.pid === state.why)
+      shownRows.push(r);
+  }
+  for (const r of shownRows) {
     const chosen = c.selected !== null && r.pid === c.selected.pid;
     const victim = c.victim !== null && r.pid === c.victim.pid;
     const cls = [
@@ -705,6 +714,27 @@ function renderBadness() {
       h("table", { class: "badness" }, h("thead", null, head), body),
     ),
   );
+  if (shownRows.length < sorted.length) {
+    box.append(
+      h(
+        "p",
+        { class: "hint" },
+        `${shownRows.length} of ${sorted.length} rows shown. `,
+        h(
+          "button",
+          {
+            type: "button",
+            id: "all-rows",
+            onclick: () => {
+              state.rowLimit = Number.POSITIVE_INFINITY;
+              renderBadness();
+            },
+          },
+          "Show every row",
+        ),
+      ),
+    );
+  }
   if (b.omitted > 0)
     box.append(h("p", { class: "hint" }, `${b.omitted} lower-scored rows left out.`));
   renderWhyNot(c);
