@@ -294,7 +294,7 @@ function App() {
         </nav>
       </header>
       {tab === "scenario" ? (
-        <main class="split">
+        <main class="split" key="scenario">
           <section class="left">
             <label class="row">
               Example{" "}
@@ -426,7 +426,7 @@ function App() {
           </section>
         </main>
       ) : (
-        <main class="split">
+        <main class="split" key="replay">
           <section class="left">
             <p>
               Paste a kernel log holding one or more OOM reports (dmesg, journalctl -k, syslog):

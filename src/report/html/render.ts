@@ -50,6 +50,7 @@ const OUTCOME: Readonly<Record<string, string>> = {
   deadlock: "deadlock",
   notifier: "notifier freed memory",
   blocked: "blocked",
+  unknown: "under way",
 };
 
 function callLabel(c: CallModel): string {

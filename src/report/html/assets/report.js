@@ -442,7 +442,8 @@ function callSentence(c) {
     return `${task(c.pid, c.comm)} entered out_of_memory() at ${c.time} s and blocked for ever on cpuset_lock().`;
   const head = `Call ${c.n} at ${c.time} s: ${task(c.pid, c.comm)} asked for an order-${c.order} page with gfp_mask ${c.gfpMask}.`;
   let what;
-  if (c.outcome === "panic") what = "The kernel panicked.";
+  if (c.outcome === "unknown") what = "The call is still under way at this point.";
+  else if (c.outcome === "panic") what = "The kernel panicked.";
   else if (c.outcome === "deadlock") what = "It deadlocked in constrained_alloc() (quirk Q4).";
   else if (c.outcome === "aborted")
     what = "Selection aborted: a victim is still dying, nothing was killed.";
