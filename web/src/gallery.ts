@@ -21,7 +21,7 @@ function about(text: string): string {
     .filter((l) => l.startsWith("#"))
     .map((l) => l.replace(/^#\s?/, ""))
     .join(" ");
-  const end = comment.search(/[.:](\s|$)/);
+  const end = comment.search(/\.(\s|$)/);
   return end < 0 ? comment : comment.slice(0, end + 1);
 }
 
