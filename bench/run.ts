@@ -4,6 +4,7 @@
  */
 
 import { benchGuard } from "./guard.bench.js";
+import { benchHtml } from "./html.bench.js";
 import { type BenchRow, benchOom } from "./oom.bench.js";
 import { benchRank } from "./rank.bench.js";
 import { benchSim, benchSimCli } from "./sim.bench.js";
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
     ["startup", () => benchStartup()],
     ["guard", () => benchGuard()],
     ["sweep", () => benchSweep()],
+    ["html", () => benchHtml()],
   ];
   for (const [name, run] of suites) {
     if (only !== undefined && only !== name) continue;

@@ -39,6 +39,10 @@ async function open(scenario: string | null): Promise<Opened> {
   const args = scenario === null ? ["--example"] : [`examples/${scenario}.yaml`];
   const r = runCli(["sim", ...args, "-q", "--html", file]);
   expect(r.status).toBe(0);
+  return openFile(file, "#charts canvas");
+}
+
+async function openFile(file: string, ready: string): Promise<Opened> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const problems: string[] = [];
   page.on("console", (m) => {
@@ -49,7 +53,7 @@ async function open(scenario: string | null): Promise<Opened> {
     if (!q.url().startsWith("file:")) problems.push(`request: ${q.url()}`);
   });
   await page.goto(pathToFileURL(file).href);
-  await page.waitForSelector("#charts canvas");
+  await page.waitForSelector(ready);
   return { page, problems };
 }
 
@@ -111,6 +115,35 @@ describe.skipIf(!haveBrowser)("the HTML report in Chromium", () => {
     const why = await page.textContent("#whynot");
     expect(why).toContain("Why not batchjob (1200)?");
     expect(why).toContain("1276 < 7502");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("replay --html: every event on one axis, the kernel's victim and each policy's badge", async () => {
+    const file = join(dir, "replay.html");
+    const logs = ["4.19-tasks-state-global.txt", "tie-5.10-last-wins.txt"];
+    const r = runCli(["replay", ...logs.map((f) => `test/fixtures/reports/${f}`), "--html", file]);
+    expect(r.status).toBe(0);
+    const { page, problems } = await openFile(file, "#charts canvas");
+    expect(await page.$$eval("#calls button", (b) => b.length)).toBe(2);
+    expect(await page.textContent("#predictions")).toContain("app (1500)");
+    expect(await page.$$eval("#predictions .badge.agrees", (b) => b.length)).toBe(3);
+    expect(await page.getAttribute("#badness-table tr.victim", "data-pid")).toBe("1500");
+    await page.click('#calls button[data-call="r2"]');
+    expect(await page.getAttribute("#badness-table tr.victim", "data-pid")).toBe("2401");
+    await page.click("#log .ll:has-text('Kill process 1500')");
+    expect(await page.getAttribute("#badness-table tr.victim", "data-pid")).toBe("1500");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("oom --html: the call's path is lit and its table drawn", async () => {
+    const file = join(dir, "oom.html");
+    expect(runCli(["oom", "--example", "--html", file]).status).toBe(0);
+    const { page, problems } = await openFile(file, "#badness-table tbody tr");
+    const nodes = await lit(page);
+    expect(nodes).toEqual(expect.arrayContaining(["badness", "kill_child", "sigkill"]));
+    expect(await page.getAttribute("#badness-table tbody tr", "data-pid")).toBe("300");
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildReportModel, type CallModel } from "../src/report/html/model.js";
+import { buildReportModel, type CallModel, type ReportModel } from "../src/report/html/model.js";
 import { DEFAULT_SCENARIO } from "../src/sim/default-scenario.js";
 import type { SimEvent } from "../src/sim/events.js";
 import { runScenarioText } from "../src/sim/run.js";
@@ -160,5 +160,81 @@ describe("oomkit sim --html", () => {
     const dash = runCli(["sim", "--example", "--html", "-"]);
     expect(dash.status).toBe(2);
     expect(dash.stdout).toBe("");
+  });
+});
+
+function reportData(file: string): ReportModel {
+  const html = readFileSync(file, "utf8");
+  const m = /<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html);
+  return JSON.parse(m![1]!) as ReportModel;
+}
+
+describe("oomkit replay --html", () => {
+  it("every OOM event of the log, each with the kernel's victim and each policy's verdict", () => {
+    const file = join(dir, "replay.html");
+    const logs = ["4.19-tasks-state-global.txt", "2.6.20-global.txt", "tie-5.10-last-wins.txt"];
+    const args = ["replay", ...logs.map((f) => `test/fixtures/reports/${f}`)];
+    const r = runCli([...args, "--html", file]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(runCli(args).stdout);
+    const m = reportData(file);
+    expect(m.source).toBe("replay");
+    expect(m.replay.length).toBe(
+      runCli([...args, "--brief"])
+        .stdout.trim()
+        .split("\n").length,
+    );
+    expect(m.markers.ooms.map((o) => o.key)).toEqual(m.replay.map((e) => e.key));
+    const first = m.replay[0]!;
+    expect(first.actual).toEqual({ pid: 1500, comm: "app" });
+    expect(first.match).toBe(true);
+    expect(first.predictions.map((p) => p.policy)).toEqual([
+      "the kernel's own rules",
+      "2.6.20 badness()",
+      "largest-rss",
+    ]);
+    expect(first.predictions.every((p) => p.agrees === true)).toBe(true);
+    expect(first.tasks.find((t) => t.pid === 1500)!.points).toBe("1902736");
+    expect(m.log.filter((l) => l.call === first.key).length).toBeGreaterThan(10);
+  });
+
+  it("is refused with --follow and with '-' as the file", () => {
+    const f = "test/fixtures/reports/2.6.20-global.txt";
+    const a = runCli(["replay", f, "--follow", "--html", join(dir, "x.html")]);
+    expect(a.status).toBe(2);
+    expect(a.stderr).toContain("--html");
+    expect(runCli(["replay", f, "--html", "-"]).status).toBe(2);
+    expect(existsSync(join(dir, "x.html"))).toBe(false);
+  });
+});
+
+describe("oomkit oom --html", () => {
+  it("the one call: its path lit, every badness term, its log", () => {
+    const file = join(dir, "oom.html");
+    const r = runCli(["oom", "--example", "--html", file]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(runCli(["oom", "--example"]).stdout);
+    const m = reportData(file);
+    expect(m.source).toBe("oom");
+    expect(m.calls.length).toBe(1);
+    const c = m.calls[0]!;
+    expect(c.path).toEqual(expect.arrayContaining(["select", "badness", "kill_child", "sigkill"]));
+    expect(c.victim).toEqual({ pid: 400, comm: "java" });
+    expect(c.badness!.rows.find((row) => row.pid === 300)!.terms.map((t) => t.term)).toContain(
+      "children",
+    );
+    expect(m.log.map((l) => l.text)).toContain("<3>Killed process 400 (java)");
+  });
+
+  it("shows one call: several snapshots are a usage error", () => {
+    const r = runCli([
+      "oom",
+      "test/fixtures/snapshots/spec-example.json",
+      "test/fixtures/snapshots/spec-example.json",
+      "--html",
+      join(dir, "two.html"),
+    ]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("one call");
   });
 });

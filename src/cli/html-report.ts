@@ -1,7 +1,7 @@
 /**
- * `--html FILE`: the report of a run (src/report/html), with uPlot and the page script
- * inlined, written atomically. The page's data come from the run's event stream alone
- * (a run with memory samples: src/sim/mem-samples.ts).
+ * `--html FILE` of `oomkit sim`, `oomkit replay` and `oomkit oom`: the report
+ * (src/report/html) rendered with uPlot and the page script inlined, written atomically.
+ * A simulation's page is drawn from its event stream alone (a run with memory samples).
  */
 
 import { readFile } from "node:fs/promises";
@@ -21,16 +21,28 @@ export async function loadPageAssets(): Promise<PageAssets> {
   return { uplotJs, uplotCss, pageJs };
 }
 
-/** The file an HTML report goes to, checked before the run starts. */
+/** Refuses an empty name or `-` before any work is done. */
+export function htmlTarget(file: string): string {
+  if (file === "" || file === "-") {
+    throw new UsageError("--html: expected the name of the file to write");
+  }
+  return file;
+}
+
+/** Renders a model and writes the page atomically. */
+export async function writeHtmlReport(file: string, model: ReportModel): Promise<void> {
+  await writeFileAtomic(file, renderHtmlReport(model, await loadPageAssets()));
+}
+
+/** The file a simulation's report goes to, checked before the run starts. */
 export class HtmlReport {
-  constructor(readonly file: string) {
-    if (file === "" || file === "-") {
-      throw new UsageError("--html: expected the name of the file to write");
-    }
+  readonly file: string;
+
+  constructor(file: string) {
+    this.file = htmlTarget(file);
   }
 
   async write(model: ReportModel): Promise<void> {
-    const html = renderHtmlReport(model, await loadPageAssets());
-    await writeFileAtomic(this.file, html);
+    await writeHtmlReport(this.file, model);
   }
 }

@@ -42,10 +42,12 @@ export function simLogLines(e: SimEvent, o: SimLogOptions): string[] {
     return story === null ? [] : [story];
   }
   const stamp = o.printkTime ? printkTimePrefix(e.tick, o.hz) : "";
-  if (e.type === "show_mem") return showMemLines(e.mem).map((l) => `<${l.level}>${stamp}${l.text}`);
+  if (e.type === "show_mem" && e.mem !== null) {
+    return showMemLines(e.mem).map((l) => `<${l.level}>${stamp}${l.text}`);
+  }
   const line: LogLine =
-    e.type === "dump_stack"
-      ? { level: "placeholder", text: "dump_stack()" }
-      : { level: e.level, text: e.text };
+    e.type === "log"
+      ? { level: e.level, text: e.text }
+      : { level: "placeholder", text: e.type === "show_mem" ? "show_mem()" : "dump_stack()" };
   return kernelLogLines([line], { timestamp: stamp });
 }

@@ -95,10 +95,13 @@ export interface DumpStackEvent {
   pid: number;
 }
 
-/** show_mem(): the memory report, with the zone state of its moment. */
+/**
+ * show_mem(): the memory report, with the zone state of its moment (null where the state
+ * is not known, as for one call replayed from a snapshot: the report is a placeholder).
+ */
 export interface ShowMemEvent {
   type: "show_mem";
-  mem: MemInfo;
+  mem: MemInfo | null;
 }
 
 /** What the kernel printed: a log line, a stack dump or a memory report. */

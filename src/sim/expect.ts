@@ -165,8 +165,10 @@ function collector(tasks: readonly KnownTask[]): { run: Run; add: (e: SimEvent) 
           last !== undefined &&
           last.zones === undefined &&
           (last.outcome === undefined || lastTick === e.tick);
-        if (open) last.zones = e.mem.zones;
-        else zones = e.mem.zones;
+        if (e.mem !== null) {
+          if (open) last.zones = e.mem.zones;
+          else zones = e.mem.zones;
+        }
         break;
       }
       case "oom.invoked":

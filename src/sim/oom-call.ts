@@ -74,7 +74,7 @@ export function traceEvents(
   o: {
     emit: (e: EventBody) => void;
     commOf: (pid: number) => string;
-    memInfo: () => MemInfo;
+    memInfo: () => MemInfo | null;
     onEffect?: (entry: OomTraceEntry & { kind: "time_slice" | "memdie" | "sigkill" }) => void;
     /** Right after the kill step, when it killed a task: the summary of the kill. */
     onKilled?: (kill: OomStep & { step: "kill" }) => void;
@@ -107,7 +107,7 @@ export function traceEvents(
 }
 
 /** A log line of the OOM core or the allocator as its stream event. */
-export function logEvent(line: LogLine, pid: number, memInfo: () => MemInfo): EventBody {
+export function logEvent(line: LogLine, pid: number, memInfo: () => MemInfo | null): EventBody {
   if (line.level !== "placeholder") return { type: "log", level: line.level, text: line.text };
   // The two things the kernel prints that the model does not reproduce line by line.
   return line.text === "show_mem()"

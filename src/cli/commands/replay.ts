@@ -15,11 +15,13 @@ import {
   type ReplayOptions,
   replayEvent,
 } from "../../replay/index.js";
+import { buildReplayReportModel } from "../../report/html/sources.js";
 import { replayToBrief, replayToBriefJson } from "../../report/replay-brief.js";
 import { replayToJson } from "../../report/replay-json.js";
 import { ReplayTally, replaySummaryText, replayToText } from "../../report/replay-text.js";
 import { colourFor, painter } from "../colour.js";
 import { EXIT_NEGATIVE, EXIT_OK } from "../exit.js";
+import { htmlTarget, writeHtmlReport } from "../html-report.js";
 import {
   followLog,
   type LogSource,
@@ -37,6 +39,7 @@ interface ReplayCliOpts {
   kernelVersion?: string;
   pageSize: string;
   totalSwapKb?: string;
+  html?: string;
 }
 
 function replayOptions(opts: ReplayCliOpts): ReplayOptions {
@@ -103,6 +106,8 @@ class LogReplay implements LogTarget {
   private readonly held: string[] = [];
   private readonly names: string[] = [];
   private sawText = false;
+  /** Every event shown, for --html. */
+  readonly shown: ReturnType<typeof replayEvent>[] = [];
 
   constructor(
     private readonly opts: ReplayCliOpts,
@@ -170,6 +175,7 @@ class LogReplay implements LogTarget {
       // Events are numbered as shown: a dropped duplicate takes no number.
       e.index = this.tally.events;
       this.tally.add(r);
+      this.shown.push(r);
       this.write(this.render(r));
     }
   }
@@ -230,6 +236,10 @@ export const registerReplay: Register = (program) => {
     )
     .option("--page-size <bytes>", "page size of the machine that wrote the log", "4096")
     .option("--total-swap-kb <kB>", "SwapTotal of that machine, when the report does not print it")
+    .option(
+      "--html <FILE>",
+      "also write every OOM event as a self-contained HTML report to FILE: one time axis, each task table with the kernel's victim and each policy's prediction",
+    )
     .addHelpText(
       "after",
       `
@@ -268,12 +278,22 @@ file, corrupt gzip data or bad options.`,
     )
     .action(async (files: string[], opts: ReplayCliOpts) => {
       const options = replayOptions(opts);
+      const html = opts.html === undefined ? undefined : htmlTarget(opts.html);
+      if (html !== undefined && opts.follow) {
+        throw new UsageError("--html: not with --follow (the report is written once the log ends)");
+      }
       const sources = logSources(files);
       const replay = new LogReplay(opts, options, opts.follow === true);
       let interrupted = false;
       if (opts.follow) interrupted = await follow(sources, replay);
       else for (const src of sources) await readLog(src, replay);
       const status = replay.finish(interrupted);
+      if (html !== undefined && replay.shown.length > 0) {
+        const names = sources.map((s) => s.name);
+        const title =
+          names.length <= 3 ? names.join(", ") : `${names[0]} and ${names.length - 1} more files`;
+        await writeHtmlReport(html, buildReplayReportModel(title, replay.shown));
+      }
       if (status !== EXIT_OK) process.exitCode = status;
     });
 };

@@ -16,6 +16,7 @@ import type { Snapshot } from "../../snapshot/types.js";
 import { simJsonLine } from "../sim-json.js";
 import { simLogLines } from "../sim-log.js";
 import type { FlowNodeId } from "./flow.js";
+import type { ReplayEventModel } from "./sources.js";
 
 /** One populated zone, with the watermarks it kept through the run. */
 export interface ZoneSeries {
@@ -155,6 +156,8 @@ export interface LogLineModel {
 
 export interface ReportModel {
   title: string;
+  /** What the report shows: a simulated run, one call on a snapshot, or a replayed log. */
+  source: "sim" | "oom" | "replay";
   seed: number;
   bits: number;
   hz: number;
@@ -177,6 +180,12 @@ export interface ReportModel {
     exits: { t: number; pid: number; comm: string; cause: string }[];
   };
   calls: CallModel[];
+  /** The OOM events of a replayed log (empty for the other sources). */
+  replay: ReplayEventModel[];
+  /** What the time axis counts: seconds of uptime, or events in log order. */
+  timeAxis: "uptime" | "index";
+  /** The call (or replayed event) selected when the page opens; null: the first. */
+  focus: string | null;
   log: LogLineModel[];
   /** The events the report links to, as JSON lines (`oomkit sim --json`). */
   events: string[];
@@ -773,6 +782,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const startTick = start?.tick ?? 0;
   return {
     title: input.title,
+    source: "sim",
     seed: start?.type === "sim.start" ? start.seed : 0,
     bits: start?.type === "sim.start" ? start.bits : 64,
     hz,
@@ -794,6 +804,9 @@ export function buildReportModel(input: ReportInput): ReportModel {
       exits,
     },
     calls,
+    replay: [],
+    timeAxis: "uptime",
+    focus: null,
     log,
     events: linked,
     counts: { kills: kills.length, exits: exits.length, stalls: stallCount, failed },

@@ -6,6 +6,7 @@
 
 import { FLOW_NODES, flowSvg } from "./flow.js";
 import type { CallModel, ReportModel } from "./model.js";
+import type { ReplayEventModel } from "./sources.js";
 import { REPORT_CSS } from "./style.js";
 
 /** What the page runs: uPlot's script and style sheet, and the report's own script. */
@@ -49,6 +50,7 @@ const OUTCOME: Readonly<Record<string, string>> = {
   deadlock: "deadlock",
   notifier: "notifier freed memory",
   blocked: "blocked",
+  unknown: "under way",
 };
 
 function callLabel(c: CallModel): string {
@@ -71,38 +73,51 @@ const END_REASON: Readonly<Record<string, string>> = {
   panic: "kernel panic",
 };
 
-export function renderHtmlReport(model: ReportModel, assets: PageAssets): string {
-  const m = model;
-  const out: string[] = [];
+const COMMAND: Readonly<Record<ReportModel["source"], string>> = {
+  sim: "oomkit sim",
+  oom: "oomkit oom",
+  replay: "oomkit replay",
+};
+
+function replayLabel(r: ReplayEventModel): string {
+  const v = r.actual === null ? "victim unknown" : `${r.actual.comm} (${r.actual.pid})`;
+  return `OOM ${r.index + 1}: ${v}`;
+}
+
+function badge(match: boolean | null): string {
+  if (match === null) return '<span class="badge unknown">no verdict</span>';
+  return match
+    ? '<span class="badge agrees">agrees</span>'
+    : '<span class="badge differs">DIFFERS</span>';
+}
+
+function headerFacts(m: ReportModel): string[] {
+  if (m.source === "replay") {
+    const agree = m.replay.filter((r) => r.match === true).length;
+    const differ = m.replay.filter((r) => r.match === false).length;
+    return [
+      `${m.replay.length} OOM event(s)`,
+      `the recomputation agrees with the kernel on ${agree}, differs on ${differ}`,
+      m.timeAxis === "uptime"
+        ? `${seconds(m.start)} s to ${seconds(m.end)} s of uptime`
+        : "no uptime stamps: events in log order",
+    ];
+  }
   const killed = m.calls.filter((c) => c.victim !== null).length;
-  const facts = [
+  const calls = `${m.calls.filter((c) => c.n !== null).length} out_of_memory() call(s), ${killed} with a kill`;
+  if (m.source === "oom") return [`${m.bits}-bit`, `HZ=${m.hz}`, calls];
+  return [
     `seed ${m.seed}`,
     `${m.bits}-bit`,
     `HZ=${m.hz}`,
     `${seconds(m.start)} s to ${seconds(m.end)} s of uptime`,
     `ended: ${END_REASON[m.endReason] ?? m.endReason}`,
-    `${m.calls.filter((c) => c.n !== null).length} out_of_memory() call(s), ${killed} with a kill`,
+    calls,
     `${m.counts.exits} exit(s)`,
   ];
-  out.push(
-    "<!doctype html>",
-    '<html lang="en">',
-    "<head>",
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(`oomkit sim: ${m.title}`)}</title>`,
-    `<style>${inlineStyle(assets.uplotCss)}</style>`,
-    `<style>${inlineStyle(REPORT_CSS)}</style>`,
-    "</head>",
-    "<body>",
-    "<header>",
-    `<h1>oomkit sim: <code>${escapeHtml(m.title)}</code></h1>`,
-    `<p class="facts">${escapeHtml(facts.join(" \u00b7 "))}</p>`,
-    '<nav><a href="#memory">Memory</a><a href="#path">The OOM killer\'s path</a><a href="#badness">badness()</a><a href="#kernel-log">Kernel log</a></nav>',
-    "</header>",
-    "<main>",
-  );
+}
 
+function memorySection(out: string[]): void {
   out.push(
     '<section id="memory">',
     "<h2>Memory: free pages per zone and its watermarks</h2>",
@@ -124,7 +139,42 @@ export function renderHtmlReport(model: ReportModel, assets: PageAssets): string
     '<p class="hint">Free pages are read at the end of every tick in which pages were allocated or freed or an event was recorded; where ticks pass without either, the line is straight.</p>',
     "</section>",
   );
+}
 
+function replaySections(m: ReportModel, out: string[]): void {
+  out.push(
+    '<section id="memory">',
+    `<h2>Every OOM event of the log, ${m.timeAxis === "uptime" ? "by seconds of uptime" : "in log order"}</h2>`,
+    '<div class="controls">',
+    '<button type="button" id="zoom-all">Whole log</button>',
+    '<span class="hint">Each point is one OOM event at the resident pages of the kernel\'s victim; drag to zoom, double-click to zoom out, click an event to select it.</span>',
+    "</div>",
+    '<div id="charts"></div>',
+    "</section>",
+    '<section id="events">',
+    "<h2>OOM events</h2>",
+  );
+  if (m.replay.length === 0) out.push('<p class="empty">No OOM report in this log.</p>');
+  out.push('<div class="calls" id="calls">');
+  for (const r of m.replay) {
+    out.push(
+      `<button type="button" data-call="${escapeHtml(r.key)}">${escapeHtml(replayLabel(r))}<small>${escapeHtml(`${r.t === null ? r.where : `${r.t.toFixed(6)} s`} \u00b7 ${r.kernel} \u00b7 `)}${badge(r.match)}</small></button>`,
+    );
+  }
+  out.push(
+    "</div>",
+    '<p class="call-head" id="call-head"></p>',
+    '<div id="predictions"></div>',
+    "</section>",
+    '<section id="badness">',
+    "<h2>The report's task table, scored again</h2>",
+    '<div id="badness-table"></div>',
+    '<div class="whynot" id="whynot"></div>',
+    "</section>",
+  );
+}
+
+function pathSection(m: ReportModel, out: string[]): void {
   out.push('<section id="path">', "<h2>The OOM killer's path</h2>");
   if (m.calls.length === 0) {
     out.push('<p class="empty">out_of_memory() was never called in this run.</p>');
@@ -143,20 +193,51 @@ export function renderHtmlReport(model: ReportModel, assets: PageAssets): string
     '<aside class="panel" id="step-panel"><p class="hint">Click a step of the diagram to see what it did in the selected call and the kernel log lines it printed.</p></aside>',
     "</div>",
     "</section>",
-  );
-
-  out.push(
     '<section id="badness">',
     "<h2>badness(): every task's score, term by term</h2>",
     '<div id="badness-table"></div>',
     '<div class="whynot" id="whynot"></div>',
     "</section>",
   );
+}
+
+export function renderHtmlReport(model: ReportModel, assets: PageAssets): string {
+  const m = model;
+  const out: string[] = [];
+  const command = COMMAND[m.source];
+  const nav =
+    m.source === "replay"
+      ? '<nav><a href="#memory">Timeline</a><a href="#events">OOM events</a><a href="#badness">Task table</a><a href="#kernel-log">Kernel log</a></nav>'
+      : `<nav>${m.source === "sim" ? '<a href="#memory">Memory</a>' : ""}<a href="#path">The OOM killer's path</a><a href="#badness">badness()</a><a href="#kernel-log">Kernel log</a></nav>`;
+  out.push(
+    "<!doctype html>",
+    '<html lang="en">',
+    "<head>",
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(`${command}: ${m.title}`)}</title>`,
+    `<style>${inlineStyle(assets.uplotCss)}</style>`,
+    `<style>${inlineStyle(REPORT_CSS)}</style>`,
+    "</head>",
+    `<body data-source="${m.source}">`,
+    "<header>",
+    `<h1>${command}: <code>${escapeHtml(m.title)}</code></h1>`,
+    `<p class="facts">${escapeHtml(headerFacts(m).join(" \u00b7 "))}</p>`,
+    nav,
+    "</header>",
+    "<main>",
+  );
+
+  if (m.source === "replay") replaySections(m, out);
+  else {
+    if (m.source === "sim") memorySection(out);
+    pathSection(m, out);
+  }
 
   out.push(
     '<section id="kernel-log">',
     "<h2>Kernel log</h2>",
-    '<p class="hint">Click a line to see the event that printed it; lines of an out_of_memory() call also select the call and its step.</p>',
+    `<p class="hint">${m.source === "replay" ? "The lines of each OOM report as the parser took them, prefixes removed; click a line to select its event." : "Click a line to see the event that printed it; lines of an out_of_memory() call also select the call and its step."}</p>`,
     '<div class="log-wrap">',
     '<div id="log">',
   );

@@ -101,4 +101,11 @@ table.badness tr.picked { outline: 2px solid var(--pick); outline-offset: -2px; 
 #log .ll.lv3 { color: #8e2a12; }
 .log-wrap { display: grid; grid-template-columns: minmax(0, 1.6fr) minmax(280px, 1fr); gap: 14px; align-items: start; }
 @media (max-width: 1000px) { .log-wrap { grid-template-columns: 1fr; } }
+.badge { display: inline-block; padding: 0 6px; border-radius: 9px; font-size: 11px; font-weight: 600; }
+.badge.agrees { background: #e3f4e6; color: #1e6b2e; }
+.badge.differs { background: #fbe4e2; color: var(--bad); }
+.badge.unknown { background: #eef1f4; color: var(--muted); }
+table.predictions { border-collapse: collapse; font-size: 13px; margin: 6px 0 4px; }
+table.predictions th, table.predictions td { border: 1px solid #e1e5e9; padding: 3px 10px; text-align: left; }
+table.predictions tr.kernel { background: var(--lit-wash); font-weight: 600; }
 `;

@@ -6,14 +6,19 @@ const data = JSON.parse(document.getElementById("report-data").textContent);
 const byId = (id) => document.getElementById(id);
 const flowInfo = new Map(data.flow.map((n) => [n.id, n]));
 const callsByKey = new Map(data.calls.map((c) => [c.key, c]));
+const replayByKey = new Map(data.replay.map((r) => [r.key, r]));
+const isReplay = data.source === "replay";
+const firstKey = isReplay ? data.replay[0]?.key : data.calls[0]?.key;
 
 const state = {
-  call: data.calls.length > 0 ? data.calls[0].key : null,
+  call: data.focus ?? firstKey ?? null,
   node: null,
   line: null,
   sort: { col: "points", dir: -1 },
   why: null,
   yMode: "log",
+  /** Rows of a badness table drawn at first: a long table grows on request. */
+  rowLimit: 200,
 };
 
 /** Creates an element: h("td", { class: "x" }, "text", child, ...). */
@@ -149,6 +154,11 @@ function powersOfTen(_u, _axis, min, max) {
 
 function buildCharts() {
   const box = byId("charts");
+  if (box === null) return;
+  if (isReplay) {
+    buildReplayChart(box);
+    return;
+  }
   for (const c of charts) c.destroy();
   charts = [];
   box.textContent = "";
@@ -222,6 +232,74 @@ function buildCharts() {
   if (xRange !== null) zoomTo(xRange[0], xRange[1]);
 }
 
+/** A replayed log: one point per OOM event, at the resident pages of the kernel's victim. */
+function buildReplayChart(box) {
+  for (const c of charts) c.destroy();
+  charts = [];
+  box.textContent = "";
+  if (data.replay.length === 0) {
+    box.append(h("p", { class: "empty" }, "No OOM event to place."));
+    return;
+  }
+  // uPlot wants ascending x; several files need not be in time order.
+  const order = data.replay
+    .map((_, i) => i)
+    .sort((a, b) => data.markers.ooms[a].t - data.markers.ooms[b].t);
+  const xs = order.map((i) => data.markers.ooms[i].t);
+  const ys = order.map((i) => {
+    const r = data.replay[i];
+    const v = r.actual && r.tasks.find((t) => t.pid === r.actual.pid);
+    return v ? Number(v.rss) : null;
+  });
+  const width = Math.max(box.clientWidth - 4, 480);
+  const pad = xs.length > 1 ? (xs[xs.length - 1] - xs[0]) / 20 : 1;
+  const div = h("div", { class: "chart" });
+  box.append(div);
+  const u = new uPlot(
+    {
+      title: "the kernel's victim of each OOM event",
+      width,
+      height: 220,
+      cursor: { drag: { x: true, y: false } },
+      scales: {
+        x: { time: false, range: () => [xs[0] - pad, xs[xs.length - 1] + pad] },
+        y: { range: (_u, _min, max) => [0, Math.max(max ?? 1, 1) * 1.15] },
+      },
+      axes: [
+        { label: data.timeAxis === "uptime" ? "seconds of uptime" : "OOM event", size: 44 },
+        { label: "victim's rss (pages)", size: 76 },
+      ],
+      series: [
+        { label: data.timeAxis === "uptime" ? "uptime" : "event" },
+        {
+          label: "victim rss",
+          stroke: "#6a1b9a",
+          width: 0,
+          points: { size: 9, fill: "#6a1b9a" },
+          paths: () => null,
+        },
+      ],
+      hooks: { draw: [drawMarkers] },
+    },
+    [xs, ys],
+    div,
+  );
+  charts.push(u);
+  let downX = null;
+  u.over.addEventListener("mousedown", (ev) => {
+    downX = ev.clientX;
+  });
+  u.over.addEventListener("click", (ev) => {
+    if (downX !== null && Math.abs(ev.clientX - downX) > 3) return;
+    let best = null;
+    for (const o of data.markers.ooms) {
+      const d = Math.abs(u.valToPos(o.t, "x") - ev.offsetX);
+      if (d <= 8 && (best === null || d < best.d)) best = { d, key: o.key };
+    }
+    if (best !== null) selectCall(best.key);
+  });
+}
+
 function zoomTo(min, max) {
   if (charts.length === 0) return;
   charts[0].setScale("x", { min, max });
@@ -231,14 +309,18 @@ function redrawCharts() {
   for (const c of charts) c.redraw(false);
 }
 
-byId("y-mode").addEventListener("change", (ev) => {
+byId("y-mode")?.addEventListener("change", (ev) => {
   state.yMode = ev.target.value;
   buildCharts();
 });
-byId("zoom-all").addEventListener("click", () => {
+byId("zoom-all")?.addEventListener("click", () => {
+  if (isReplay) {
+    buildCharts();
+    return;
+  }
   if (data.times.length > 0) zoomTo(data.times[0], data.times[data.times.length - 1]);
 });
-byId("zoom-call").addEventListener("click", () => {
+byId("zoom-call")?.addEventListener("click", () => {
   const c = callsByKey.get(state.call);
   if (c === undefined) return;
   const span = Math.max((data.end - data.start) / 50, 0.2);
@@ -248,16 +330,18 @@ let resizeTimer = null;
 window.addEventListener("resize", () => {
   clearTimeout(resizeTimer);
   resizeTimer = setTimeout(() => {
-    const width = Math.max(byId("charts").clientWidth - 4, 480);
-    for (const c of charts) c.setSize({ width, height: 190 });
+    const box = byId("charts");
+    if (box === null) return;
+    const width = Math.max(box.clientWidth - 4, 480);
+    for (const c of charts) c.setSize({ width, height: isReplay ? 220 : 190 });
   }, 150);
 });
 
 // ---------------------------------------------------------------- flow diagram
 
 const svg = document.querySelector("svg.flow");
-const svgNodes = [...svg.querySelectorAll(".node")];
-const svgEdges = [...svg.querySelectorAll(".edge")];
+const svgNodes = svg === null ? [] : [...svg.querySelectorAll(".node")];
+const svgEdges = svg === null ? [] : [...svg.querySelectorAll(".edge")];
 
 function lightPath() {
   const c = callsByKey.get(state.call);
@@ -312,6 +396,7 @@ function logLink(i) {
 
 function showStep() {
   const panel = byId("step-panel");
+  if (panel === null) return;
   panel.textContent = "";
   const info = flowInfo.get(state.node);
   if (info === undefined) {
@@ -357,7 +442,8 @@ function callSentence(c) {
     return `${task(c.pid, c.comm)} entered out_of_memory() at ${c.time} s and blocked for ever on cpuset_lock().`;
   const head = `Call ${c.n} at ${c.time} s: ${task(c.pid, c.comm)} asked for an order-${c.order} page with gfp_mask ${c.gfpMask}.`;
   let what;
-  if (c.outcome === "panic") what = "The kernel panicked.";
+  if (c.outcome === "unknown") what = "The call is still under way at this point.";
+  else if (c.outcome === "panic") what = "The kernel panicked.";
   else if (c.outcome === "deadlock") what = "It deadlocked in constrained_alloc() (quirk Q4).";
   else if (c.outcome === "aborted")
     what = "Selection aborted: a victim is still dying, nothing was killed.";
@@ -373,6 +459,10 @@ function callSentence(c) {
 }
 
 function selectCall(key) {
+  if (isReplay) {
+    selectReplay(key);
+    return;
+  }
   if (!callsByKey.has(key)) return;
   state.call = key;
   state.why = null;
@@ -562,7 +652,14 @@ function renderBadness() {
     ),
   );
   const body = h("tbody");
-  for (const r of sortRows(c, b.rows)) {
+  const sorted = sortRows(c, b.rows);
+  const shownRows = sorted.slice(0, state.rowLimit);
+  // The victim and the chosen task stay in view however long the table is.
+  for (const r of sorted.slice(state.rowLimit)) {
+    if (r.pid === c.selected?.pid || r.pid === c.victim?.pid || r.pid === state.why)
+      shownRows.push(r);
+  }
+  for (const r of shownRows) {
     const chosen = c.selected !== null && r.pid === c.selected.pid;
     const victim = c.victim !== null && r.pid === c.victim.pid;
     const cls = [
@@ -618,6 +715,27 @@ function renderBadness() {
       h("table", { class: "badness" }, h("thead", null, head), body),
     ),
   );
+  if (shownRows.length < sorted.length) {
+    box.append(
+      h(
+        "p",
+        { class: "hint" },
+        `${shownRows.length} of ${sorted.length} rows shown. `,
+        h(
+          "button",
+          {
+            type: "button",
+            id: "all-rows",
+            onclick: () => {
+              state.rowLimit = Number.POSITIVE_INFINITY;
+              renderBadness();
+            },
+          },
+          "Show every row",
+        ),
+      ),
+    );
+  }
   if (b.omitted > 0)
     box.append(h("p", { class: "hint" }, `${b.omitted} lower-scored rows left out.`));
   renderWhyNot(c);
@@ -718,6 +836,171 @@ function verdict(c, row, sel) {
   return `${row.points} > ${sel.points}, yet it was not chosen.${terms}`;
 }
 
+// ---------------------------------------------------------------- replayed events
+
+const REPLAY_COLS = [
+  ["pid", "PID", "r"],
+  ["comm", "COMM", "l"],
+  ["uid", "uid", "r"],
+  ["totalVm", "total_vm", "r"],
+  ["rss", "rss", "r"],
+  ["swap", "swap", "r"],
+  ["pgtables", "pgtables", "r"],
+  ["oomScoreAdj", "oom_score_adj", "r"],
+  ["points", "points (its kernel)", "r"],
+  ["badness2620", "2.6.20 badness()", "r"],
+  ["status", "", "l"],
+];
+
+function badgeOf(match) {
+  if (match === null) return h("span", { class: "badge unknown" }, "no verdict");
+  return match
+    ? h("span", { class: "badge agrees" }, "agrees")
+    : h("span", { class: "badge differs" }, "DIFFERS");
+}
+
+function replayStatus(r, t) {
+  const parts = [];
+  if (r.actual && t.pid === r.actual.pid) parts.push("the kernel's victim");
+  if (r.killedInstead && t.pid === r.killedInstead.pid) parts.push("killed instead (a child)");
+  for (const p of r.predictions) if (p.victim && p.victim.pid === t.pid) parts.push(p.policy);
+  return parts.join("; ");
+}
+
+function selectReplay(key) {
+  const r = replayByKey.get(key);
+  if (r === undefined) return;
+  state.call = key;
+  for (const b of document.querySelectorAll("#calls button"))
+    b.classList.toggle("on", b.dataset.call === key);
+  byId("call-head").textContent =
+    `OOM event ${r.index + 1}, ${r.where}${r.time ? `, ${r.time}` : ""}: kernel ${r.kernel}${r.constraint ? `, ${r.constraint}` : ""}${r.complete ? "" : " (incomplete report)"}. ${r.verdict}`;
+  const pred = byId("predictions");
+  pred.textContent = "";
+  pred.append(
+    h(
+      "table",
+      { class: "predictions" },
+      h(
+        "thead",
+        null,
+        h("tr", null, h("th", null, "who"), h("th", null, "victim"), h("th", null, "")),
+      ),
+      h(
+        "tbody",
+        null,
+        h(
+          "tr",
+          { class: "kernel" },
+          h("th", null, "the kernel"),
+          h("td", null, r.actual ? task(r.actual.pid, r.actual.comm) : "unknown"),
+          h(
+            "td",
+            null,
+            r.killedInstead ? `killed ${task(r.killedInstead.pid, r.killedInstead.comm)}` : "",
+          ),
+        ),
+        r.predictions.map((p) =>
+          h(
+            "tr",
+            null,
+            h("th", null, p.policy),
+            h("td", null, p.victim ? task(p.victim.pid, p.victim.comm) : "none"),
+            h("td", null, badgeOf(p.agrees)),
+          ),
+        ),
+      ),
+    ),
+  );
+  renderReplayTable(r);
+  redrawCharts();
+}
+
+function renderReplayTable(r) {
+  const box = byId("badness-table");
+  box.textContent = "";
+  const why = byId("whynot");
+  why.textContent = "";
+  if (r.tasks.length === 0) {
+    box.append(h("p", { class: "empty" }, "This report printed no task table."));
+  } else {
+    const { col, dir } = state.sort;
+    const key = (t) => {
+      if (col === "comm") return t.comm;
+      if (col === "status") return replayStatus(r, t);
+      if (col === "pid" || col === "oomScoreAdj") return BigInt(t[col]);
+      const v = t[col === "index" ? "pid" : col];
+      return v === null || v === undefined ? -1n : BigInt(v);
+    };
+    const rows = [...r.tasks].sort((a, b) => {
+      const ka = key(a);
+      const kb = key(b);
+      const d = typeof ka === "string" ? ka.localeCompare(kb) : cmpBig(ka, kb);
+      return d * dir;
+    });
+    const head = h(
+      "tr",
+      null,
+      REPLAY_COLS.map(([k, label, align]) =>
+        h(
+          "th",
+          {
+            class: align === "l" ? "l" : null,
+            onclick: () => {
+              state.sort = {
+                col: k,
+                dir: state.sort.col === k ? -state.sort.dir : k === "comm" ? 1 : -1,
+              };
+              renderReplayTable(r);
+            },
+          },
+          label || "status",
+          state.sort.col === k
+            ? h("span", { class: "dir" }, state.sort.dir > 0 ? " \u25b2" : " \u25bc")
+            : null,
+        ),
+      ),
+    );
+    const body = h(
+      "tbody",
+      null,
+      rows.map((t) =>
+        h(
+          "tr",
+          {
+            class: r.actual && t.pid === r.actual.pid ? "victim" : null,
+            "data-pid": t.pid,
+          },
+          REPLAY_COLS.map(([k, , align]) =>
+            h(
+              "td",
+              { class: align === "l" ? "l" : null },
+              k === "status" ? replayStatus(r, t) : (t[k] ?? "-"),
+            ),
+          ),
+        ),
+      ),
+    );
+    box.append(
+      h(
+        "div",
+        { class: "table-wrap" },
+        h("table", { class: "badness" }, h("thead", null, head), body),
+      ),
+    );
+  }
+  const notes = [...r.notes, ...r.assumptions];
+  if (notes.length > 0)
+    why.append(
+      h("h3", null, "Notes and assumptions"),
+      h(
+        "ul",
+        null,
+        notes.map((n) => h("li", null, n)),
+      ),
+    );
+}
+
 // ---------------------------------------------------------------- kernel log
 
 const logLines = [...document.querySelectorAll("#log .ll[data-i]")];
@@ -729,6 +1012,14 @@ function selectLine(i, scroll) {
   const panel = byId("event-panel");
   panel.textContent = "";
   const c = l.call === null ? undefined : callsByKey.get(l.call);
+  if (isReplay) {
+    const r = replayByKey.get(l.call);
+    panel.append(h("h3", null, `Line ${i + 1}: OOM event ${r.index + 1}, ${r.where}`));
+    if (state.call !== r.key) selectReplay(r.key);
+    panel.append(h("pre", { class: "event" }, data.events[l.event]));
+    if (scroll) byId(`log-${i}`).scrollIntoView({ block: "center" });
+    return;
+  }
   panel.append(h("h3", null, `Line ${i + 1}, at ${l.t.toFixed(6)} s`));
   if (c !== undefined) {
     const info = flowInfo.get(l.node);
@@ -760,7 +1051,7 @@ for (const e of logLines) e.addEventListener("click", () => selectLine(Number(e.
 
 buildCharts();
 if (state.call !== null) selectCall(state.call);
-else {
+else if (!isReplay) {
   lightPath();
   renderBadness();
 }
