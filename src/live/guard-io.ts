@@ -274,21 +274,145 @@ export async function readGuardProcess(fs: ProcFs, pid: number): Promise<LivePro
   };
 }
 
+/** How many per-process descriptors a guard keeps at most (each pins a struct pid). */
+const MAX_KEPT_DEFAULT = 4096;
+
+/** Half the soft limit of open files (from /proc/self/limits), at most MAX_KEPT_DEFAULT. */
+export function keptFileBudget(limitsText: string | null): number {
+  const m = limitsText === null ? null : /^Max open files\s+(\d+|unlimited)/m.exec(limitsText);
+  if (m === null) return 256;
+  if (m[1] === "unlimited") return MAX_KEPT_DEFAULT;
+  return Math.max(0, Math.min(MAX_KEPT_DEFAULT, Math.floor(Number(m[1]) / 2) - 64));
+}
+
+/**
+ * One small /proc/PID file (oom_score, comm) of many processes, each through a
+ * descriptor opened once and re-read from offset 0 (one pread per process per choice
+ * instead of open, read and close). A descriptor of /proc/PID names the process that
+ * held the pid when it was opened, never a later one: once that process has gone its
+ * reads fail (ESRCH), and the pid, if listed again, is opened afresh.
+ */
+export class KeptProcFiles {
+  private readonly fds = new Map<number, number>();
+  private readonly buf = Buffer.allocUnsafe(64);
+  private length = 0;
+
+  constructor(
+    private readonly root: string,
+    private readonly name: string,
+    private readonly maxKept: number,
+  ) {}
+
+  /** Reads the file of `pid` into the buffer; false when it cannot be read. */
+  private load(pid: number): boolean {
+    const kept = this.fds.get(pid);
+    if (kept !== undefined) {
+      if (this.pread(kept)) return true;
+      // That process has gone; the pid may name a new one now.
+      this.drop(pid, kept);
+    }
+    let fd: number;
+    try {
+      fd = openSync(`${this.root}/${pid}/${this.name}`, "r");
+    } catch {
+      return false;
+    }
+    const ok = this.pread(fd);
+    if (ok && this.fds.size < this.maxKept) this.fds.set(pid, fd);
+    else closeSync(fd);
+    return ok;
+  }
+
+  private pread(fd: number): boolean {
+    try {
+      this.length = readSync(fd, this.buf, 0, this.buf.length, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private drop(pid: number, fd: number): void {
+    this.fds.delete(pid);
+    try {
+      closeSync(fd);
+    } catch {
+      // Already closed: nothing to release.
+    }
+  }
+
+  /** The file as one decimal integer (oom_score), parsed from the bytes; null if not. */
+  int(pid: number): number | null {
+    if (!this.load(pid)) return null;
+    const b = this.buf;
+    let i = 0;
+    let end = this.length;
+    while (end > 0 && (b[end - 1] === 0x0a || b[end - 1] === 0x20)) end--;
+    const negative = b[0] === 0x2d;
+    if (negative) i = 1;
+    if (i === end || end - i > 15) return null;
+    let n = 0;
+    for (; i < end; i++) {
+      const d = b[i]! - 0x30;
+      if (d < 0 || d > 9) return null;
+      n = n * 10 + d;
+    }
+    return negative ? -n : n;
+  }
+
+  /** The file's text (latin1), or null. At most 64 bytes: for comm (16 at most). */
+  text(pid: number): string | null {
+    return this.load(pid) ? this.buf.toString("latin1", 0, this.length) : null;
+  }
+
+  /** Opens the files of `pids` ahead of the first choice, while memory is plentiful. */
+  prime(pids: readonly number[]): void {
+    for (const pid of pids) {
+      if (this.fds.size >= this.maxKept) return;
+      if (this.fds.has(pid)) continue;
+      try {
+        this.fds.set(pid, openSync(`${this.root}/${pid}/${this.name}`, "r"));
+      } catch {
+        // Gone already, or not readable: read once when a choice needs it.
+      }
+    }
+  }
+
+  /** Closes the descriptors of processes no longer listed. */
+  prune(listed: ReadonlySet<number>): void {
+    for (const [pid, fd] of this.fds) if (!listed.has(pid)) this.drop(pid, fd);
+  }
+
+  get kept(): number {
+    return this.fds.size;
+  }
+
+  close(): void {
+    for (const [pid, fd] of this.fds) this.drop(pid, fd);
+  }
+}
+
+/** The per-process files a first look reads, kept open across choices. */
+interface GlanceFiles {
+  scores: KeptProcFiles;
+  comms: KeptProcFiles;
+}
+
 /** One small read per process (oom_score, and the fields rules need), then the shortlist. */
 async function glanceAll(
   fs: ProcFs,
+  files: GlanceFiles,
   pids: readonly number[],
   opts: ListerOptions,
   protectedPids: ReadonlySet<number>,
 ): Promise<Set<number>> {
   const glances: Glance[] = [];
   for (const pid of pids) {
-    const text = await fs.readText(`${pid}/oom_score`);
-    const score = text === null ? null : parseIntFile(text);
+    const score = files.scores.int(pid);
     let tier: Tier = 1;
     let excluded = pid === 1 || protectedPids.has(pid);
     if (opts.rules.length > 0 && !excluded) {
-      const comm = (await fs.readText(`${pid}/comm`))?.replace(/\n$/, "") ?? null;
+      const comm = files.comms.text(pid)?.replace(/\n$/, "") ?? null;
       const extras = opts.need.size === 0 ? NO_EXTRAS : await extrasOf(fs, pid, opts.need);
       const verdict = judge(opts.rules, glanceCandidate(pid, comm, extras));
       tier = verdict.tier;
@@ -321,6 +445,20 @@ export interface ProcessLister {
   list(reading: Reading): Promise<CandidateList>;
   identify(pid: number): Promise<Identity | null>;
   pageSizeBytes: number;
+  /** Closes the descriptors kept across choices. */
+  close(): void;
+}
+
+/** The numeric names of a /proc listing, without a regular expression per name. */
+function pidsOf(names: readonly string[]): number[] {
+  const out: number[] = [];
+  for (const name of names) {
+    const c = name.charCodeAt(0);
+    if (c < 0x31 || c > 0x39 || name.length > 10) continue;
+    const pid = Number(name);
+    if (Number.isInteger(pid)) out.push(pid);
+  }
+  return out;
 }
 
 async function ancestorsOf(fs: ProcFs, pid: number): Promise<Set<number>> {
@@ -360,25 +498,36 @@ async function extrasOf(
 
 export async function makeLister(opts: ListerOptions): Promise<ProcessLister> {
   const { fs } = opts;
-  const names = (await fs.list("")) ?? [];
-  const pids = names.filter((n) => /^\d{1,10}$/.test(n)).map(Number);
+  const pids = pidsOf((await fs.list("")) ?? []);
   const pageSizeBytes = await readPageSize(fs, pids.slice(0, 8), []);
   const selfStatus = await fs.readText("self/status");
   const nspid = selfStatus === null ? null : parseStatus(selfStatus).nspid;
   const initialPidNs = nspid === null || nspid.length === 1;
   const machine = { pageSizeBytes, userHz: USER_HZ, initialPidNs };
   const protectedPids = await ancestorsOf(fs, opts.selfPid);
+  const glancing = opts.shortlist !== null && !opts.rules.some((r) => r.field === "uid");
+  let files: GlanceFiles | null = null;
+  if (glancing) {
+    const budget = keptFileBudget(await fs.readText("self/limits"));
+    files = {
+      scores: new KeptProcFiles(fs.root, "oom_score", budget),
+      comms: new KeptProcFiles(fs.root, "comm", opts.rules.length > 0 ? budget : 0),
+    };
+    // Opened now, so that the first choice under pressure reads and does not open.
+    files.scores.prime(opts.cgroup === null ? pids : cgroupPids(opts.cgroup.path));
+  }
   return {
     pageSizeBytes,
     async list(reading) {
       const scope =
-        opts.cgroup === null
-          ? ((await fs.list("")) ?? []).filter((n) => /^\d{1,10}$/.test(n)).map(Number)
-          : cgroupPids(opts.cgroup.path);
-      const wanted =
-        opts.shortlist === null || opts.rules.some((r) => r.field === "uid")
-          ? scope
-          : [...(await glanceAll(fs, scope, opts, protectedPids))];
+        opts.cgroup === null ? pidsOf((await fs.list("")) ?? []) : cgroupPids(opts.cgroup.path);
+      let wanted = scope;
+      if (files !== null) {
+        const listed = new Set(scope);
+        files.scores.prune(listed);
+        files.comms.prune(listed);
+        wanted = [...(await glanceAll(fs, files, scope, opts, protectedPids))];
+      }
       const candidates: GuardCandidate[] = [];
       for (const pid of wanted) {
         const p = await readGuardProcess(fs, pid);
@@ -425,6 +574,10 @@ export async function makeLister(opts: ListerOptions): Promise<ProcessLister> {
       const stat = text === null ? null : parseStat(text);
       if (stat === null) return null;
       return { startTicks: stat.startTicks, rawComm: stat.comm, state: stat.state };
+    },
+    close() {
+      files?.scores.close();
+      files?.comms.close();
     },
   };
 }

@@ -1,0 +1,50 @@
+/**
+ * Per-process files kept open across choices: a real child process's oom_score read
+ * through one descriptor, and nothing read once that process has gone.
+ */
+import { spawn } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { KeptProcFiles, keptFileBudget } from "./guard-io.js";
+
+describe("KeptProcFiles", () => {
+  it("reads a live process through one kept descriptor, and nothing after its exit", async () => {
+    const child = spawn("sleep", ["30"], { stdio: "ignore" });
+    const pid = child.pid!;
+    const files = new KeptProcFiles("/proc", "oom_score", 16);
+    try {
+      const first = files.int(pid);
+      expect(first).not.toBeNull();
+      expect(files.kept).toBe(1);
+      expect(files.int(pid)).toBe(first);
+      expect(files.text(pid)).toMatch(/^\d+\n$/);
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGKILL");
+      await exited;
+      expect(files.int(pid)).toBeNull();
+      expect(files.kept).toBe(0);
+    } finally {
+      child.kill("SIGKILL");
+      files.close();
+    }
+  });
+  it("keeps no more descriptors than its budget, and prunes the unlisted", () => {
+    const files = new KeptProcFiles("/proc", "oom_score", 1);
+    try {
+      expect(files.int(process.pid)).not.toBeNull();
+      expect(files.int(process.ppid)).not.toBeNull();
+      expect(files.kept).toBe(1);
+      files.prune(new Set());
+      expect(files.kept).toBe(0);
+    } finally {
+      files.close();
+    }
+  });
+  it("the budget is half the open-files limit, within bounds", () => {
+    const limits = (n: string) =>
+      `Limit                     Soft Limit           Hard Limit           Units     \nMax open files            ${n}                 ${n}                 files     \n`;
+    expect(keptFileBudget(limits("1024"))).toBe(448);
+    expect(keptFileBudget(limits("1048576"))).toBe(4096);
+    expect(keptFileBudget(limits("unlimited"))).toBe(4096);
+    expect(keptFileBudget(null)).toBe(256);
+  });
+});
