@@ -87,6 +87,10 @@ export const registerGuard: Register = (program) => {
     .option("-c, --config <file>", "a YAML file with the same settings (flags win)")
     .option("--print-config", "print the effective settings, thresholds in bytes, and exit")
     .option("--test-rules", "show which process each rule protects or picks now, and why, and exit")
+    .option(
+      "--snapshot <file>",
+      "with --test-rules: the processes of an oomkit.snapshot/1 file instead of this machine's (comm and uid rules only)",
+    )
     .option("-j, --json", "JSON lines on stdout, one per record")
     .option("--log <file>", "append JSON lines to FILE")
     .option("-q, --quiet", "no human log lines on stderr")
