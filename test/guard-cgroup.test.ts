@@ -11,6 +11,7 @@ import { CLI, ROOT } from "./support/cli.js";
 
 const V1 = "/sys/fs/cgroup/memory";
 const HOG = join(ROOT, "test/fixtures/guard/hog.mjs");
+const GROUP = join(ROOT, "test/fixtures/guard/group.mjs");
 const LIMIT = 256 * 1024 * 1024;
 
 function usable(): boolean {
@@ -57,10 +58,31 @@ function makeCgroup(kernelKills = false): string {
   return dir;
 }
 
-/** Starts a program inside `cg`: a shell joins the cgroup, then becomes the program. */
-function startIn(cg: string, argv: string[]): Started {
+/** A cgroup below `parent`, with no limit of its own: the parent's applies to it. */
+function makeChildCgroup(parent: string, name: string): string {
+  const dir = join(parent, name);
+  mkdirSync(dir);
+  cgroups.push(dir);
+  writeFileSync(join(dir, "memory.oom_control"), "1");
+  return dir;
+}
+
+/** The pids in one cgroup now (not below it). */
+function pidsIn(cg: string): number[] {
+  return readFileSync(join(cg, "cgroup.procs"), "utf8")
+    .split("\n")
+    .filter((l) => l !== "")
+    .map(Number);
+}
+
+/**
+ * Starts a program inside `cg`: a shell joins the cgroup, then becomes the program.
+ * `detached`: it leads a process group (and session) of its own.
+ */
+function startIn(cg: string, argv: string[], detached = false): Started {
   const child = spawn("sh", ["-c", `echo $$ > '${cg}/cgroup.procs' && exec "$@"`, "sh", ...argv], {
     stdio: ["ignore", "pipe", "ignore"],
+    detached,
   });
   const s = collect(child);
   started.push(s);
@@ -122,7 +144,26 @@ afterEach(async () => {
     }
     await s.exited;
   }
-  for (const dir of cgroups.splice(0)) {
+  // Whatever is still in a test's cgroup was started by the test (a hog's own children
+  // included): end each by its pid, then remove the cgroups, the deepest first.
+  for (const dir of cgroups.splice(0).reverse()) {
+    for (let i = 0; i < 100; i++) {
+      let left: number[] = [];
+      try {
+        left = pidsIn(dir);
+      } catch {
+        break;
+      }
+      if (left.length === 0) break;
+      for (const pid of left) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // Exited meanwhile.
+        }
+      }
+      await sleep(20);
+    }
     for (let i = 0; i < 100; i++) {
       try {
         rmdirSync(dir);
@@ -226,6 +267,92 @@ describe.skipIf(!usable())(
       expect(big.child.signalCode).toBeNull();
       expect(bystander.child.signalCode).toBeNull();
     }, 30_000);
+    it("--scope process-group: the largest hog first, then its whole process group", async () => {
+      const cg = makeCgroup();
+      const bystander = startIn(cg, ["sleep", "60"]);
+      // One hog holds 100 MiB at once; two grow at 40 MiB/s each, from 1.5 s on, so the
+      // first kill (the largest) frees memory that the two take back within seconds.
+      const hogs = [
+        ["group-big", "--step", "20", "--every", "20", "--until", "100", "--delay", "0"],
+        ["group-b", "--step", "2", "--every", "50", "--delay", "1500"],
+        ["group-c", "--step", "2", "--every", "50", "--delay", "1500"],
+      ];
+      const leader = startIn(cg, [process.execPath, GROUP, JSON.stringify(hogs)], true);
+      await ready(leader);
+      const pids = leader.lines
+        .find((l) => l.startsWith("pids "))!
+        .split(" ")
+        .slice(1)
+        .map(Number);
+      const g = guard([
+        "--cgroup",
+        cg,
+        "--scope",
+        "process-group",
+        "--max-kills",
+        "2",
+        // Growth slows on a loaded machine: room for the second kill to come late.
+        "--duration",
+        "30",
+        "--recovery-timeout",
+        "1",
+      ]);
+      await g.exited;
+      const kills = records(g).filter((r) => r.type === "kill") as unknown as {
+        target: string;
+        victim: { pid: number };
+      }[];
+      expect(kills.map((k) => k.target)).toEqual(["process", `process group ${leader.child.pid}`]);
+      expect(kills[0]!.victim.pid).toBe(pids[0]);
+      expect(pids.slice(1)).toContain(kills[1]!.victim.pid);
+      expect(records(g).filter((r) => r.type === "kill_failed")).toEqual([]);
+      expect((await leader.exited).signal).toMatch(/SIGTERM|SIGKILL/);
+      // The group's hogs leave the cgroup as they exit; only the bystander stays.
+      for (let i = 0; i < 250 && pidsIn(cg).length > 1; i++) await sleep(20);
+      expect(pidsIn(cg)).toEqual([bystander.child.pid]);
+      expect(bystander.child.signalCode).toBeNull();
+    }, 60_000);
+
+    it("--scope cgroup: the largest hog first, then every process of its child cgroup", async () => {
+      const cg = makeCgroup();
+      const sub = makeChildCgroup(cg, "child");
+      const bystander = startIn(cg, ["sleep", "60"]);
+      const sleeper = startIn(sub, ["sleep", "60"]);
+      // One hog holds 140 MiB at once, the largest when the TERM level is first reached;
+      // the other grows at 80 MiB/s from 1.5 s on and reaches it again after that kill.
+      const big = hog(sub, "cg-big", ["--step", "20", "--every", "20", "--until", "140"]);
+      const grower = hog(sub, "cg-grower", ["--step", "4", "--every", "50", "--delay", "1500"]);
+      await ready(big);
+      await ready(grower);
+      const g = guard([
+        "--cgroup",
+        cg,
+        "--scope",
+        "cgroup",
+        "--max-kills",
+        "2",
+        // Growth slows on a loaded machine: room for the second kill to come late.
+        "--duration",
+        "30",
+        "--recovery-timeout",
+        "1",
+      ]);
+      await g.exited;
+      const kills = records(g).filter((r) => r.type === "kill") as unknown as {
+        target: string;
+        victim: { pid: number };
+      }[];
+      expect(kills).toHaveLength(2);
+      expect(kills[0]).toMatchObject({ target: "process", victim: { pid: big.child.pid } });
+      expect(kills[1]!.victim.pid).toBe(grower.child.pid);
+      expect(kills[1]!.target).toMatch(/^cgroup \/.*\/child \(2 processes\)$/);
+      expect((await big.exited).signal).toMatch(/SIGTERM|SIGKILL/);
+      expect((await grower.exited).signal).toMatch(/SIGTERM|SIGKILL/);
+      expect((await sleeper.exited).signal).toMatch(/SIGTERM|SIGKILL/);
+      expect(bystander.child.signalCode).toBeNull();
+      expect(bystander.child.exitCode).toBeNull();
+    }, 60_000);
+
     it.skipIf(!kmsgReadable())(
       "--shadow records a real memcg OOM kill by the kernel and the guard's verdict",
       async () => {

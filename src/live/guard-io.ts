@@ -227,16 +227,20 @@ export function cgroupPids(path: string): number[] {
   return [...new Set(out)].sort((a, b) => a - b);
 }
 
-/** The cgroup path of a /proc/PID/cgroup text: the v2 line, else the memory controller's. */
+/**
+ * The cgroup path of a /proc/PID/cgroup text: the memory controller's (v1) line, else the
+ * v2 line. On a hybrid machine (v1 memory controller beside a v2 tree with no memory
+ * controller) the v2 path says nothing of memory, and may be "/" for every process.
+ */
 export function cgroupPathOf(text: string): string | null {
-  let memory: string | null = null;
+  let unified: string | null = null;
   for (const line of text.split("\n")) {
     const m = /^\d+:([^:]*):(.*)$/.exec(line);
     if (m === null) continue;
-    if (m[1] === "") return m[2]!;
-    if (m[1]!.split(",").includes("memory")) memory = m[2]!;
+    if (m[1] === "") unified = m[2]!;
+    else if (m[1]!.split(",").includes("memory")) return m[2]!;
   }
-  return memory;
+  return unified;
 }
 
 /**

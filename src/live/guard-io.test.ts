@@ -1,10 +1,11 @@
 /**
- * Per-process files kept open across choices: a real child process's oom_score read
- * through one descriptor, and nothing read once that process has gone.
+ * The guard's machine side: per-process files kept open across choices (a real child
+ * process's oom_score read through one descriptor, and nothing once it has gone), and
+ * which line of /proc/PID/cgroup names a process's memory cgroup.
  */
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { KeptProcFiles, keptFileBudget } from "./guard-io.js";
+import { cgroupPathOf, KeptProcFiles, keptFileBudget } from "./guard-io.js";
 
 describe("KeptProcFiles", () => {
   it("reads a live process through one kept descriptor, and nothing after its exit", async () => {
@@ -46,5 +47,14 @@ describe("KeptProcFiles", () => {
     expect(keptFileBudget(limits("1048576"))).toBe(4096);
     expect(keptFileBudget(limits("unlimited"))).toBe(4096);
     expect(keptFileBudget(null)).toBe(256);
+  });
+});
+
+describe("cgroupPathOf", () => {
+  it("takes the v1 memory controller's line over the v2 line, and the v2 line alone", () => {
+    const hybrid = "9:name=systemd:/\n4:memory:/batch/job\n3:cpu,cpuacct:/\n0::/\n";
+    expect(cgroupPathOf(hybrid)).toBe("/batch/job");
+    expect(cgroupPathOf("0::/system.slice/db.service\n")).toBe("/system.slice/db.service");
+    expect(cgroupPathOf("4:cpu:/x\n")).toBeNull();
   });
 });
