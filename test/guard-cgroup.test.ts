@@ -1,15 +1,30 @@
 /**
  * `oomkit guard` against real processes in a memory cgroup (v1) that the test makes,
  * with the kernel's OOM killer switched off there (`memory.oom_control`), so only the
- * guard can act. Every process and cgroup here is the test's own and is removed after.
+ * guard can act; and a cgroup in the v2 tree for its PSI file (the memory controller is
+ * on v1 here, but a v2 cgroup still has memory.pressure). Every process and cgroup here
+ * is the test's own and is removed after.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { accessSync, constants, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import {
+  accessSync,
+  constants,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  statfsSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { CLI, ROOT } from "./support/cli.js";
 
 const V1 = "/sys/fs/cgroup/memory";
+/** A cgroup v2 tree without the memory controller but with PSI (guard.md §3). */
+const V2 = "/sys/fs/cgroup/unified";
 const HOG = join(ROOT, "test/fixtures/guard/hog.mjs");
 const GROUP = join(ROOT, "test/fixtures/guard/group.mjs");
 const LIMIT = 256 * 1024 * 1024;
@@ -18,6 +33,27 @@ function usable(): boolean {
   try {
     accessSync(V1, constants.W_OK);
     return process.getuid?.() === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** A v2 tree where the test may make a cgroup with its own memory.pressure. */
+function v2Usable(): boolean {
+  try {
+    accessSync(V2, constants.W_OK);
+    accessSync(join(V2, "memory.pressure"), constants.R_OK);
+    return process.getuid?.() === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The temporary directory is on a disk, so its files' pages can be dropped and read again. */
+function tmpOnDisk(): boolean {
+  const TMPFS_MAGIC = 0x01021994;
+  try {
+    return statfsSync(tmpdir()).type !== TMPFS_MAGIC;
   } catch {
     return false;
   }
@@ -48,12 +84,12 @@ const cgroups: string[] = [];
 const started: Started[] = [];
 let serial = 0;
 
-/** A cgroup of LIMIT bytes; the kernel's OOM killer there is off unless `kernelKills`. */
-function makeCgroup(kernelKills = false): string {
+/** A cgroup of `limit` bytes; the kernel's OOM killer there is off unless `kernelKills`. */
+function makeCgroup(kernelKills = false, limit = LIMIT): string {
   const dir = join(V1, `oomkit-guard-test-${process.pid}-${serial++}`);
   mkdirSync(dir);
   cgroups.push(dir);
-  writeFileSync(join(dir, "memory.limit_in_bytes"), String(LIMIT));
+  writeFileSync(join(dir, "memory.limit_in_bytes"), String(limit));
   writeFileSync(join(dir, "memory.oom_control"), kernelKills ? "0" : "1");
   return dir;
 }
@@ -352,6 +388,86 @@ describe.skipIf(!usable())(
       expect(bystander.child.signalCode).toBeNull();
       expect(bystander.child.exitCode).toBeNull();
     }, 60_000);
+
+    it.skipIf(!v2Usable() || !tmpOnDisk())(
+      "the PSI trigger reads a real cgroup v2 memory.pressure: a page-cache thrash raises it",
+      async () => {
+        // 32 MiB of memory for a loop reading a 96 MiB file: every page read again has
+        // been reclaimed meanwhile, and the reclaim and refaults are memory stalls.
+        const cg = makeCgroup(false, 32 * 1024 * 1024);
+        const v2 = join(V2, `oomkit-guard-test-${process.pid}-${serial++}`);
+        mkdirSync(v2);
+        cgroups.push(v2);
+        const dir = mkdtempSync(join(tmpdir(), "oomkit-guard-psi-"));
+        try {
+          const file = join(dir, "thrash.bin");
+          // Written past the page cache (O_DIRECT), so the first read is charged here.
+          const dd = spawnSync("dd", [
+            "if=/dev/zero",
+            `of=${file}`,
+            "bs=1M",
+            "count=96",
+            "oflag=direct",
+            "status=none",
+          ]);
+          expect(dd.status).toBe(0);
+          const psiFile = join(v2, "memory.pressure");
+          const g = guard([
+            "--cgroup",
+            cg,
+            "--cgroup-used",
+            "1",
+            "--psi",
+            "some:1,99",
+            "--psi-file",
+            psiFile,
+            "--psi-for",
+            "0.5",
+            "--dry-run",
+            "--max-kills",
+            "1",
+            "--duration",
+            "40",
+          ]);
+          for (let i = 0; i < 250 && !g.lines.some((l) => l.includes('"start"')); i++) {
+            await sleep(20);
+          }
+          // A new cgroup has had no stall: nothing to do yet.
+          await sleep(500);
+          expect(records(g).filter((r) => r.type === "kill")).toEqual([]);
+          const thrashFrom = Date.now();
+          const thrash = spawn("sh", [
+            "-c",
+            `echo $$ > '${cg}/cgroup.procs' && echo $$ > '${v2}/cgroup.procs' && while :; do cat '${file}' > /dev/null; done`,
+          ]);
+          const t = collect(thrash);
+          started.push(t);
+          await g.exited;
+          const kill = first<{
+            time: string;
+            dry_run: boolean;
+            level: string;
+            triggers: { name: string; level: string; value: string }[];
+            victim: { comm: string };
+          }>(g, "kill");
+          expect(kill).toMatchObject({ dry_run: true, level: "term" });
+          expect(Date.parse(kill.time)).toBeGreaterThan(thrashFrom);
+          const psi = kill.triggers.find((x) => x.name === "pressure")!;
+          expect(psi.level).toBe("term");
+          const avg10 = Number(/avg10 ([\d.]+) %/.exec(psi.value)?.[1]);
+          expect(avg10).toBeGreaterThanOrEqual(1);
+          // The kernel's own figure in the file agrees that the cgroup stalled.
+          const total = Number(/^some .*total=(\d+)/m.exec(readFileSync(psiFile, "utf8"))?.[1]);
+          expect(total).toBeGreaterThan(0);
+          // The loop's shell or one of its cats: nothing else is in the cgroup.
+          expect(["sh", "cat"]).toContain(kill.victim.comm);
+          expect(thrash.signalCode).toBeNull();
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      },
+      60_000,
+    );
 
     it.skipIf(!kmsgReadable())(
       "--shadow records a real memcg OOM kill by the kernel and the guard's verdict",
