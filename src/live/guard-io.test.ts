@@ -40,6 +40,17 @@ describe("KeptProcFiles", () => {
       files.close();
     }
   });
+  it("a file longer than the buffer is not read through it (the caller reads it whole)", () => {
+    const short = new KeptProcFiles("/proc", "status", 4, 16);
+    const long = new KeptProcFiles("/proc", "status", 4, 8192);
+    try {
+      expect(short.text(process.pid)).toBeNull();
+      expect(long.text(process.pid)).toMatch(/^Name:/);
+    } finally {
+      short.close();
+      long.close();
+    }
+  });
   it("the budget is half the open-files limit, within bounds", () => {
     const limits = (n: string) =>
       `Limit                     Soft Limit           Hard Limit           Units     \nMax open files            ${n}                 ${n}                 files     \n`;

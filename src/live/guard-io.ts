@@ -34,7 +34,7 @@ import {
 } from "../guard/readings.js";
 import type { Signal } from "../guard/records.js";
 import { judge, type Rule, type Tier } from "../guard/rules.js";
-import { type Glance, shortlist } from "../guard/shortlist.js";
+import { type Glance, shortlist, shortlistOfScores } from "../guard/shortlist.js";
 import { parseIntFile, parseUptime } from "./parse-misc.js";
 import { parseStat } from "./parse-stat.js";
 import { parseStatus } from "./parse-status.js";
@@ -248,14 +248,22 @@ export function cgroupPathOf(text: string): string | null {
  * Unlike `rank`, no thread is read: the memory counters are the process's, and a process
  * whose leader has exited while other threads run (no mm on the leader) is left out.
  */
-export async function readGuardProcess(fs: ProcFs, pid: number): Promise<LiveProcess | null> {
-  const statText = await fs.readText(`${pid}/stat`);
+export async function readGuardProcess(
+  fs: ProcFs,
+  pid: number,
+  kept: FullFiles | null = null,
+): Promise<LiveProcess | null> {
+  // Through kept descriptors when given (a file too long for one falls back to a read).
+  const read = async (files: KeptProcFiles | undefined, name: string) =>
+    files?.text(pid) ?? (await fs.readText(`${pid}/${name}`));
+  const statText = await read(kept?.stat, "stat");
   const stat = statText === null ? null : parseStat(statText);
   if (stat === null) return null;
-  const statusText = await fs.readText(`${pid}/status`);
+  const statusText = await read(kept?.status, "status");
   if (statusText === null) return null;
-  const status = parseStatus(statusText);
-  const adjText = await fs.readText(`${pid}/oom_score_adj`);
+  // The guard reads no cpuset: the mems list is left unparsed.
+  const status = parseStatus(statusText, { mems: false });
+  const adjText = await read(kept?.adj, "oom_score_adj");
   const adj = adjText === null ? null : parseIntFile(adjText);
   const hasMm = stat.vsizeBytes > 0n || status.hasMm;
   return {
@@ -298,14 +306,18 @@ export function keptFileBudget(limitsText: string | null): number {
  */
 export class KeptProcFiles {
   private readonly fds = new Map<number, number>();
-  private readonly buf = Buffer.allocUnsafe(64);
+  private readonly buf: Buffer;
   private length = 0;
 
+  /** `bytes`: the largest file read whole; a longer one reads as unreadable (null). */
   constructor(
     private readonly root: string,
     private readonly name: string,
     private readonly maxKept: number,
-  ) {}
+    bytes = 64,
+  ) {
+    this.buf = Buffer.allocUnsafe(bytes);
+  }
 
   /** Reads the file of `pid` into the buffer; false when it cannot be read. */
   private load(pid: number): boolean {
@@ -330,7 +342,8 @@ export class KeptProcFiles {
   private pread(fd: number): boolean {
     try {
       this.length = readSync(fd, this.buf, 0, this.buf.length, 0);
-      return true;
+      // A file that fills the buffer may go on: not read whole, so not read here.
+      return this.length < this.buf.length;
     } catch {
       return false;
     }
@@ -364,7 +377,7 @@ export class KeptProcFiles {
     return negative ? -n : n;
   }
 
-  /** The file's text (latin1), or null. At most 64 bytes: for comm (16 at most). */
+  /** The file's text (latin1), or null. */
   text(pid: number): string | null {
     return this.load(pid) ? this.buf.toString("latin1", 0, this.length) : null;
   }
@@ -396,10 +409,46 @@ export class KeptProcFiles {
   }
 }
 
+/** The files a full read of a shortlisted process reads, kept open across choices. */
+export interface FullFiles {
+  stat: KeptProcFiles;
+  status: KeptProcFiles;
+  adj: KeptProcFiles;
+}
+
 /** The per-process files a first look reads, kept open across choices. */
 interface GlanceFiles {
   scores: KeptProcFiles;
   comms: KeptProcFiles;
+  full: FullFiles;
+  /** Reused from one choice to the next: pids and their scores (NaN when unknown). */
+  pids: Int32Array;
+  values: Float64Array;
+}
+
+function keptOf(files: GlanceFiles): KeptProcFiles[] {
+  return [files.scores, files.comms, files.full.stat, files.full.status, files.full.adj];
+}
+
+/** Without rules: every score into reused typed arrays, then the shortlist of them. */
+function glanceScores(
+  files: GlanceFiles,
+  pids: readonly number[],
+  keep: number,
+  protectedPids: ReadonlySet<number>,
+): Set<number> {
+  if (files.pids.length < pids.length) {
+    files.pids = new Int32Array(pids.length * 2);
+    files.values = new Float64Array(pids.length * 2);
+  }
+  let n = 0;
+  for (const pid of pids) {
+    if (pid === 1 || protectedPids.has(pid)) continue;
+    files.pids[n] = pid;
+    files.values[n] = files.scores.int(pid) ?? Number.NaN;
+    n++;
+  }
+  return shortlistOfScores(files.pids, files.values, n, keep);
 }
 
 /** One small read per process (oom_score, and the fields rules need), then the shortlist. */
@@ -410,6 +459,9 @@ async function glanceAll(
   opts: ListerOptions,
   protectedPids: ReadonlySet<number>,
 ): Promise<Set<number>> {
+  if (opts.rules.length === 0) {
+    return glanceScores(files, pids, opts.shortlist ?? pids.length, protectedPids);
+  }
   const glances: Glance[] = [];
   for (const pid of pids) {
     const score = files.scores.int(pid);
@@ -516,10 +568,19 @@ export async function makeLister(opts: ListerOptions): Promise<ProcessLister> {
     files = {
       scores: new KeptProcFiles(fs.root, "oom_score", budget),
       comms: new KeptProcFiles(fs.root, "comm", opts.rules.length > 0 ? budget : 0),
+      // Only the shortlisted are read in full: a few dozen at most over a while.
+      full: {
+        stat: new KeptProcFiles(fs.root, "stat", 256, 4096),
+        status: new KeptProcFiles(fs.root, "status", 256, 8192),
+        adj: new KeptProcFiles(fs.root, "oom_score_adj", 256),
+      },
+      pids: new Int32Array(pids.length * 2),
+      values: new Float64Array(pids.length * 2),
     };
     // Opened now, so that the first choice under pressure reads and does not open.
     files.scores.prime(opts.cgroup === null ? pids : cgroupPids(opts.cgroup.path));
   }
+  let choices = 0;
   return {
     pageSizeBytes,
     async list(reading) {
@@ -527,14 +588,17 @@ export async function makeLister(opts: ListerOptions): Promise<ProcessLister> {
         opts.cgroup === null ? pidsOf((await fs.list("")) ?? []) : cgroupPids(opts.cgroup.path);
       let wanted = scope;
       if (files !== null) {
-        const listed = new Set(scope);
-        files.scores.prune(listed);
-        files.comms.prune(listed);
+        // Descriptors of processes gone since are closed now and then, or at once when
+        // more are kept than there are processes.
+        if (++choices % 16 === 0 || files.scores.kept > scope.length) {
+          const listed = new Set(scope);
+          for (const f of keptOf(files)) f.prune(listed);
+        }
         wanted = [...(await glanceAll(fs, files, scope, opts, protectedPids))];
       }
       const candidates: GuardCandidate[] = [];
       for (const pid of wanted) {
-        const p = await readGuardProcess(fs, pid);
+        const p = await readGuardProcess(fs, pid, files?.full ?? null);
         if (p === null) continue;
         const extras = opts.need.size === 0 ? undefined : await extrasOf(fs, pid, opts.need);
         candidates.push(candidateOfProcess(p, machine, extras));
@@ -580,8 +644,7 @@ export async function makeLister(opts: ListerOptions): Promise<ProcessLister> {
       return { startTicks: stat.startTicks, rawComm: stat.comm, state: stat.state };
     },
     close() {
-      files?.scores.close();
-      files?.comms.close();
+      if (files !== null) for (const f of keptOf(files)) f.close();
     },
   };
 }
