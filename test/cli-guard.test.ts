@@ -3,7 +3,7 @@
  * shown with --test-rules, a dry run, metrics, and one-line errors with their exit codes.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -33,6 +33,18 @@ const MACHINE: FakeMachine = {
 };
 const root = join(dir, "proc");
 writeFakeProc(root, MACHINE);
+
+/** The spec's example snapshot with each mm's resident and swapped pages given. */
+function snapshotWithRss(): string {
+  const doc = JSON.parse(
+    readFileSync(join(ROOT, "test/fixtures/snapshots/spec-example.json"), "utf8"),
+  );
+  const rss: Record<string, number> = { init: 100, bash: 5_000, java: 200_000, cron: 300 };
+  for (const mm of doc.mms) Object.assign(mm, { rss: rss[mm.id], swap: 10 });
+  const file = join(dir, "snapshot.json");
+  writeFileSync(file, JSON.stringify(doc));
+  return file;
+}
 
 describe("oomkit guard on a fake tree", () => {
   it("--print-config gives the thresholds in bytes for this machine", () => {
@@ -80,6 +92,56 @@ describe("oomkit guard on a fake tree", () => {
     const text = runCli(["guard", "--root", root, "--test-rules"]);
     expect(text.status).toBe(0);
     expect(text.stdout).toContain("the victim");
+  });
+  it("--test-rules --snapshot orders a snapshot's processes; cmdline, exe and cgroup rules do not apply", () => {
+    const file = snapshotWithRss();
+    const rules = ["--prefer", "^bash$", "--avoid", "uid:^1000$", "--ignore", "exe:java"];
+    const r = runCli(["guard", "--test-rules", "--snapshot", file, "--json", ...rules]);
+    expect(r.status).toBe(0);
+    const d = JSON.parse(r.stdout);
+    expect(d.source).toBe(`snapshot ${file}`);
+    expect(d.policy).toBe("modern");
+    expect(d.rules).toEqual(["prefer comm:^bash$", "avoid uid:^1000$"]);
+    expect(d.not_applicable).toEqual([
+      {
+        rule: "ignore exe:java",
+        why: "a snapshot has no exe: only comm and uid rules apply to one",
+      },
+    ]);
+    const byPid = Object.fromEntries(d.processes.map((p: { pid: number }) => [p.pid, p])) as Record<
+      number,
+      { order: number | null; excluded: string | null; rank: string; points: string | null }
+    >;
+    // One row per process: thread 401 of java is not a candidate of its own.
+    expect(
+      Object.keys(byPid)
+        .map(Number)
+        .sort((a, b) => a - b),
+    ).toEqual([1, 2, 300, 400, 450, 500]);
+    expect(byPid[1]!.excluded).toBe("pid 1");
+    expect(byPid[2]!.excluded).toBe("no memory");
+    expect(byPid[500]!.excluded).toBe("oom_score_adj is -1000");
+    // bash is both preferred (comm) and avoided (uid 1000): neither; java's two avoided.
+    expect(byPid[300]).toMatchObject({ order: 1, rank: "normal", points: "5010" });
+    expect(byPid[400]).toMatchObject({ rank: "avoided", points: "200010" });
+    expect(byPid[450]).toMatchObject({ rank: "avoided", points: "200010" });
+    const text = runCli(["guard", "--test-rules", "--snapshot", file, ...rules]);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toContain(`snapshot ${file}: policy modern`);
+    expect(text.stdout).toContain("not applicable: ignore exe:java");
+    expect(text.stdout).toMatch(/ {4}1 {5}300 +5010 normal +bash: the victim/);
+    const rss = JSON.parse(
+      runCli(["guard", "--test-rules", "--snapshot", file, "--policy", "largest-rss", "-j"]).stdout,
+    );
+    expect(rss.processes[0]).toMatchObject({ pid: 400, points: "200000" });
+    for (const args of [
+      ["--snapshot", file],
+      ["--test-rules", "--snapshot", file, "--cgroup", dir],
+    ]) {
+      const bad = runCli(["guard", ...args]);
+      expect(bad.status, args.join(" ")).toBe(2);
+      expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+    }
   });
   it("a dry run records the would-be kill and stops after --max-kills", () => {
     const r = runCli(["guard", "--root", root, "--dry-run", "--max-kills", "1", "-j", "-q"]);

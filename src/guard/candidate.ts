@@ -21,7 +21,7 @@ export interface GuardCandidate {
   /** NUL-separated arguments joined with spaces; null when unread or unreadable. */
   cmdline: string | null;
   exe: string | null;
-  /** The cgroup path (v2 line, else the memory controller's). */
+  /** The cgroup path (the v1 memory controller's line, else the v2 line). */
   cgroup: string | null;
 }
 

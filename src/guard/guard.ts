@@ -74,7 +74,8 @@ export interface GuardPorts {
   /** Sleeps, or returns early when the guard is being stopped. */
   sleep(ms: number): Promise<void>;
   read(): Promise<Reading>;
-  list(): Promise<CandidateList>;
+  /** The processes in scope; `reading` is the poll's own, for the totals a score needs. */
+  list(reading?: Reading): Promise<CandidateList>;
   identify(pid: number): Promise<Identity | null>;
   signal(target: SignalTarget, signal: Signal): Promise<SignalResult>;
   /** Why the guard should stop now (SIGINT, SIGTERM, --duration, a test), or null. */
@@ -290,8 +291,8 @@ export async function runGuard(
     return `signal failed (${r.error})`;
   };
 
-  const act = async (first: Evaluation): Promise<void> => {
-    const list = await ports.list();
+  const act = async (first: Evaluation, polled: Reading): Promise<void> => {
+    const list = await ports.list(polled);
     const decision: Decision = decide({
       candidates: list.candidates,
       policy: settings.policy,
@@ -452,7 +453,7 @@ export async function runGuard(
       await ports.sleep(settings.interval.minMs);
       continue;
     }
-    if (ev.level !== "ok" && kills < settings.maxKills) await act(ev);
+    if (ev.level !== "ok" && kills < settings.maxKills) await act(ev, reading);
     await ports.sleep(
       pending === null
         ? nextIntervalMs(reading, ev, settings.triggers, settings.interval)

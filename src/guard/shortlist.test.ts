@@ -9,7 +9,7 @@ import { policyByName } from "../policy/registry.js";
 import { glanceCandidate, NO_EXTRAS } from "./candidate.js";
 import { decide } from "./decide.js";
 import { parseRule } from "./rules.js";
-import { shortlist } from "./shortlist.js";
+import { shortlist, shortlistOfScores } from "./shortlist.js";
 
 const TOTAL = 1_000_000n;
 
@@ -77,6 +77,29 @@ describe("shortlist", () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+  it("on typed arrays, without rules, gives the same pids as shortlist (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 12 }), fc.constant(null)), { maxLength: 60 }),
+        fc.integer({ min: 1, max: 10 }),
+        (scores, keep) => {
+          const glances = scores.map((score, i) => ({
+            pid: i + 2,
+            score,
+            tier: 1 as const,
+            excluded: false,
+          }));
+          const pids = Int32Array.from(glances, (g) => g.pid);
+          const values = Float64Array.from(scores, (s) => (s === null ? Number.NaN : s));
+          const fast = shortlistOfScores(pids, values, scores.length, keep);
+          expect([...fast].sort((a, b) => a - b)).toEqual(
+            [...shortlist(glances, keep)].sort((a, b) => a - b),
+          );
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });

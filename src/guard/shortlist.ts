@@ -39,3 +39,46 @@ export function shortlist(glances: readonly Glance[], keep: number): Set<number>
   }
   return out;
 }
+
+/**
+ * `shortlist` for the common case of no rules (every process in one rank, none taken out
+ * by a rule), on typed arrays and without an object per process: `scores[i]` is the
+ * oom_score of `pids[i]`, NaN when unknown. Gives the same pids as `shortlist` would on
+ * the same processes in the same order.
+ */
+export function shortlistOfScores(
+  pids: Int32Array,
+  scores: Float64Array,
+  n: number,
+  keep: number,
+): Set<number> {
+  const out = new Set<number>();
+  const known = new Float64Array(n);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const s = scores[i]!;
+    if (Number.isNaN(s)) out.add(pids[i]!);
+    else known[k++] = s;
+  }
+  if (k === 0) return out;
+  const sorted = known.subarray(0, k).sort();
+  const top = sorted[k - 1]!;
+  let tied = 0;
+  while (tied < k && sorted[k - 1 - tied] === top) tied++;
+  // After every top score, the next ones in descending order while fewer than `keep`.
+  const rest = Math.max(0, Math.min(keep - out.size - tied, k - tied));
+  const cut = rest === 0 ? top : sorted[k - tied - rest]!;
+  // Of the scores equal to the cut (and not the top), the first in scan order make it.
+  let atCut = 0;
+  for (let j = k - tied - rest; j < k - tied; j++) if (sorted[j] === cut) atCut++;
+  for (let i = 0; i < n; i++) {
+    const s = scores[i]!;
+    if (Number.isNaN(s)) continue;
+    if (s === top || s > cut) out.add(pids[i]!);
+    else if (s === cut && atCut > 0) {
+      out.add(pids[i]!);
+      atCut--;
+    }
+  }
+  return out;
+}

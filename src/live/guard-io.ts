@@ -34,7 +34,7 @@ import {
 } from "../guard/readings.js";
 import type { Signal } from "../guard/records.js";
 import { judge, type Rule, type Tier } from "../guard/rules.js";
-import { type Glance, shortlist } from "../guard/shortlist.js";
+import { type Glance, shortlist, shortlistOfScores } from "../guard/shortlist.js";
 import { parseIntFile, parseUptime } from "./parse-misc.js";
 import { parseStat } from "./parse-stat.js";
 import { parseStatus } from "./parse-status.js";
@@ -227,16 +227,20 @@ export function cgroupPids(path: string): number[] {
   return [...new Set(out)].sort((a, b) => a - b);
 }
 
-/** The cgroup path of a /proc/PID/cgroup text: the v2 line, else the memory controller's. */
+/**
+ * The cgroup path of a /proc/PID/cgroup text: the memory controller's (v1) line, else the
+ * v2 line. On a hybrid machine (v1 memory controller beside a v2 tree with no memory
+ * controller) the v2 path says nothing of memory, and may be "/" for every process.
+ */
 export function cgroupPathOf(text: string): string | null {
-  let memory: string | null = null;
+  let unified: string | null = null;
   for (const line of text.split("\n")) {
     const m = /^\d+:([^:]*):(.*)$/.exec(line);
     if (m === null) continue;
-    if (m[1] === "") return m[2]!;
-    if (m[1]!.split(",").includes("memory")) memory = m[2]!;
+    if (m[1] === "") unified = m[2]!;
+    else if (m[1]!.split(",").includes("memory")) return m[2]!;
   }
-  return memory;
+  return unified;
 }
 
 /**
@@ -244,14 +248,22 @@ export function cgroupPathOf(text: string): string | null {
  * Unlike `rank`, no thread is read: the memory counters are the process's, and a process
  * whose leader has exited while other threads run (no mm on the leader) is left out.
  */
-export async function readGuardProcess(fs: ProcFs, pid: number): Promise<LiveProcess | null> {
-  const statText = await fs.readText(`${pid}/stat`);
+export async function readGuardProcess(
+  fs: ProcFs,
+  pid: number,
+  kept: FullFiles | null = null,
+): Promise<LiveProcess | null> {
+  // Through kept descriptors when given (a file too long for one falls back to a read).
+  const read = async (files: KeptProcFiles | undefined, name: string) =>
+    files?.text(pid) ?? (await fs.readText(`${pid}/${name}`));
+  const statText = await read(kept?.stat, "stat");
   const stat = statText === null ? null : parseStat(statText);
   if (stat === null) return null;
-  const statusText = await fs.readText(`${pid}/status`);
+  const statusText = await read(kept?.status, "status");
   if (statusText === null) return null;
-  const status = parseStatus(statusText);
-  const adjText = await fs.readText(`${pid}/oom_score_adj`);
+  // The guard reads no cpuset: the mems list is left unparsed.
+  const status = parseStatus(statusText, { mems: false });
+  const adjText = await read(kept?.adj, "oom_score_adj");
   const adj = adjText === null ? null : parseIntFile(adjText);
   const hasMm = stat.vsizeBytes > 0n || status.hasMm;
   return {
@@ -274,21 +286,189 @@ export async function readGuardProcess(fs: ProcFs, pid: number): Promise<LivePro
   };
 }
 
+/** How many per-process descriptors a guard keeps at most (each pins a struct pid). */
+const MAX_KEPT_DEFAULT = 4096;
+
+/** Half the soft limit of open files (from /proc/self/limits), at most MAX_KEPT_DEFAULT. */
+export function keptFileBudget(limitsText: string | null): number {
+  const m = limitsText === null ? null : /^Max open files\s+(\d+|unlimited)/m.exec(limitsText);
+  if (m === null) return 256;
+  if (m[1] === "unlimited") return MAX_KEPT_DEFAULT;
+  return Math.max(0, Math.min(MAX_KEPT_DEFAULT, Math.floor(Number(m[1]) / 2) - 64));
+}
+
+/**
+ * One small /proc/PID file (oom_score, comm) of many processes, each through a
+ * descriptor opened once and re-read from offset 0 (one pread per process per choice
+ * instead of open, read and close). A descriptor of /proc/PID names the process that
+ * held the pid when it was opened, never a later one: once that process has gone its
+ * reads fail (ESRCH), and the pid, if listed again, is opened afresh.
+ */
+export class KeptProcFiles {
+  private readonly fds = new Map<number, number>();
+  private readonly buf: Buffer;
+  private length = 0;
+
+  /** `bytes`: the largest file read whole; a longer one reads as unreadable (null). */
+  constructor(
+    private readonly root: string,
+    private readonly name: string,
+    private readonly maxKept: number,
+    bytes = 64,
+  ) {
+    this.buf = Buffer.allocUnsafe(bytes);
+  }
+
+  /** Reads the file of `pid` into the buffer; false when it cannot be read. */
+  private load(pid: number): boolean {
+    const kept = this.fds.get(pid);
+    if (kept !== undefined) {
+      if (this.pread(kept)) return true;
+      // That process has gone; the pid may name a new one now.
+      this.drop(pid, kept);
+    }
+    let fd: number;
+    try {
+      fd = openSync(`${this.root}/${pid}/${this.name}`, "r");
+    } catch {
+      return false;
+    }
+    const ok = this.pread(fd);
+    if (ok && this.fds.size < this.maxKept) this.fds.set(pid, fd);
+    else closeSync(fd);
+    return ok;
+  }
+
+  private pread(fd: number): boolean {
+    try {
+      this.length = readSync(fd, this.buf, 0, this.buf.length, 0);
+      // A file that fills the buffer may go on: not read whole, so not read here.
+      return this.length < this.buf.length;
+    } catch {
+      return false;
+    }
+  }
+
+  private drop(pid: number, fd: number): void {
+    this.fds.delete(pid);
+    try {
+      closeSync(fd);
+    } catch {
+      // Already closed: nothing to release.
+    }
+  }
+
+  /** The file as one decimal integer (oom_score), parsed from the bytes; null if not. */
+  int(pid: number): number | null {
+    if (!this.load(pid)) return null;
+    const b = this.buf;
+    let i = 0;
+    let end = this.length;
+    while (end > 0 && (b[end - 1] === 0x0a || b[end - 1] === 0x20)) end--;
+    const negative = b[0] === 0x2d;
+    if (negative) i = 1;
+    if (i === end || end - i > 15) return null;
+    let n = 0;
+    for (; i < end; i++) {
+      const d = b[i]! - 0x30;
+      if (d < 0 || d > 9) return null;
+      n = n * 10 + d;
+    }
+    return negative ? -n : n;
+  }
+
+  /** The file's text (latin1), or null. */
+  text(pid: number): string | null {
+    return this.load(pid) ? this.buf.toString("latin1", 0, this.length) : null;
+  }
+
+  /** Opens the files of `pids` ahead of the first choice, while memory is plentiful. */
+  prime(pids: readonly number[]): void {
+    for (const pid of pids) {
+      if (this.fds.size >= this.maxKept) return;
+      if (this.fds.has(pid)) continue;
+      try {
+        this.fds.set(pid, openSync(`${this.root}/${pid}/${this.name}`, "r"));
+      } catch {
+        // Gone already, or not readable: read once when a choice needs it.
+      }
+    }
+  }
+
+  /** Closes the descriptors of processes no longer listed. */
+  prune(listed: ReadonlySet<number>): void {
+    for (const [pid, fd] of this.fds) if (!listed.has(pid)) this.drop(pid, fd);
+  }
+
+  get kept(): number {
+    return this.fds.size;
+  }
+
+  close(): void {
+    for (const [pid, fd] of this.fds) this.drop(pid, fd);
+  }
+}
+
+/** The files a full read of a shortlisted process reads, kept open across choices. */
+export interface FullFiles {
+  stat: KeptProcFiles;
+  status: KeptProcFiles;
+  adj: KeptProcFiles;
+}
+
+/** The per-process files a first look reads, kept open across choices. */
+interface GlanceFiles {
+  scores: KeptProcFiles;
+  comms: KeptProcFiles;
+  full: FullFiles;
+  /** Reused from one choice to the next: pids and their scores (NaN when unknown). */
+  pids: Int32Array;
+  values: Float64Array;
+}
+
+function keptOf(files: GlanceFiles): KeptProcFiles[] {
+  return [files.scores, files.comms, files.full.stat, files.full.status, files.full.adj];
+}
+
+/** Without rules: every score into reused typed arrays, then the shortlist of them. */
+function glanceScores(
+  files: GlanceFiles,
+  pids: readonly number[],
+  keep: number,
+  protectedPids: ReadonlySet<number>,
+): Set<number> {
+  if (files.pids.length < pids.length) {
+    files.pids = new Int32Array(pids.length * 2);
+    files.values = new Float64Array(pids.length * 2);
+  }
+  let n = 0;
+  for (const pid of pids) {
+    if (pid === 1 || protectedPids.has(pid)) continue;
+    files.pids[n] = pid;
+    files.values[n] = files.scores.int(pid) ?? Number.NaN;
+    n++;
+  }
+  return shortlistOfScores(files.pids, files.values, n, keep);
+}
+
 /** One small read per process (oom_score, and the fields rules need), then the shortlist. */
 async function glanceAll(
   fs: ProcFs,
+  files: GlanceFiles,
   pids: readonly number[],
   opts: ListerOptions,
   protectedPids: ReadonlySet<number>,
 ): Promise<Set<number>> {
+  if (opts.rules.length === 0) {
+    return glanceScores(files, pids, opts.shortlist ?? pids.length, protectedPids);
+  }
   const glances: Glance[] = [];
   for (const pid of pids) {
-    const text = await fs.readText(`${pid}/oom_score`);
-    const score = text === null ? null : parseIntFile(text);
+    const score = files.scores.int(pid);
     let tier: Tier = 1;
     let excluded = pid === 1 || protectedPids.has(pid);
     if (opts.rules.length > 0 && !excluded) {
-      const comm = (await fs.readText(`${pid}/comm`))?.replace(/\n$/, "") ?? null;
+      const comm = files.comms.text(pid)?.replace(/\n$/, "") ?? null;
       const extras = opts.need.size === 0 ? NO_EXTRAS : await extrasOf(fs, pid, opts.need);
       const verdict = judge(opts.rules, glanceCandidate(pid, comm, extras));
       tier = verdict.tier;
@@ -321,6 +501,20 @@ export interface ProcessLister {
   list(reading: Reading): Promise<CandidateList>;
   identify(pid: number): Promise<Identity | null>;
   pageSizeBytes: number;
+  /** Closes the descriptors kept across choices. */
+  close(): void;
+}
+
+/** The numeric names of a /proc listing, without a regular expression per name. */
+function pidsOf(names: readonly string[]): number[] {
+  const out: number[] = [];
+  for (const name of names) {
+    const c = name.charCodeAt(0);
+    if (c < 0x31 || c > 0x39 || name.length > 10) continue;
+    const pid = Number(name);
+    if (Number.isInteger(pid)) out.push(pid);
+  }
+  return out;
 }
 
 async function ancestorsOf(fs: ProcFs, pid: number): Promise<Set<number>> {
@@ -360,28 +554,51 @@ async function extrasOf(
 
 export async function makeLister(opts: ListerOptions): Promise<ProcessLister> {
   const { fs } = opts;
-  const names = (await fs.list("")) ?? [];
-  const pids = names.filter((n) => /^\d{1,10}$/.test(n)).map(Number);
+  const pids = pidsOf((await fs.list("")) ?? []);
   const pageSizeBytes = await readPageSize(fs, pids.slice(0, 8), []);
   const selfStatus = await fs.readText("self/status");
   const nspid = selfStatus === null ? null : parseStatus(selfStatus).nspid;
   const initialPidNs = nspid === null || nspid.length === 1;
   const machine = { pageSizeBytes, userHz: USER_HZ, initialPidNs };
   const protectedPids = await ancestorsOf(fs, opts.selfPid);
+  const glancing = opts.shortlist !== null && !opts.rules.some((r) => r.field === "uid");
+  let files: GlanceFiles | null = null;
+  if (glancing) {
+    const budget = keptFileBudget(await fs.readText("self/limits"));
+    files = {
+      scores: new KeptProcFiles(fs.root, "oom_score", budget),
+      comms: new KeptProcFiles(fs.root, "comm", opts.rules.length > 0 ? budget : 0),
+      // Only the shortlisted are read in full: a few dozen at most over a while.
+      full: {
+        stat: new KeptProcFiles(fs.root, "stat", 256, 4096),
+        status: new KeptProcFiles(fs.root, "status", 256, 8192),
+        adj: new KeptProcFiles(fs.root, "oom_score_adj", 256),
+      },
+      pids: new Int32Array(pids.length * 2),
+      values: new Float64Array(pids.length * 2),
+    };
+    // Opened now, so that the first choice under pressure reads and does not open.
+    files.scores.prime(opts.cgroup === null ? pids : cgroupPids(opts.cgroup.path));
+  }
+  let choices = 0;
   return {
     pageSizeBytes,
     async list(reading) {
       const scope =
-        opts.cgroup === null
-          ? ((await fs.list("")) ?? []).filter((n) => /^\d{1,10}$/.test(n)).map(Number)
-          : cgroupPids(opts.cgroup.path);
-      const wanted =
-        opts.shortlist === null || opts.rules.some((r) => r.field === "uid")
-          ? scope
-          : [...(await glanceAll(fs, scope, opts, protectedPids))];
+        opts.cgroup === null ? pidsOf((await fs.list("")) ?? []) : cgroupPids(opts.cgroup.path);
+      let wanted = scope;
+      if (files !== null) {
+        // Descriptors of processes gone since are closed now and then, or at once when
+        // more are kept than there are processes.
+        if (++choices % 16 === 0 || files.scores.kept > scope.length) {
+          const listed = new Set(scope);
+          for (const f of keptOf(files)) f.prune(listed);
+        }
+        wanted = [...(await glanceAll(fs, files, scope, opts, protectedPids))];
+      }
       const candidates: GuardCandidate[] = [];
       for (const pid of wanted) {
-        const p = await readGuardProcess(fs, pid);
+        const p = await readGuardProcess(fs, pid, files?.full ?? null);
         if (p === null) continue;
         const extras = opts.need.size === 0 ? undefined : await extrasOf(fs, pid, opts.need);
         candidates.push(candidateOfProcess(p, machine, extras));
@@ -425,6 +642,9 @@ export async function makeLister(opts: ListerOptions): Promise<ProcessLister> {
       const stat = text === null ? null : parseStat(text);
       if (stat === null) return null;
       return { startTicks: stat.startTicks, rawComm: stat.comm, state: stat.state };
+    },
+    close() {
+      if (files !== null) for (const f of keptOf(files)) f.close();
     },
   };
 }

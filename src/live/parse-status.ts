@@ -135,7 +135,8 @@ function nodeListOf(text: string): number[] | null {
   return out;
 }
 
-export function parseStatus(text: string): ProcStatus {
+/** `mems: false` leaves `memsAllowedList` null, for a reader that needs no cpuset. */
+export function parseStatus(text: string, opts: { mems?: boolean } = {}): ProcStatus {
   const map = typeof text === "string" ? splitLines(text) : new Map<string, string>();
   const uids = intsOf(map.get("Uid"));
   const kthread = map.get("Kthread");
@@ -157,7 +158,7 @@ export function parseStatus(text: string): ProcStatus {
     vmPteKb: kbOf(map.get("VmPTE")),
     vmSwapKb: kbOf(map.get("VmSwap")),
     capEff: hexOf(map.get("CapEff")),
-    memsAllowedList: mems === undefined ? null : parseNodeList(mems),
+    memsAllowedList: mems === undefined || opts.mems === false ? null : parseNodeList(mems),
     hasMm: vmSizeKb !== null || map.has("RssAnon"),
   };
 }

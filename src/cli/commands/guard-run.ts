@@ -6,6 +6,7 @@ import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { InputError, oneLine, ProcError, UsageError } from "../../errors.js";
+import type { GuardCandidate } from "../../guard/candidate.js";
 import {
   ConfigError,
   type GuardConfig,
@@ -38,6 +39,7 @@ import { hostBits } from "../../live/live-rank.js";
 import { nodeProcFs } from "../../live/procfs.js";
 import { parseKernelVersion } from "../../policy/modern.js";
 import { policyByName } from "../../policy/registry.js";
+import type { PolicyContext } from "../../policy/types.js";
 import type { GuardMetrics } from "../guard-metrics.js";
 import { readFailure } from "../input.js";
 
@@ -48,6 +50,7 @@ export interface GuardCliOpts extends GuardOptionsInput {
   quiet?: boolean;
   printConfig?: boolean;
   testRules?: boolean;
+  snapshot?: string;
   duration?: string;
   metrics?: string;
   shadow?: boolean;
@@ -284,20 +287,31 @@ function makeSink(opts: GuardCliOpts): (r: GuardRecord) => void {
   };
 }
 
-async function testRules(
+/** What --test-rules orders: the candidates, where they came from, the rules it applies. */
+interface RulesInput {
+  candidates: readonly GuardCandidate[];
+  ctx: PolicyContext;
+  protectedPids: ReadonlySet<number>;
+  /** "this machine now", or the snapshot's name. */
+  source: string;
+  /** Rules set apart because the source cannot judge them. */
+  notApplicable: { rule: string; why: string }[];
+}
+
+function testRules(
   config: GuardConfig,
   policy: ReturnType<typeof policyByName>,
-  lister: Awaited<ReturnType<typeof makeLister>>,
-  sensors: Sensors,
+  input: RulesInput,
   json: boolean,
-): Promise<void> {
-  const list = await lister.list(sensors.read());
+): void {
+  const skipped = new Set(input.notApplicable.map((n) => n.rule));
+  const rules = config.rules.filter((r) => !skipped.has(r.text));
   const d = decide({
-    candidates: list.candidates,
+    candidates: input.candidates,
     policy,
-    ctx: list.ctx,
-    rules: config.rules,
-    protectedPids: list.protectedPids,
+    ctx: input.ctx,
+    rules,
+    protectedPids: input.protectedPids,
   });
   const winner = d.table[0];
   const rows = d.table.map((r, i) => ({
@@ -311,13 +325,20 @@ async function testRules(
     why: winner === undefined || r === winner ? null : whyLost(r, winner),
   }));
   if (json) {
-    process.stdout.write(
-      `${JSON.stringify({ policy: d.policy, candidates: d.candidates, processes: rows }, null, 2)}\n`,
-    );
+    const doc = {
+      source: input.source,
+      policy: d.policy,
+      rules: rules.map((r) => r.text),
+      not_applicable: input.notApplicable,
+      candidates: d.candidates,
+      processes: rows,
+    };
+    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     return;
   }
   const lines = [
-    `policy ${d.policy}; ${d.candidates} candidate(s) of ${d.table.length} process(es) in scope; rules: ${config.rules.map((r) => r.text).join(", ") || "none"}`,
+    `${input.source}: policy ${d.policy}; ${d.candidates} candidate(s) of ${d.table.length} process(es) in scope; rules: ${rules.map((r) => r.text).join(", ") || "none"}`,
+    ...input.notApplicable.map((n) => `not applicable: ${n.rule} (${n.why})`),
     `${"ORDER".padStart(5)} ${"PID".padStart(7)} ${"POINTS".padStart(12)} ${"RANK".padEnd(9)} COMM / WHY`,
   ];
   for (const r of rows) {
@@ -331,8 +352,42 @@ async function testRules(
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 
+/** --test-rules --snapshot FILE: the rules on a snapshot's processes, not this machine's. */
+async function testRulesOnSnapshot(opts: GuardCliOpts, config: GuardConfig): Promise<void> {
+  if (!opts.testRules) throw new UsageError("--snapshot is read only by --test-rules");
+  if (config.cgroupPath !== null) {
+    throw new UsageError("--snapshot cannot be combined with --cgroup: a snapshot has no cgroups");
+  }
+  const { loadSnapshotFile } = await import("../snapshots.js");
+  const { appliesToSnapshot, snapshotCandidates } = await import(
+    "../../guard/snapshot-candidates.js"
+  );
+  const { name, snapshot } = await loadSnapshotFile(opts.snapshot!);
+  // The snapshot's kernel is not this one: `modern` applies the release the spec measured.
+  const policy = policyByName(config.policy);
+  const { candidates, ctx } = snapshotCandidates(snapshot);
+  testRules(
+    config,
+    policy,
+    {
+      candidates,
+      ctx,
+      protectedPids: new Set(),
+      source: `snapshot ${name}`,
+      notApplicable: config.rules
+        .filter((r) => !appliesToSnapshot(r))
+        .map((r) => ({
+          rule: r.text,
+          why: `a snapshot has no ${r.field}: only comm and uid rules apply to one`,
+        })),
+    },
+    opts.json ?? false,
+  );
+}
+
 export async function runGuardCommand(opts: GuardCliOpts): Promise<void> {
   const config = await effectiveConfig(opts);
+  if (opts.snapshot !== undefined) return testRulesOnSnapshot(opts, config);
   const release = await nodeProcFs({ root: opts.root }).readText("sys/kernel/osrelease");
   const kernelVersion = release === null ? null : parseKernelVersion(release.trim());
   const policy = policyByName(config.policy, kernelVersion === null ? {} : { kernelVersion });
@@ -371,11 +426,21 @@ export async function runGuardCommand(opts: GuardCliOpts): Promise<void> {
       shortlist: config.policy === "modern" && opts.root === "/proc" && !opts.testRules ? 16 : null,
       rules: config.rules,
     });
-    if (opts.testRules) {
-      await testRules(config, policy, lister, sensors, opts.json ?? false);
-      return;
+    try {
+      if (opts.testRules) {
+        const list = await lister.list(sensors.read());
+        const here = {
+          ...list,
+          source: "this machine now",
+          notApplicable: [],
+        };
+        testRules(config, policy, here, opts.json ?? false);
+        return;
+      }
+      await guardLoop(opts, config, policy, sensors, lister, cgroup);
+    } finally {
+      lister.close();
     }
-    await guardLoop(opts, config, policy, sensors, lister, cgroup);
   } finally {
     sensors.close();
   }

@@ -17,7 +17,7 @@ export const registerGuard: Register = (program) => {
     )
     .option(
       "-m, --mem <term[,kill]>",
-      "MemAvailable below TERM[,KILL] percent of MemTotal (default 10,5; off)",
+      "MemAvailable below TERM[,KILL] percent of MemTotal (default 10,5; off: not watched)",
     )
     .option(
       "-M, --mem-size <term[,kill]>",
@@ -25,12 +25,12 @@ export const registerGuard: Register = (program) => {
     )
     .option(
       "-s, --swap <term[,kill]>",
-      "SwapFree below TERM[,KILL] percent of SwapTotal (default 10,5; off); no swap: does not apply",
+      "SwapFree below TERM[,KILL] percent of SwapTotal (default 10,5; off: not watched); no swap: does not apply",
     )
     .option("-S, --swap-size <term[,kill]>", "SwapFree below TERM[,KILL] bytes")
     .option(
       "--psi <line:term[,kill]>",
-      "PSI avg10 of memory at or above TERM[,KILL] percent, e.g. some:40,80",
+      "PSI avg10 of memory at or above TERM[,KILL] percent, e.g. some:40,80 (default off)",
     )
     .option("--psi-for <seconds>", "how long PSI must stay at a level (default 5)")
     .option(
@@ -43,14 +43,17 @@ export const registerGuard: Register = (program) => {
     )
     .option(
       "--cgroup-used <term[,kill]>",
-      "cgroup usage at or above TERM[,KILL] percent of its limit (default 90,95)",
+      "cgroup usage at or above TERM[,KILL] percent of its limit (default 90,95; off: not watched)",
     )
     .option(
       "--combine <and|or>",
-      "how triggers combine: and (every one that applies) or or (any one)",
+      "how triggers combine: and (every one that applies; the default) or or (any one)",
       undefined,
     )
-    .option("--policy <name>", "victim policy: modern, 2.6.20 or largest-rss (default modern)")
+    .option(
+      "--policy <name>",
+      "victim policy: modern (the default), 2.6.20, largest-rss, newest or oom-score-adj-bands",
+    )
     .option(
       "--prefer <rule>",
       "rank matching processes first: REGEX on comm, or cmdline:/exe:/cgroup:/uid:REGEX (repeatable)",
@@ -87,6 +90,10 @@ export const registerGuard: Register = (program) => {
     .option("-c, --config <file>", "a YAML file with the same settings (flags win)")
     .option("--print-config", "print the effective settings, thresholds in bytes, and exit")
     .option("--test-rules", "show which process each rule protects or picks now, and why, and exit")
+    .option(
+      "--snapshot <file>",
+      "with --test-rules: the processes of an oomkit.snapshot/1 file instead of this machine's (comm and uid rules only)",
+    )
     .option("-j, --json", "JSON lines on stdout, one per record")
     .option("--log <file>", "append JSON lines to FILE")
     .option("-q, --quiet", "no human log lines on stderr")
