@@ -5,6 +5,7 @@
 
 import { benchGuard } from "./guard.bench.js";
 import { type BenchRow, benchOom } from "./oom.bench.js";
+import { benchOomCall } from "./oom-call.bench.js";
 import { benchRank } from "./rank.bench.js";
 import { benchSim } from "./sim.bench.js";
 import { benchStartup } from "./startup.bench.js";
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   const only = process.argv[2];
   const suites: [string, () => Promise<BenchRow[]>][] = [
     ["oom", () => benchOom()],
+    ["oom-call", () => benchOomCall()],
     ["rank", () => benchRank()],
     ["sim", () => benchSim()],
     ["startup", () => benchStartup()],

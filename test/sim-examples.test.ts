@@ -76,7 +76,7 @@ describe("example scenarios", () => {
 
       it("spec §7: every dumped OOM snapshot, run through the core, gives the dumped result", () => {
         for (const call of result.oomCalls) {
-          const text = JSON.stringify(snapshotToJson(call.snapshot));
+          const text = JSON.stringify(snapshotToJson(call.snapshot()));
           const again = runOutOfMemory(parseSnapshot(text, `oom-${call.n}.snapshot.json`));
           expect(toResultJson(again)).toEqual(toResultJson(call.result));
         }

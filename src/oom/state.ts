@@ -118,11 +118,33 @@ export function nodeMask(ids: readonly number[]): bigint {
   return mask;
 }
 
-function storeUlong(arr: Float64Array, big: Map<number, bigint>, i: number, v: bigint): void {
-  if (v <= BigInt(Number.MAX_SAFE_INTEGER)) arr[i] = Number(v);
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Stores the ulong `v` in slot i: as a float64 when exact, else NaN and the bigint aside. */
+export function storeUlong(
+  arr: Float64Array,
+  big: Map<number, bigint>,
+  i: number,
+  v: bigint,
+): void {
+  if (v <= MAX_SAFE_BIG) arr[i] = Number(v);
   else {
     arr[i] = Number.NaN;
     big.set(i, v);
+  }
+}
+
+/** `storeUlong` of a non-negative integer held as a number (the same slot, the same bigint). */
+export function storeUlongNumber(
+  arr: Float64Array,
+  big: Map<number, bigint>,
+  i: number,
+  v: number,
+): void {
+  if (v <= Number.MAX_SAFE_INTEGER) arr[i] = v;
+  else {
+    arr[i] = Number.NaN;
+    big.set(i, BigInt(v));
   }
 }
 
@@ -170,9 +192,23 @@ export function packAttrs(t: TaskTable, i: number): number {
   return attrs;
 }
 
-function compileCpusets(snapshot: Snapshot): { index: Map<string, number>; exclusive: bigint[] } {
+/** A cpuset as the state reads it: its path, its mems and whether it is mem-exclusive. */
+export interface CpusetSpec {
+  readonly path: string;
+  readonly mems: readonly number[];
+  readonly mem_exclusive: boolean;
+}
+
+/**
+ * The cpuset table: each path's index, and per cpuset the mems of its nearest
+ * mem-exclusive ancestor (`OomState.cpusetExclusiveMems`).
+ */
+export function compileCpusets(cpusets: readonly CpusetSpec[]): {
+  index: Map<string, number>;
+  exclusive: bigint[];
+} {
   const index = new Map<string, number>();
-  snapshot.cpusets.forEach((c, i) => {
+  cpusets.forEach((c, i) => {
     index.set(c.path, i);
   });
   const parentPath = (path: string): string | null => {
@@ -181,21 +217,21 @@ function compileCpusets(snapshot: Snapshot): { index: Map<string, number>; exclu
     return cut === 0 ? "/" : path.slice(0, cut);
   };
   // nearest_exclusive_ancestor(): walk up while not mem_exclusive and a parent exists.
-  const exclusive = snapshot.cpusets.map((c) => {
+  const exclusive = cpusets.map((c) => {
     let cs = c;
     for (;;) {
       const up = parentPath(cs.path);
       if (cs.mem_exclusive || up === null) break;
-      cs = snapshot.cpusets[index.get(up)!]!;
+      cs = cpusets[index.get(up)!]!;
     }
     return nodeMask(cs.mems);
   });
   return { index, exclusive };
 }
 
-function compileMms(snapshot: Snapshot): { table: MmTable; index: Map<string, number> } {
-  const count = snapshot.mms.length;
-  const table: MmTable = {
+/** An mm table of `count` zeroed slots. */
+export function newMmTable(count: number): MmTable {
+  return {
     count,
     totalVm: new Float64Array(count),
     bigTotalVm: new Map(),
@@ -204,6 +240,10 @@ function compileMms(snapshot: Snapshot): { table: MmTable; index: Map<string, nu
     swap: new Float64Array(count),
     bigSwap: new Map(),
   };
+}
+
+function compileMms(snapshot: Snapshot): { table: MmTable; index: Map<string, number> } {
+  const table = newMmTable(snapshot.mms.length);
   const index = new Map<string, number>();
   snapshot.mms.forEach((mm, i) => {
     index.set(mm.id, i);
@@ -212,6 +252,37 @@ function compileMms(snapshot: Snapshot): { table: MmTable; index: Map<string, nu
     storeOptionalUlong(table.swap, table.bigSwap, i, mm.swap);
   });
   return { table, index };
+}
+
+/**
+ * A task table of `count` zeroed slots with room for `childTotal` children: the one layout
+ * that every route into the state (a snapshot, the simulated kernel) fills.
+ */
+export function newTaskTable(count: number, childTotal: number): TaskTable {
+  return {
+    count,
+    pid: new Int32Array(count),
+    tgid: new Int32Array(count),
+    mm: new Int32Array(count),
+    utime: new Float64Array(count),
+    stime: new Float64Array(count),
+    startTime: new Float64Array(count),
+    nice: new Int8Array(count),
+    uid: new Uint32Array(count),
+    euid: new Uint32Array(count),
+    caps: new Uint32Array(count),
+    oomkilladj: new Int8Array(count),
+    flags: new Uint32Array(count),
+    memdie: new Uint8Array(count),
+    attrs: new Int32Array(count),
+    cpuset: new Int32Array(count),
+    childStart: new Int32Array(count + 1),
+    childList: new Int32Array(childTotal),
+    comm: new Array<string>(count),
+    bigUtime: new Map(),
+    bigStime: new Map(),
+    bigStartTime: new Map(),
+  };
 }
 
 function compileTasks(
@@ -227,30 +298,7 @@ function compileTasks(
     pidIndex.set(list[i]!.pid, i);
     childTotal += list[i]!.children.length;
   }
-  const t: TaskTable = {
-    count: n,
-    pid: new Int32Array(n),
-    tgid: new Int32Array(n),
-    mm: new Int32Array(n),
-    utime: new Float64Array(n),
-    stime: new Float64Array(n),
-    startTime: new Float64Array(n),
-    nice: new Int8Array(n),
-    uid: new Uint32Array(n),
-    euid: new Uint32Array(n),
-    caps: new Uint32Array(n),
-    oomkilladj: new Int8Array(n),
-    flags: new Uint32Array(n),
-    memdie: new Uint8Array(n),
-    attrs: new Int32Array(n),
-    cpuset: new Int32Array(n),
-    childStart: new Int32Array(n + 1),
-    childList: new Int32Array(childTotal),
-    comm: new Array<string>(n),
-    bigUtime: new Map(),
-    bigStime: new Map(),
-    bigStartTime: new Map(),
-  };
+  const t = newTaskTable(n, childTotal);
   let next = 0;
   for (let i = 0; i < n; i++) {
     const task = list[i]!;
@@ -280,7 +328,7 @@ function compileTasks(
 /** Compiles a validated snapshot; the snapshot itself is not kept. */
 export function compileState(snapshot: Snapshot): OomState {
   const k = snapshot.kernel;
-  const cpusets = compileCpusets(snapshot);
+  const cpusets = compileCpusets(snapshot.cpusets);
   const mms = compileMms(snapshot);
   const { table: tasks, pidIndex } = compileTasks(snapshot, mms.index, cpusets.index);
   const current = pidIndex.get(snapshot.current)!;

@@ -11,13 +11,13 @@ import type { KernelState } from "../kernel/kernel-state.js";
 import { printkSuppressedLine } from "../kernel/printk.js";
 import { forceSigKill } from "../kernel/signal.js";
 import type { Task } from "../kernel/task.js";
-import { runOutOfMemory } from "../oom/out_of_memory.js";
+import { outOfMemory } from "../oom/out_of_memory.js";
 import type { OomResult } from "../oom/result.js";
 import type { VictimPolicy } from "../policy/types.js";
-import type { Snapshot, ZonelistEntry } from "../snapshot/types.js";
+import type { Snapshot, SnapshotEnv, SnapshotKernel, ZonelistEntry } from "../snapshot/types.js";
 import type { EventBody, OomStepName } from "./events.js";
 import type { MemoryPort } from "./memory-port.js";
-import { buildOomSnapshot } from "./oom-snapshot.js";
+import { compileOomCall } from "./oom-state.js";
 
 export interface OomMachine {
   panicOnOom: number;
@@ -27,8 +27,18 @@ export interface OomMachine {
 
 export interface OomCallRecord {
   n: number;
-  snapshot: Snapshot;
+  /**
+   * The `oomkit.snapshot/1` document of the kernel state the call read, built on the first
+   * call (the core reads a state compiled straight from the kernel, not this document).
+   */
+  snapshot: () => Snapshot;
   result: OomResult;
+}
+
+/** What `oomSteps` reads of the call beyond its result (a snapshot has it). */
+export interface OomStepsInput {
+  env: Pick<SnapshotEnv, "notifier_freed" | "printk_ratelimit" | "printk_suppressed">;
+  kernel: Pick<SnapshotKernel, "panic_on_oom">;
 }
 
 export type OomCallOutcome =
@@ -57,7 +67,7 @@ function header(current: Task, gfpMask: number, order: number): string {
 
 /** The flow steps the call took, derived from its result (docs/oom-path.md §7). */
 export function oomSteps(
-  snapshot: Snapshot,
+  snapshot: OomStepsInput,
   r: OomResult,
 ): [OomStepName, Record<string, unknown>][] {
   const steps: [OomStepName, Record<string, unknown>][] = [];
@@ -127,7 +137,7 @@ export function callOutOfMemory(
   }
   env.calls += 1;
   const n = env.calls;
-  const snapshot = buildOomSnapshot(k, {
+  const { state, snapshot } = compileOomCall(k, {
     current,
     gfpMask,
     order,
@@ -143,14 +153,22 @@ export function callOutOfMemory(
   });
   const result =
     env.policy === undefined
-      ? runOutOfMemory(snapshot)
-      : runOutOfMemory(snapshot, {
+      ? outOfMemory(state)
+      : outOfMemory(state, {
           policy: env.policy,
           // What the modern score is relative to: RAM and swap (totalram + total_swap).
           policyContext: { totalPages: BigInt(port.presentPages() + port.swapTotalPages()) },
         });
   emit({ type: "oom.invoked", n, pid: current.pid, comm: current.comm, gfpMask, order });
-  applyResult(env, n, current, snapshot, result);
+  const stepsInput: OomStepsInput = {
+    env: {
+      notifier_freed: state.notifierFreed,
+      printk_ratelimit: state.printkRatelimit,
+      printk_suppressed: state.printkSuppressed,
+    },
+    kernel: { panic_on_oom: state.panicOnOom },
+  };
+  applyResult(env, n, current, stepsInput, result);
   const stop =
     result.outcome === "panic" ? "panic" : result.outcome === "deadlock" ? "deadlock" : null;
   if (stop === "deadlock") env.cpusetLockHeld = true;
@@ -161,7 +179,7 @@ function applyResult(
   env: OomCallEnv,
   n: number,
   current: Task,
-  snapshot: Snapshot,
+  snapshot: OomStepsInput,
   r: OomResult,
 ): void {
   const { k, port, emit } = env;

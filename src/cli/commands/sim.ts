@@ -146,7 +146,7 @@ function dumpOomCall(dir: string, r: OomCallRecord): void {
       throw cannotWrite(dir, `cannot write ${name} (${errnoOf(err)})`, errnoOf(err));
     }
   };
-  write(`oom-${n}.snapshot.json`, snapshotToJson(r.snapshot));
+  write(`oom-${n}.snapshot.json`, snapshotToJson(r.snapshot()));
   write(`oom-${n}.result.json`, toResultJson(r.result));
 }
 

@@ -47,7 +47,7 @@ function oneCall(spec: SnapshotSpec, before: SimEvent[] = []) {
     title: "t",
     printkTime: false,
     events,
-    calls: [{ n: 1, snapshot, result }],
+    calls: [{ n: 1, snapshot: () => snapshot, result }],
   });
   return { ...model.calls[0]!, model };
 }
