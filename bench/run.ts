@@ -4,6 +4,7 @@
  */
 
 import { benchGuard } from "./guard.bench.js";
+import { benchLoad } from "./load.bench.js";
 import { type BenchRow, benchOom } from "./oom.bench.js";
 import { benchOomCall } from "./oom-call.bench.js";
 import { benchRank } from "./rank.bench.js";
@@ -31,6 +32,10 @@ async function main(): Promise<void> {
   const suites: [string, () => Promise<BenchRow[]>][] = [
     ["oom", () => benchOom()],
     ["oom-call", () => benchOomCall()],
+    [
+      "load",
+      () => benchLoad(process.argv[3] === undefined ? undefined : [Number(process.argv[3])]),
+    ],
     ["rank", () => benchRank()],
     ["sim", () => benchSim()],
     ["startup", () => benchStartup()],

@@ -17,7 +17,7 @@ import {
   pfMask,
   shiftHz,
 } from "../kernel/constants.js";
-import type { Bits, Snapshot } from "../snapshot/types.js";
+import type { Bits, Snapshot, SnapshotTask } from "../snapshot/types.js";
 
 /**
  * Bits of `TaskTable.attrs`: the per-task facts the selection loop tests, packed into one
@@ -285,44 +285,108 @@ export function newTaskTable(count: number, childTotal: number): TaskTable {
   };
 }
 
+/**
+ * `mask(names)` with a memory: the lists of a validated snapshot are shared, frozen
+ * arrays (one per distinct list), so a list is converted once, not once per task.
+ */
+function cachedMask(
+  mask: (names: readonly string[]) => number,
+): (names: readonly string[]) => number {
+  const known = new Map<readonly string[], number>();
+  let last: readonly string[] | null = null;
+  let lastMask = 0;
+  return (names) => {
+    if (names === last) return lastMask;
+    let m = known.get(names);
+    if (m === undefined) {
+      m = mask(names);
+      if (Object.isFrozen(names)) known.set(names, m);
+    }
+    last = names;
+    lastMask = m;
+    return m;
+  };
+}
+
+/** Pids up to this are indexed by a typed array, larger ones (never valid) by a map. */
+const PID_SLOTS_MAX = 1 << 23;
+
+/** Task index by pid (the last task with the pid, as a map would keep), -1 for none. */
+function pidLookup(list: readonly SnapshotTask[]): (pid: number) => number {
+  let maxPid = 0;
+  for (let i = 0; i < list.length; i++) if (list[i]!.pid > maxPid) maxPid = list[i]!.pid;
+  if (maxPid <= PID_SLOTS_MAX) {
+    const slots = new Int32Array(maxPid + 1);
+    for (let i = 0; i < list.length; i++) {
+      const pid = list[i]!.pid;
+      if (pid >= 0) slots[pid] = i + 1;
+    }
+    return (pid) => (pid >= 0 && pid <= maxPid ? slots[pid]! - 1 : -1);
+  }
+  const map = new Map<number, number>();
+  for (let i = 0; i < list.length; i++) map.set(list[i]!.pid, i);
+  return (pid) => map.get(pid) ?? -1;
+}
+
 function compileTasks(
   snapshot: Snapshot,
   mmIndex: Map<string, number>,
   cpusetIndex: Map<string, number>,
-): { table: TaskTable; pidIndex: Map<number, number> } {
+): { table: TaskTable; indexOfPid: (pid: number) => number } {
   const list = snapshot.tasks;
   const n = list.length;
-  const pidIndex = new Map<number, number>();
+  const indexOfPid = pidLookup(list);
   let childTotal = 0;
-  for (let i = 0; i < n; i++) {
-    pidIndex.set(list[i]!.pid, i);
-    childTotal += list[i]!.children.length;
-  }
+  for (let i = 0; i < n; i++) childTotal += list[i]!.children.length;
   const t = newTaskTable(n, childTotal);
+  const capsOf = cachedMask(capabilityMask);
+  const flagsOf = cachedMask(pfMask);
+  let lastMm: string | null = null;
+  let lastMmIndex = 0;
+  let lastCpuset: string | null = null;
+  let lastCpusetIndex = 0;
   let next = 0;
   for (let i = 0; i < n; i++) {
     const task = list[i]!;
     t.pid[i] = task.pid;
     t.tgid[i] = task.tgid;
-    t.mm[i] = task.mm === null ? -1 : mmIndex.get(task.mm)!;
+    const mm = task.mm;
+    if (mm === null) t.mm[i] = -1;
+    else {
+      // The threads of a group name one mm, one after another.
+      if (mm !== lastMm) {
+        lastMm = mm;
+        lastMmIndex = mmIndex.get(mm)!;
+      }
+      t.mm[i] = lastMmIndex;
+    }
     storeUlong(t.utime, t.bigUtime, i, task.utime);
     storeUlong(t.stime, t.bigStime, i, task.stime);
     storeUlong(t.startTime, t.bigStartTime, i, task.start_time);
     t.nice[i] = task.nice;
     t.uid[i] = task.uid;
     t.euid[i] = task.euid;
-    t.caps[i] = capabilityMask(task.caps);
+    t.caps[i] = capsOf(task.caps);
     t.oomkilladj[i] = task.oomkilladj;
-    t.flags[i] = pfMask(task.flags);
+    t.flags[i] = flagsOf(task.flags);
     t.memdie[i] = task.tif.includes("TIF_MEMDIE") ? 1 : 0;
     t.attrs[i] = packAttrs(t, i);
-    t.cpuset[i] = cpusetIndex.get(task.cpuset)!;
+    if (task.cpuset !== lastCpuset) {
+      lastCpuset = task.cpuset;
+      lastCpusetIndex = cpusetIndex.get(task.cpuset)!;
+    }
+    t.cpuset[i] = lastCpusetIndex;
     t.comm[i] = task.comm;
     t.childStart[i] = next;
-    for (const child of task.children) t.childList[next++] = pidIndex.get(child)!;
+    const children = task.children;
+    for (let c = 0; c < children.length; c++) {
+      // A pid not in the list (never in a valid snapshot) compiles to slot 0.
+      const j = indexOfPid(children[c]!);
+      t.childList[next++] = Math.max(j, 0);
+    }
   }
   t.childStart[n] = next;
-  return { table: t, pidIndex };
+  return { table: t, indexOfPid };
 }
 
 /** Compiles a validated snapshot; the snapshot itself is not kept. */
@@ -330,8 +394,8 @@ export function compileState(snapshot: Snapshot): OomState {
   const k = snapshot.kernel;
   const cpusets = compileCpusets(snapshot.cpusets);
   const mms = compileMms(snapshot);
-  const { table: tasks, pidIndex } = compileTasks(snapshot, mms.index, cpusets.index);
-  const current = pidIndex.get(snapshot.current)!;
+  const { table: tasks, indexOfPid } = compileTasks(snapshot, mms.index, cpusets.index);
+  const current = indexOfPid(snapshot.current);
   const currentTask = snapshot.tasks[current]!;
   return {
     bits: k.bits,
