@@ -5,7 +5,9 @@
 
 import { benchGuard } from "./guard.bench.js";
 import { benchHtml } from "./html.bench.js";
+import { benchLoad } from "./load.bench.js";
 import { type BenchRow, benchOom } from "./oom.bench.js";
+import { benchOomCall } from "./oom-call.bench.js";
 import { benchRank } from "./rank.bench.js";
 import { benchSim, benchSimCli } from "./sim.bench.js";
 import { benchStartup } from "./startup.bench.js";
@@ -37,6 +39,11 @@ async function main(): Promise<void> {
   const only = process.argv[2];
   const suites: [string, () => Promise<BenchRow[]>][] = [
     ["oom", () => benchOom()],
+    ["oom-call", () => benchOomCall()],
+    [
+      "load",
+      () => benchLoad(process.argv[3] === undefined ? undefined : [Number(process.argv[3])]),
+    ],
     ["rank", () => benchRank()],
     ["sim", () => benchSim()],
     ["sim-cli", () => benchSimCli()],

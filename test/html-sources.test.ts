@@ -27,7 +27,7 @@ describe("one call on its snapshot, as `oomkit oom --html` draws it", () => {
       const { rec, result } = recorded(text(name));
       const run = buildReportModel(rec.input(result));
       for (const record of result.oomCalls) {
-        const [c] = buildOomReportModel("x", record.snapshot, record.result).calls;
+        const [c] = buildOomReportModel("x", record.snapshot(), record.result).calls;
         const inRun = run.calls.find((r) => r.n === record.n)!;
         expect(c!.path).toEqual(inRun.path);
         expect(c!.also).toEqual(inRun.also);

@@ -76,7 +76,7 @@ describe("example scenarios", () => {
 
       it("each OOM call's snapshot, written as JSON and read back, gives the call's result from the core", () => {
         for (const call of result.oomCalls) {
-          const text = JSON.stringify(snapshotToJson(call.snapshot));
+          const text = JSON.stringify(snapshotToJson(call.snapshot()));
           const again = runOutOfMemory(parseSnapshot(text, `oom-${call.n}.snapshot.json`));
           expect(toResultJson(again)).toEqual(toResultJson(call.result));
         }

@@ -57,7 +57,7 @@ describe("docs/snapshot.schema.json", () => {
       const text = readFileSync(join(ROOT, "examples", f), "utf8");
       const run = runScenarioText(text, () => {}, { file: f });
       for (const call of run.oomCalls) {
-        expectValid(json(snapshotToJson(call.snapshot)), `${f} call ${call.n}`);
+        expectValid(json(snapshotToJson(call.snapshot())), `${f} call ${call.n}`);
         n++;
       }
     }

@@ -17,7 +17,7 @@ import {
   pfMask,
   shiftHz,
 } from "../kernel/constants.js";
-import type { Bits, Snapshot } from "../snapshot/types.js";
+import type { Bits, Snapshot, SnapshotTask } from "../snapshot/types.js";
 
 /**
  * Bits of `TaskTable.attrs`: the per-task facts the selection loop tests, packed into one
@@ -118,11 +118,33 @@ export function nodeMask(ids: readonly number[]): bigint {
   return mask;
 }
 
-function storeUlong(arr: Float64Array, big: Map<number, bigint>, i: number, v: bigint): void {
-  if (v <= BigInt(Number.MAX_SAFE_INTEGER)) arr[i] = Number(v);
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Stores the ulong `v` in slot i: as a float64 when exact, else NaN and the bigint aside. */
+export function storeUlong(
+  arr: Float64Array,
+  big: Map<number, bigint>,
+  i: number,
+  v: bigint,
+): void {
+  if (v <= MAX_SAFE_BIG) arr[i] = Number(v);
   else {
     arr[i] = Number.NaN;
     big.set(i, v);
+  }
+}
+
+/** `storeUlong` of a non-negative integer held as a number (the same slot, the same bigint). */
+export function storeUlongNumber(
+  arr: Float64Array,
+  big: Map<number, bigint>,
+  i: number,
+  v: number,
+): void {
+  if (v <= Number.MAX_SAFE_INTEGER) arr[i] = v;
+  else {
+    arr[i] = Number.NaN;
+    big.set(i, BigInt(v));
   }
 }
 
@@ -170,9 +192,23 @@ export function packAttrs(t: TaskTable, i: number): number {
   return attrs;
 }
 
-function compileCpusets(snapshot: Snapshot): { index: Map<string, number>; exclusive: bigint[] } {
+/** A cpuset as the state reads it: its path, its mems and whether it is mem-exclusive. */
+export interface CpusetSpec {
+  readonly path: string;
+  readonly mems: readonly number[];
+  readonly mem_exclusive: boolean;
+}
+
+/**
+ * The cpuset table: each path's index, and per cpuset the mems of its nearest
+ * mem-exclusive ancestor (`OomState.cpusetExclusiveMems`).
+ */
+export function compileCpusets(cpusets: readonly CpusetSpec[]): {
+  index: Map<string, number>;
+  exclusive: bigint[];
+} {
   const index = new Map<string, number>();
-  snapshot.cpusets.forEach((c, i) => {
+  cpusets.forEach((c, i) => {
     index.set(c.path, i);
   });
   const parentPath = (path: string): string | null => {
@@ -181,21 +217,21 @@ function compileCpusets(snapshot: Snapshot): { index: Map<string, number>; exclu
     return cut === 0 ? "/" : path.slice(0, cut);
   };
   // nearest_exclusive_ancestor(): walk up while not mem_exclusive and a parent exists.
-  const exclusive = snapshot.cpusets.map((c) => {
+  const exclusive = cpusets.map((c) => {
     let cs = c;
     for (;;) {
       const up = parentPath(cs.path);
       if (cs.mem_exclusive || up === null) break;
-      cs = snapshot.cpusets[index.get(up)!]!;
+      cs = cpusets[index.get(up)!]!;
     }
     return nodeMask(cs.mems);
   });
   return { index, exclusive };
 }
 
-function compileMms(snapshot: Snapshot): { table: MmTable; index: Map<string, number> } {
-  const count = snapshot.mms.length;
-  const table: MmTable = {
+/** An mm table of `count` zeroed slots. */
+export function newMmTable(count: number): MmTable {
+  return {
     count,
     totalVm: new Float64Array(count),
     bigTotalVm: new Map(),
@@ -204,6 +240,10 @@ function compileMms(snapshot: Snapshot): { table: MmTable; index: Map<string, nu
     swap: new Float64Array(count),
     bigSwap: new Map(),
   };
+}
+
+function compileMms(snapshot: Snapshot): { table: MmTable; index: Map<string, number> } {
+  const table = newMmTable(snapshot.mms.length);
   const index = new Map<string, number>();
   snapshot.mms.forEach((mm, i) => {
     index.set(mm.id, i);
@@ -214,76 +254,148 @@ function compileMms(snapshot: Snapshot): { table: MmTable; index: Map<string, nu
   return { table, index };
 }
 
-function compileTasks(
-  snapshot: Snapshot,
-  mmIndex: Map<string, number>,
-  cpusetIndex: Map<string, number>,
-): { table: TaskTable; pidIndex: Map<number, number> } {
-  const list = snapshot.tasks;
-  const n = list.length;
-  const pidIndex = new Map<number, number>();
-  let childTotal = 0;
-  for (let i = 0; i < n; i++) {
-    pidIndex.set(list[i]!.pid, i);
-    childTotal += list[i]!.children.length;
-  }
-  const t: TaskTable = {
-    count: n,
-    pid: new Int32Array(n),
-    tgid: new Int32Array(n),
-    mm: new Int32Array(n),
-    utime: new Float64Array(n),
-    stime: new Float64Array(n),
-    startTime: new Float64Array(n),
-    nice: new Int8Array(n),
-    uid: new Uint32Array(n),
-    euid: new Uint32Array(n),
-    caps: new Uint32Array(n),
-    oomkilladj: new Int8Array(n),
-    flags: new Uint32Array(n),
-    memdie: new Uint8Array(n),
-    attrs: new Int32Array(n),
-    cpuset: new Int32Array(n),
-    childStart: new Int32Array(n + 1),
+/**
+ * A task table of `count` zeroed slots with room for `childTotal` children: the one layout
+ * that every route into the state (a snapshot, the simulated kernel) fills.
+ */
+export function newTaskTable(count: number, childTotal: number): TaskTable {
+  return {
+    count,
+    pid: new Int32Array(count),
+    tgid: new Int32Array(count),
+    mm: new Int32Array(count),
+    utime: new Float64Array(count),
+    stime: new Float64Array(count),
+    startTime: new Float64Array(count),
+    nice: new Int8Array(count),
+    uid: new Uint32Array(count),
+    euid: new Uint32Array(count),
+    caps: new Uint32Array(count),
+    oomkilladj: new Int8Array(count),
+    flags: new Uint32Array(count),
+    memdie: new Uint8Array(count),
+    attrs: new Int32Array(count),
+    cpuset: new Int32Array(count),
+    childStart: new Int32Array(count + 1),
     childList: new Int32Array(childTotal),
-    comm: new Array<string>(n),
+    comm: new Array<string>(count),
     bigUtime: new Map(),
     bigStime: new Map(),
     bigStartTime: new Map(),
   };
+}
+
+/**
+ * `mask(names)` with a memory: the lists of a validated snapshot are shared, frozen
+ * arrays (one per distinct list), so a list is converted once, not once per task.
+ */
+function cachedMask(
+  mask: (names: readonly string[]) => number,
+): (names: readonly string[]) => number {
+  const known = new Map<readonly string[], number>();
+  let last: readonly string[] | null = null;
+  let lastMask = 0;
+  return (names) => {
+    if (names === last) return lastMask;
+    let m = known.get(names);
+    if (m === undefined) {
+      m = mask(names);
+      if (Object.isFrozen(names)) known.set(names, m);
+    }
+    last = names;
+    lastMask = m;
+    return m;
+  };
+}
+
+/** Pids up to this are indexed by a typed array, larger ones (never valid) by a map. */
+const PID_SLOTS_MAX = 1 << 23;
+
+/** Task index by pid (the last task with the pid, as a map would keep), -1 for none. */
+function pidLookup(list: readonly SnapshotTask[]): (pid: number) => number {
+  let maxPid = 0;
+  for (let i = 0; i < list.length; i++) if (list[i]!.pid > maxPid) maxPid = list[i]!.pid;
+  if (maxPid <= PID_SLOTS_MAX) {
+    const slots = new Int32Array(maxPid + 1);
+    for (let i = 0; i < list.length; i++) {
+      const pid = list[i]!.pid;
+      if (pid >= 0) slots[pid] = i + 1;
+    }
+    return (pid) => (pid >= 0 && pid <= maxPid ? slots[pid]! - 1 : -1);
+  }
+  const map = new Map<number, number>();
+  for (let i = 0; i < list.length; i++) map.set(list[i]!.pid, i);
+  return (pid) => map.get(pid) ?? -1;
+}
+
+function compileTasks(
+  snapshot: Snapshot,
+  mmIndex: Map<string, number>,
+  cpusetIndex: Map<string, number>,
+): { table: TaskTable; indexOfPid: (pid: number) => number } {
+  const list = snapshot.tasks;
+  const n = list.length;
+  const indexOfPid = pidLookup(list);
+  let childTotal = 0;
+  for (let i = 0; i < n; i++) childTotal += list[i]!.children.length;
+  const t = newTaskTable(n, childTotal);
+  const capsOf = cachedMask(capabilityMask);
+  const flagsOf = cachedMask(pfMask);
+  let lastMm: string | null = null;
+  let lastMmIndex = 0;
+  let lastCpuset: string | null = null;
+  let lastCpusetIndex = 0;
   let next = 0;
   for (let i = 0; i < n; i++) {
     const task = list[i]!;
     t.pid[i] = task.pid;
     t.tgid[i] = task.tgid;
-    t.mm[i] = task.mm === null ? -1 : mmIndex.get(task.mm)!;
+    const mm = task.mm;
+    if (mm === null) t.mm[i] = -1;
+    else {
+      // The threads of a group name one mm, one after another.
+      if (mm !== lastMm) {
+        lastMm = mm;
+        lastMmIndex = mmIndex.get(mm)!;
+      }
+      t.mm[i] = lastMmIndex;
+    }
     storeUlong(t.utime, t.bigUtime, i, task.utime);
     storeUlong(t.stime, t.bigStime, i, task.stime);
     storeUlong(t.startTime, t.bigStartTime, i, task.start_time);
     t.nice[i] = task.nice;
     t.uid[i] = task.uid;
     t.euid[i] = task.euid;
-    t.caps[i] = capabilityMask(task.caps);
+    t.caps[i] = capsOf(task.caps);
     t.oomkilladj[i] = task.oomkilladj;
-    t.flags[i] = pfMask(task.flags);
+    t.flags[i] = flagsOf(task.flags);
     t.memdie[i] = task.tif.includes("TIF_MEMDIE") ? 1 : 0;
     t.attrs[i] = packAttrs(t, i);
-    t.cpuset[i] = cpusetIndex.get(task.cpuset)!;
+    if (task.cpuset !== lastCpuset) {
+      lastCpuset = task.cpuset;
+      lastCpusetIndex = cpusetIndex.get(task.cpuset)!;
+    }
+    t.cpuset[i] = lastCpusetIndex;
     t.comm[i] = task.comm;
     t.childStart[i] = next;
-    for (const child of task.children) t.childList[next++] = pidIndex.get(child)!;
+    const children = task.children;
+    for (let c = 0; c < children.length; c++) {
+      // A pid not in the list (never in a valid snapshot) compiles to slot 0.
+      const j = indexOfPid(children[c]!);
+      t.childList[next++] = Math.max(j, 0);
+    }
   }
   t.childStart[n] = next;
-  return { table: t, pidIndex };
+  return { table: t, indexOfPid };
 }
 
 /** Compiles a validated snapshot; the snapshot itself is not kept. */
 export function compileState(snapshot: Snapshot): OomState {
   const k = snapshot.kernel;
-  const cpusets = compileCpusets(snapshot);
+  const cpusets = compileCpusets(snapshot.cpusets);
   const mms = compileMms(snapshot);
-  const { table: tasks, pidIndex } = compileTasks(snapshot, mms.index, cpusets.index);
-  const current = pidIndex.get(snapshot.current)!;
+  const { table: tasks, indexOfPid } = compileTasks(snapshot, mms.index, cpusets.index);
+  const current = indexOfPid(snapshot.current);
   const currentTask = snapshot.tasks[current]!;
   return {
     bits: k.bits,

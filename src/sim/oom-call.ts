@@ -9,14 +9,14 @@ import type { OomAnswer } from "../alloc/events.js";
 import type { KernelState } from "../kernel/kernel-state.js";
 import { forceSigKill } from "../kernel/signal.js";
 import type { Task } from "../kernel/task.js";
-import { runOutOfMemory } from "../oom/out_of_memory.js";
+import { outOfMemory } from "../oom/out_of_memory.js";
 import type { LogLine, OomResult } from "../oom/result.js";
 import type { OomStep, OomTraceEntry } from "../oom/trace.js";
 import type { VictimPolicy } from "../policy/types.js";
 import type { Snapshot, ZonelistEntry } from "../snapshot/types.js";
 import type { EventBody, MemInfo } from "./events.js";
 import type { MemoryPort } from "./memory-port.js";
-import { buildOomSnapshot } from "./oom-snapshot.js";
+import { compileOomCall } from "./oom-state.js";
 
 export interface OomMachine {
   panicOnOom: number;
@@ -26,7 +26,11 @@ export interface OomMachine {
 
 export interface OomCallRecord {
   n: number;
-  snapshot: Snapshot;
+  /**
+   * The `oomkit.snapshot/1` document of the kernel state the call read, built on the first
+   * call (the core reads a state compiled straight from the kernel, not this document).
+   */
+  snapshot: () => Snapshot;
   result: OomResult;
 }
 
@@ -136,7 +140,7 @@ export function callOutOfMemory(
   const blocked = env.cpusetLockHeld && notifierFreed === 0;
   const n = blocked ? 0 : env.calls + 1;
   if (!blocked) env.calls = n;
-  const snapshot = buildOomSnapshot(k, {
+  const { state, snapshot } = compileOomCall(k, {
     current,
     gfpMask,
     order,
@@ -150,7 +154,7 @@ export function callOutOfMemory(
     printkSuppressed: suppressed,
     mmUsage: (mm) => port.anonSplit(mm.pagesByZone),
   });
-  const result = runOutOfMemory(snapshot, {
+  const result = outOfMemory(state, {
     cpusetLockHeld: env.cpusetLockHeld,
     ...(env.policy === undefined
       ? {}

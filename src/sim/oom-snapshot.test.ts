@@ -13,7 +13,7 @@ timeline:
 describe("the OOM snapshot of a simulation", () => {
   it("gives each mm its anonymous pages in RAM and in swap, swap shared out in proportion", () => {
     const { oomCalls, sim } = runScenarioText(SWAPPING, () => {}, { file: "s.yaml", until: 10 });
-    const first = oomCalls[0]!.snapshot;
+    const first = oomCalls[0]!.snapshot();
     const byId = new Map(first.mms.map((mm) => [mm.id, mm]));
     const big = byId.get(first.tasks.find((t) => t.pid === 200)!.mm!)!;
     const leak = byId.get(first.tasks.find((t) => t.pid === 300)!.mm!)!;
@@ -29,8 +29,8 @@ describe("the OOM snapshot of a simulation", () => {
 
   it("init's mm, never faulted, holds nothing", () => {
     const { oomCalls } = runScenarioText(SWAPPING, () => {}, { file: "s.yaml", until: 10 });
-    const init = oomCalls[0]!.snapshot.tasks.find((t) => t.pid === 1)!;
-    const mm = oomCalls[0]!.snapshot.mms.find((m) => m.id === init.mm)!;
+    const init = oomCalls[0]!.snapshot().tasks.find((t) => t.pid === 1)!;
+    const mm = oomCalls[0]!.snapshot().mms.find((m) => m.id === init.mm)!;
     expect([mm.rss, mm.swap]).toEqual([0n, 0n]);
   });
 });

@@ -27,10 +27,16 @@ function namesOf(mask: number, table: [string, number][], cache: Map<number, str
 }
 
 const pfCache = new Map<number, string[]>();
+
+/** The PF_* names of a task->flags mask (bits no name stands for are left out). */
+export function flagNames(flags: number): string[] {
+  return namesOf(flags, PF_ENTRIES, pfCache);
+}
 const capCache = new Map<number, string[]>();
 const CAP_BITS: [string, number][] = CAP_ENTRIES.map(([n, b]) => [n, 2 ** b]);
 
-function capNames(caps: number): string[] {
+/** The CAP_* names of a capability mask (bits no name stands for are left out). */
+export function capNames(caps: number): string[] {
   let names = capCache.get(caps);
   if (names === undefined) {
     names = [];
@@ -60,7 +66,14 @@ const NO_TIF: string[] = [];
 const TIF_SIG = ["TIF_SIGPENDING"];
 const TIF_MEM = ["TIF_MEMDIE"];
 const TIF_BOTH = ["TIF_SIGPENDING", "TIF_MEMDIE"];
-const NO_CHILDREN: number[] = [];
+
+/** The `tif` list of a task (shared lists: the snapshot is read-only once built). */
+export function tifNames(sigpending: boolean, memdie: boolean): string[] {
+  return memdie ? (sigpending ? TIF_BOTH : TIF_MEM) : sigpending ? TIF_SIG : NO_TIF;
+}
+
+/** The children list of a childless task, shared. */
+export const NO_CHILDREN: number[] = [];
 const TWO_32 = 2 ** 32;
 
 /** A ulong from a non-negative safe integer (reduced modulo 2^32 on 32-bit). */
@@ -69,7 +82,7 @@ function ulong(v: number, bits: 32 | 64): bigint {
 }
 
 function snapshotTask(t: Task, bits: 32 | 64, hz: number): SnapshotTask {
-  const tif = t.memdie ? (t.sigpending ? TIF_BOTH : TIF_MEM) : t.sigpending ? TIF_SIG : NO_TIF;
+  const tif = tifNames(t.sigpending, t.memdie);
   let children = NO_CHILDREN;
   if (t.children !== null && t.children.size > 0) {
     children = [];
@@ -90,7 +103,7 @@ function snapshotTask(t: Task, bits: 32 | 64, hz: number): SnapshotTask {
     euid: t.euid,
     caps: capNames(t.caps),
     oomkilladj: t.oomkilladj,
-    flags: namesOf(t.flags, PF_ENTRIES, pfCache),
+    flags: flagNames(t.flags),
     tif,
     cpuset: t.cpuset.path,
     // Shared, never mutated: the snapshot is read-only once built.

@@ -66,8 +66,8 @@ describe("the simulator's victim policy", () => {
       const { events, oomCalls } = run(policy);
       expect(victims(events)).toEqual([320]);
       const call = oomCalls[0]!;
-      const javaMm = call.snapshot.tasks.find((t) => t.pid === 320)!.mm;
-      const rss = call.snapshot.mms.find((m) => m.id === javaMm)!.rss!;
+      const javaMm = call.snapshot().tasks.find((t) => t.pid === 320)!.mm;
+      const rss = call.snapshot().mms.find((m) => m.id === javaMm)!.rss!;
       expect(call.result.selected!.points).toBe(rss);
     }
   });

@@ -43,24 +43,37 @@ const ZERO = 0n;
 const NO_NAMES = Object.freeze([]) as unknown as string[];
 const NO_PIDS = Object.freeze([]) as unknown as number[];
 
+/** The shared lists of one name table, with the last one handed out. */
+interface TableLists {
+  readonly table: NameTable;
+  readonly byMask: Map<number, string[]>;
+  lastMask: number;
+  lastList: string[];
+}
+
+function tableLists(table: NameTable): TableLists {
+  return { table, byMask: new Map(), lastMask: -1, lastList: NO_NAMES };
+}
+
 class SharedLists {
-  private readonly byMask = new Map<NameTable, Map<number, string[]>>();
+  readonly caps = tableLists(CAP_TABLE);
+  readonly flags = tableLists(PF_TABLE);
+  readonly tif = tableLists(TIF_TABLE);
   private readonly byNodes = new Map<string, number[]>();
 
-  /** A name list in table order (§2.7; the order written is irrelevant). */
-  names(table: NameTable, list: readonly string[] | undefined): string[] {
+  /** A name list of one table, in table order (§2.7; the order written is irrelevant). */
+  namesIn(lists: TableLists, list: readonly string[] | undefined): string[] {
     if (list === undefined || list.length === 0) return NO_NAMES;
-    const mask = namesMask(table, list);
-    let lists = this.byMask.get(table);
-    if (lists === undefined) {
-      lists = new Map();
-      this.byMask.set(table, lists);
-    }
-    let shared = lists.get(mask);
+    const mask = namesMask(lists.table, list);
+    // Tasks after tasks repeat one list (the capabilities of root).
+    if (mask === lists.lastMask) return lists.lastList;
+    let shared = lists.byMask.get(mask);
     if (shared === undefined) {
-      shared = Object.freeze(namesOfMask(table, mask)) as string[];
-      lists.set(mask, shared);
+      shared = Object.freeze(namesOfMask(lists.table, mask)) as string[];
+      lists.byMask.set(mask, shared);
     }
+    lists.lastMask = mask;
+    lists.lastList = shared;
     return shared;
   }
 
@@ -138,10 +151,10 @@ function normalizeTask(
     nice: raw.nice ?? 0,
     uid: raw.uid,
     euid: raw.euid,
-    caps: shared.names(CAP_TABLE, raw.caps),
+    caps: shared.namesIn(shared.caps, raw.caps),
     oomkilladj: raw.oomkilladj ?? 0,
-    flags: shared.names(PF_TABLE, raw.flags),
-    tif: shared.names(TIF_TABLE, raw.tif),
+    flags: shared.namesIn(shared.flags, raw.flags),
+    tif: shared.namesIn(shared.tif, raw.tif),
     cpuset,
     mems_allowed:
       raw.mems_allowed === undefined

@@ -50,13 +50,14 @@ export class Session {
       const endAt = events.findIndex((e) => e.type === "oom.result" && e.n === c.n);
       const kill = events.find((e) => e.type === "oom.kill" && e.n === c.n);
       const sel = c.result.selected;
-      const comm = (pid: number) => c.snapshot.tasks.find((t) => t.pid === pid)?.comm ?? "";
+      const snapshot = c.snapshot();
+      const comm = (pid: number) => snapshot.tasks.find((t) => t.pid === pid)?.comm ?? "";
       return {
         n: c.n,
         invokedAt,
         endAt,
         outcome: c.result.outcome,
-        candidates: c.snapshot.tasks
+        candidates: snapshot.tasks
           .filter((t) => t.mm !== null && t.pid === t.tgid)
           .map((t) => ({ pid: t.pid, comm: t.comm })),
         selected:

@@ -186,7 +186,7 @@ function dumpOomCall(dir: string, r: OomCallRecord): void {
       throw cannotWrite(dir, `cannot write ${name} (${errnoOf(err)})`, errnoOf(err));
     }
   };
-  write(`oom-${n}.snapshot.json`, snapshotToJson(r.snapshot));
+  write(`oom-${n}.snapshot.json`, snapshotToJson(r.snapshot()));
   write(`oom-${n}.result.json`, toResultJson(r.result));
 }
 
@@ -304,7 +304,7 @@ export const registerSim: Register = (program) => {
             : (r) => {
                 if (dumpDir !== undefined) dumpOomCall(dumpDir, r);
                 if (explain === "all" || explain === r.n) {
-                  for (const l of explainCallLines(r.n, r.snapshot, r.result)) out.line(l);
+                  for (const l of explainCallLines(r.n, r.snapshot(), r.result)) out.line(l);
                 }
               },
         onProgress: tty

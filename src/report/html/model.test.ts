@@ -80,7 +80,11 @@ function oneCall(spec: SnapshotSpec, before: SimEvent[] = []) {
       }),
   });
   events.push({ type: "oom.result", tick, n: 1, outcome: result.outcome, sleep: result.sleep });
-  const model = buildReportModel({ title: "t", events, calls: [{ n: 1, snapshot, result }] });
+  const model = buildReportModel({
+    title: "t",
+    events,
+    calls: [{ n: 1, snapshot: () => snapshot, result }],
+  });
   return { ...model.calls[0]!, model };
 }
 

@@ -36,8 +36,15 @@ export interface MemorySamples {
   free: number[][];
 }
 
-/** What one `out_of_memory()` call read and decided: its snapshot and result. */
+/** What one `out_of_memory()` call read and decided: its snapshot (built on demand) and result. */
 export interface OomCallInput {
+  n: number;
+  snapshot: () => Snapshot;
+  result: OomResult;
+}
+
+/** A call with its snapshot built. */
+interface CallRecord {
   n: number;
   snapshot: Snapshot;
   result: OomResult;
@@ -321,7 +328,7 @@ function describeTask(pid: number, comms: Map<number, string>): string {
 /** The path of one numbered call through the flow, with a note per step. */
 function callPath(
   c: CallEvents,
-  record: OomCallInput | undefined,
+  record: CallRecord | undefined,
   comms: Map<number, string>,
 ): Pick<CallModel, "path" | "also" | "notes" | "stepEvents"> {
   const path: FlowNodeId[] = ["alloc_fail", "out_of_memory"];
@@ -531,8 +538,10 @@ export function buildReportModel(input: ReportInput): ReportModel {
     return j;
   };
   const comms = new Map<number, string>();
-  const records = new Map((input.calls ?? []).map((r) => [r.n, r]));
-  for (const r of input.calls ?? []) for (const t of r.snapshot.tasks) comms.set(t.pid, t.comm);
+  const records = new Map<number, CallRecord>(
+    (input.calls ?? []).map((r) => [r.n, { n: r.n, snapshot: r.snapshot(), result: r.result }]),
+  );
+  for (const r of records.values()) for (const t of r.snapshot.tasks) comms.set(t.pid, t.comm);
 
   const stallStarts = new Map<number, number>();
   const stalls: [number, number][] = [];

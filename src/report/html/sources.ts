@@ -87,7 +87,7 @@ export function buildOomReportModel(
   const model = buildReportModel({
     title,
     events: oomCallEvents(snapshot, result),
-    calls: [{ n: 1, snapshot, result }],
+    calls: [{ n: 1, snapshot: () => snapshot, result }],
   });
   return { ...model, source: "oom" };
 }
