@@ -65,12 +65,15 @@ const reportData = (page: Page) => frame(page).locator("#report-data").textConte
 
 /** Clicks, then waits for the report of the step the position line then names. */
 async function step(page: Page, button: string): Promise<string> {
+  const before = await pos(page);
   await page.click(button);
-  // Runs in the page: the shown report is the one of the step the position line names.
+  // Runs in the page: the position has moved (the click was taken) and the shown report
+  // is the one of the step the position line names.
   await page.waitForFunction(`(() => {
     const shown = document.querySelector("iframe.frame")?.dataset.shown;
-    const at = document.querySelector("#pos")?.textContent?.split("/")[0]?.trim();
-    return shown?.startsWith("step-" + at + "-") === true;
+    const line = document.querySelector("#pos")?.textContent ?? "";
+    const at = line.split("/")[0]?.trim();
+    return line !== ${JSON.stringify(before)} && shown?.startsWith("step-" + at + "-") === true;
   })()`);
   return pos(page);
 }
