@@ -409,3 +409,125 @@ describe("oomkit rank: USER, CMDLINE and CGROUP columns, --cgroup", () => {
     }
   });
 });
+
+describe("oomkit rank --cgroup: a memcg OOM's totalpages from the cgroup's limit", () => {
+  // proc/ for --root and sys/ beside it, as a chroot holds them: 250,000 pages of RAM and
+  // 100,000 of swap (global totalpages 350,000).
+  const machine = join(dir, "memcg");
+  const proc = join(machine, "proc");
+  const cg = join(machine, "sys", "fs", "cgroup");
+  const PAGE = 4096;
+  const pair = (pid: number, names: [string, string], cgroup: string) => [
+    { pid, ppid: 1, comm: names[0], rssPages: 20000, cgroup },
+    { pid: pid + 1, ppid: 1, comm: names[1], rssPages: 15000, oomScoreAdj: 50, cgroup },
+  ];
+  writeFakeProc(proc, {
+    memTotalKb: 1_000_000,
+    swapTotalKb: 400_000,
+    processes: [
+      { pid: 1, ppid: 0, comm: "init", rssPages: 1000, cgroup: "4:memory:/\n0::/\n" },
+      ...pair(100, ["alpha", "beta"], "4:memory:/batch\n0::/\n"),
+      ...pair(110, ["gamma", "delta"], "4:memory:/web\n0::/\n"),
+      ...pair(200, ["eta", "theta"], "0::/app.slice\n"),
+      ...pair(300, ["free1", "free2"], "4:memory:/free\n0::/\n"),
+      { pid: 400, ppid: 1, comm: "ghost", rssPages: 10, cgroup: "4:memory:/ghost\n0::/\n" },
+    ],
+  });
+  mkdirSync(join(proc, "sys", "vm"), { recursive: true });
+  writeFileSync(join(proc, "sys", "vm", "swappiness"), "60\n");
+  const group = (path: string, files: Record<string, number | string>) => {
+    mkdirSync(join(cg, path), { recursive: true });
+    writeFileSync(join(cg, path, "cgroup.procs"), "");
+    for (const [name, v] of Object.entries(files)) {
+      writeFileSync(join(cg, path, name), `${typeof v === "number" ? v * PAGE : v}\n`);
+    }
+  };
+  const UNLIMITED = "9223372036854771712";
+  // v1 with swap accounting: 65,536 pages + 32,768 of memsw headroom.
+  group("memory/batch", {
+    "memory.limit_in_bytes": 65536,
+    "memory.memsw.limit_in_bytes": 65536 + 32768,
+    "memory.swappiness": 60,
+  });
+  // v1 without swap accounting (no memsw files): the memory limit alone.
+  group("memory/web", { "memory.limit_in_bytes": 65536, "memory.swappiness": 60 });
+  // v2: 40,000 pages + swap.max 200,000, capped by the 100,000 pages of swap present.
+  group("app.slice", { "memory.max": 40000, "memory.swap.max": 200000 });
+  group("memory/free", { "memory.limit_in_bytes": UNLIMITED, "memory.swappiness": 60 });
+  const rank = (args: string[]) => runCli(["rank", "--root", proc, ...args]);
+  const json = (path: string) => JSON.parse(rank(["--cgroup", path, "-j"]).stdout);
+  const limitFile = (path: string, name: string) => join(cg, path, name);
+
+  it("v1 with memsw: the limit plus the memsw headroom; the victim differs from a global OOM's", () => {
+    const r = rank(["--cgroup", "/batch"]);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.split("\n");
+    expect(lines[1]).toBe(
+      `totalpages 98304 from ${limitFile("memory/batch", "memory.limit_in_bytes")} + the headroom of ${limitFile("memory/batch", "memory.memsw.limit_in_bytes")} (at most SwapTotal)`,
+    );
+    expect(lines.find((l) => l.includes("MEMCG_POINTS"))).toBeDefined();
+    const j = json("/batch");
+    expect(j.total_pages).toBe("98304");
+    expect(j.total_pages_source).toMatch(/memory\.limit_in_bytes \+ the headroom/);
+    // beta: 15000 + 50 * 98 = 19900 < alpha's 20000; globally 15000 + 50 * 350 = 32500.
+    expect(j.victims.modern).toEqual({ pid: 100, comm: "alpha", points: "20000", oom_score: 704 });
+    const beta = j.processes.find((p: { pid: number }) => p.pid === 101);
+    expect(beta.modern_points).toBe("19900");
+    // OOM_SCORE stays the machine's: (1000 + 32500 * 1000 / 350000) * 2 / 3.
+    expect(beta.oom_score).toBe(728);
+    // A global OOM kills one of the adj-50 processes (32500 points; the last scanned of them).
+    const whole = JSON.parse(rank(["-j"]).stdout);
+    expect(whole.victims.modern).toMatchObject({ pid: 301, points: "32500" });
+  });
+
+  it("v1 without memsw accounting: the memory limit alone", () => {
+    const j = json("/web");
+    expect(j.total_pages).toBe("65536");
+    expect(j.total_pages_source).toBe(limitFile("memory/web", "memory.limit_in_bytes"));
+    expect(j.processes.find((p: { pid: number }) => p.pid === 111).modern_points).toBe("18250");
+    expect(j.victims.modern.pid).toBe(110);
+  });
+
+  it("v2: memory.max plus memory.swap.max, capped by the swap present", () => {
+    const j = json("/app.slice");
+    expect(j.total_pages).toBe("140000");
+    expect(j.total_pages_source).toBe(
+      `${limitFile("app.slice", "memory.max")} + ${limitFile("app.slice", "memory.swap.max")} (at most SwapTotal)`,
+    );
+    // theta: 15000 + 50 * 140 = 22000 > eta's 20000.
+    expect(j.victims.modern).toMatchObject({ pid: 201, points: "22000" });
+  });
+
+  it("an unlimited cgroup falls back to the machine's totalpages, and says so", () => {
+    const r = rank(["--cgroup", "/free"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.split("\n")[1]).toBe(
+      `totalpages 350000 from the machine's MemTotal + SwapTotal (${limitFile("memory/free", "memory.limit_in_bytes")} says unlimited)`,
+    );
+    const j = json("/free");
+    expect(j.total_pages).toBe("350000");
+    expect(j.victims.modern.pid).toBe(301);
+    expect(j.assumptions.join("\n")).toMatch(/no limit of its own/);
+  });
+
+  it("a cgroup that does not exist is one line and exit 2; --check refuses --cgroup", () => {
+    for (const path of ["/no-such", "/ghost"]) {
+      const r = rank(["--cgroup", path]);
+      expect([path, r.status, r.stdout]).toEqual([path, 2, ""]);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toContain(`--cgroup ${path}`);
+    }
+    const c = rank(["--check", "--cgroup", "/batch"]);
+    expect(c.status).toBe(2);
+    expect(c.stderr.trim().split("\n")).toHaveLength(1);
+    expect(c.stderr).toMatch(/relative to the machine's memory/);
+  });
+
+  it("--explain under --cgroup: the points of the memcg, the oom_score of the machine", () => {
+    const j = JSON.parse(rank(["--cgroup", "/batch", "--explain", "101", "-j"]).stdout);
+    expect(j.modern.total_pages).toBe("98304");
+    const score = j.modern.terms.find((t: { term: string }) => t.term === "oom_score");
+    expect(score.value).toBe("728");
+    expect(score.note).toMatch(/machine's totalpages 350000/);
+  });
+});

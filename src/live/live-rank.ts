@@ -5,6 +5,7 @@
 import { ProcError, UsageError } from "../errors.js";
 import type { KernelVersion } from "../policy/modern.js";
 import type { Snapshot } from "../snapshot/types.js";
+import { type MemcgTotal, memcgTotalPages, NoSuchCgroup } from "./memcg-limit.js";
 import { parseIntFile } from "./parse-misc.js";
 import { displayName, type ProcFs } from "./procfs.js";
 import {
@@ -24,6 +25,8 @@ export interface LiveReadOptions {
   oomScore?: boolean;
   /** Rank only the processes of this memory cgroup and below (a path of /proc/PID/cgroup). */
   cgroup?: string;
+  /** The /sys tree whose fs/cgroup holds the cgroup's limit files (--cgroup); null: none. */
+  sysRoot?: string | null;
 }
 
 export interface LiveView {
@@ -31,6 +34,8 @@ export interface LiveView {
   snapshot: Snapshot;
   infos: RankProcessInfo[];
   modern: ModernContext;
+  /** --cgroup: where the modern totalpages came from (the cgroup's limit files, or why not). */
+  totalPagesSource?: string;
   currentPolicy: string;
   assumptions: string[];
 }
@@ -50,7 +55,12 @@ export async function readLiveView(
     throw new ProcError({ path: fs.root, code: "ENOENT", message: `${fs.root}: cannot list` });
   }
   const whole = await readMachine(fs, { oomScore: opts.oomScore ?? true, names });
-  const machine = opts.cgroup === undefined ? whole : await onlyCgroup(fs, whole, opts.cgroup);
+  const scoped = opts.cgroup === undefined ? null : await onlyCgroup(fs, whole, opts.cgroup);
+  const machine = scoped?.machine ?? whole;
+  const memcg =
+    opts.cgroup === undefined || scoped === null
+      ? null
+      : await cgroupTotal(fs, whole, opts.cgroup, scoped.version, opts.sysRoot ?? null);
   const panicText = await fs.readText("sys/vm/panic_on_oom");
   const panicOnOom = panicText === null ? 0 : (parseIntFile(panicText) ?? 0);
   const live = liveToSnapshot(machine, {
@@ -75,7 +85,11 @@ export async function readLiveView(
     machine,
     snapshot: live.snapshot,
     infos,
-    modern: { totalPages: machine.totalPages, version },
+    modern:
+      memcg === null
+        ? { totalPages: machine.totalPages, version }
+        : { totalPages: memcg.totalPages, version, oomScoreTotalPages: machine.totalPages },
+    ...(memcg === null ? {} : { totalPagesSource: memcg.source }),
     currentPolicy: live.currentPolicy,
     assumptions: [
       ...machine.assumptions,
@@ -83,24 +97,66 @@ export async function readLiveView(
       ...(opts.cgroup === undefined
         ? []
         : [
-            `only memory cgroup ${opts.cgroup} and below (${machine.processes.length} of ${whole.processes.length} processes); the modern scores stay relative to the machine's memory, not the cgroup's limit`,
+            `only memory cgroup ${opts.cgroup} and below (${machine.processes.length} of ${whole.processes.length} processes)`,
+            memcg?.limited
+              ? `the modern points are a memcg OOM's of this cgroup, relative to its limit (totalpages ${memcg.totalPages}); OOM_SCORE still predicts /proc/PID/oom_score, always relative to the machine's memory (totalpages ${machine.totalPages})`
+              : `the cgroup has no limit of its own to hit (${memcg?.source ?? "?"}): the modern points are relative to the machine's memory, as in a global OOM`,
           ]),
     ],
   };
 }
 
-/** The machine with only the processes of memory cgroup `wanted` (and below). */
-async function onlyCgroup(fs: ProcFs, machine: LiveMachine, wanted: string): Promise<LiveMachine> {
+/**
+ * The machine with only the processes of memory cgroup `wanted` (and below), and the
+ * hierarchy their paths are of: 1 when /proc/PID/cgroup names a v1 `memory` controller.
+ */
+async function onlyCgroup(
+  fs: ProcFs,
+  machine: LiveMachine,
+  wanted: string,
+): Promise<{ machine: LiveMachine; version: 1 | 2 }> {
   const kept = [];
+  let version: 1 | 2 = 2;
   for (const p of machine.processes) {
     const text = await readCgroupText(fs, p.pid);
     const path = text === null ? null : memoryCgroupOf(text);
-    if (path !== null && inCgroup(path, wanted)) kept.push(p);
+    if (path !== null && inCgroup(path, wanted)) {
+      kept.push(p);
+      if (/^\d+:([^:]*,)?memory(,[^:]*)?:/m.test(text!)) version = 1;
+    }
   }
   if (kept.length === 0) {
     throw new UsageError(`--cgroup ${wanted}: no process of ${fs.root} is in that memory cgroup`);
   }
-  return { ...machine, processes: kept };
+  return { machine: { ...machine, processes: kept }, version };
+}
+
+/** The memcg OOM's totalpages for the cgroup, from its limit files under the /sys tree. */
+async function cgroupTotal(
+  fs: ProcFs,
+  machine: LiveMachine,
+  path: string,
+  version: 1 | 2,
+  sysRoot: string | null,
+): Promise<MemcgTotal> {
+  const swappiness = await fs.readText("sys/vm/swappiness");
+  const pageKb = BigInt(machine.pageSizeBytes / 1024);
+  try {
+    return memcgTotalPages({
+      sysRoot,
+      path: path.length > 1 ? path.replace(/\/+$/, "") : path,
+      version,
+      pageSizeBytes: machine.pageSizeBytes,
+      machineTotalPages: machine.totalPages,
+      swapPages: machine.swapTotalKb / pageKb,
+      vmSwappiness: swappiness === null ? null : parseIntFile(swappiness),
+    });
+  } catch (err) {
+    if (err instanceof NoSuchCgroup) {
+      throw new UsageError(`--cgroup ${path}: no memory cgroup ${err.message}`);
+    }
+    throw err;
+  }
 }
 
 /** Extras for a snapshot file: names only; the modern policy needs RSS, which it lacks. */

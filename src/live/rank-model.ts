@@ -32,8 +32,14 @@ export interface RankProcessInfo {
 }
 
 export interface ModernContext {
+  /** The totalpages the OOM killer compares with: the machine's, or a memcg's limit. */
   totalPages: bigint;
   version: KernelVersion;
+  /**
+   * The totalpages of /proc/PID/oom_score, always the machine's (modern-oom §1.5); absent:
+   * the same as totalPages.
+   */
+  oomScoreTotalPages?: bigint;
 }
 
 export interface RankRow {
@@ -156,7 +162,9 @@ export function rankMachine(
       modernPoints:
         m !== null && modern !== null ? oomBadness(m, modern.totalPages, modern.version) : null,
       oomScore:
-        m !== null && modern !== null ? procOomScore(m, modern.totalPages, modern.version) : null,
+        m !== null && modern !== null
+          ? procOomScore(m, modern.oomScoreTotalPages ?? modern.totalPages, modern.version)
+          : null,
       kernelOomScore: info?.kernelOomScore ?? null,
       oomScoreAdj: info?.oomScoreAdj ?? null,
       oomkilladj: adjOf.get(tgid) ?? 0,
@@ -194,7 +202,7 @@ export function rankMachine(
         pid: v.pid,
         comm: infoOf.get(v.pid)?.comm ?? v.comm,
         points: oomBadness(v, modern.totalPages, modern.version) ?? 0n,
-        oomScore: procOomScore(v, modern.totalPages, modern.version),
+        oomScore: procOomScore(v, modern.oomScoreTotalPages ?? modern.totalPages, modern.version),
       };
     }
   }

@@ -48,11 +48,27 @@ export function explainJson(
             kernel_version: modern.version.join("."),
             total_pages: modern.totalPages.toString(),
             inputs: modernInputs(task),
-            terms: explainModern(task, modern.totalPages, modern.version),
+            terms: modernTerms(task, modern),
             kernel_oom_score: info?.kernelOomScore ?? null,
           },
     assumptions: meta.assumptions,
   };
+}
+
+/**
+ * The modern terms; under a memcg's totalpages the oom_score line is still the machine's
+ * (what /proc/PID/oom_score shows), said in its note.
+ */
+function modernTerms(task: ModernTask, modern: ModernContext) {
+  const terms = explainModern(task, modern.totalPages, modern.version);
+  const global = modern.oomScoreTotalPages;
+  if (global === undefined || global === modern.totalPages) return terms;
+  const score = explainModern(task, global, modern.version).find((t) => t.term === "oom_score");
+  return terms.map((t) =>
+    t.term === "oom_score" && score !== undefined
+      ? { ...score, note: `${score.note} (the machine's totalpages ${global}, not the cgroup's)` }
+      : t,
+  );
 }
 
 export function modernInputs(t: ModernTask) {

@@ -19,6 +19,8 @@ export interface RankMeta {
   assumptions: string[];
   /** --cgroup: only the processes of this memory cgroup (and below) are ranked. */
   cgroup?: string;
+  /** --cgroup: where totalPages came from (the cgroup's limit files, or why not). */
+  totalPagesSource?: string;
 }
 
 /** The optional columns (`rank -o user,cmdline,cgroup`), shown in this order. */
@@ -142,6 +144,8 @@ export function renderRankTable(report: RankReport, meta: RankMeta, opts: RankVi
   const others = report.policies ?? [];
   const extra = opts.extras?.columns ?? [];
   const has = (c: ExtraColumn) => extra.includes(c);
+  // --cgroup: the memcg OOM's points, which OOM_SCORE (the machine's) does not order.
+  const memcg = meta.totalPagesSource !== undefined;
   const tail = extra.filter((c) => c !== "user");
   const header = [
     "PID",
@@ -149,6 +153,7 @@ export function renderRankTable(report: RankReport, meta: RankMeta, opts: RankVi
     "COMM",
     "RSS",
     "BADNESS_2.6.20",
+    ...(memcg ? ["MEMCG_POINTS"] : []),
     "OOM_SCORE",
     "KERNEL",
     ...others.map((p) => p.name.toUpperCase()),
@@ -164,6 +169,7 @@ export function renderRankTable(report: RankReport, meta: RankMeta, opts: RankVi
     opts.own?.has(r.pid) ? `${printable(r.comm)} [${opts.own.get(r.pid)}]` : printable(r.comm),
     r.rssPages === null ? "-" : humanBytes(r.rssPages * page),
     r.badness2620 === null ? (r.skip2620 ?? "-") : String(r.badness2620),
+    ...(memcg ? [r.modernPoints === null ? "-" : String(r.modernPoints)] : []),
     r.oomScore === null ? "-" : String(r.oomScore),
     r.kernelOomScore === null ? "-" : String(r.kernelOomScore),
     ...others.map((p) => {
@@ -205,6 +211,9 @@ export function renderRankTable(report: RankReport, meta: RankMeta, opts: RankVi
   const out = [
     ...(opts.header === undefined ? [] : [opts.header]),
     `source ${meta.source} ${meta.origin}${meta.cgroup === undefined ? "" : `, memory cgroup ${meta.cgroup}`}; current ${meta.current} (${meta.currentPolicy})`,
+    ...(meta.totalPagesSource === undefined
+      ? []
+      : [`totalpages ${meta.totalPages} from ${meta.totalPagesSource}`]),
     ...victimLines(report, meta).map((l) => paint("victim", l)),
     "",
     line(header),
@@ -216,7 +225,7 @@ export function renderRankTable(report: RankReport, meta: RankMeta, opts: RankVi
   out.push(
     "",
     "BADNESS_2.6.20: the best-scoring thread's badness(); OOM_SCORE: the modern policy's " +
-      "prediction of /proc/PID/oom_score; KERNEL: the value read; ADJ: oom_score_adj " +
+      `prediction of /proc/PID/oom_score${memcg ? " (relative to the machine's memory)" : ""}; ${memcg ? "MEMCG_POINTS: oom_badness() in a memcg OOM of the cgroup (pages, relative to totalpages above); " : ""}KERNEL: the value read; ADJ: oom_score_adj ` +
       `(oomkilladj for a snapshot).${has("cgroup") ? " CGROUP: the memory cgroup (/proc/PID/cgroup)." : ""}${has("cmdline") && opts.width != null ? " CMDLINE: cut at the terminal's width (whole in --json)." : ""}${others.length > 0 ? ` ${others.map((p) => p.name.toUpperCase()).join(", ")}: the points of the other policies, * at each one's victim.` : ""}${marks ? " *: changed since the last frame." : ""}`,
   );
   return `${out.join("\n")}\n`;
@@ -256,6 +265,7 @@ export function rankJson(report: RankReport, meta: RankMeta, opts: RankViewOptio
     hz: meta.hz,
     page_size: meta.pageSizeBytes,
     total_pages: str(meta.totalPages),
+    ...(meta.totalPagesSource === undefined ? {} : { total_pages_source: meta.totalPagesSource }),
     current: { pid: meta.current, policy: meta.currentPolicy },
     victims: {
       linux_2_6_20: {

@@ -91,6 +91,11 @@ function passwdPath(root: string): string {
   return root === "/proc" ? "/etc/passwd" : join(dirname(resolve(root)), "etc", "passwd");
 }
 
+/** The /sys tree of a /proc tree: /sys, or sys beside another /proc tree. */
+function sysRootOf(root: string): string {
+  return root === "/proc" ? "/sys" : join(dirname(resolve(root)), "sys");
+}
+
 /** What the optional columns show of each listed process, read now. */
 async function readExtras(
   fs: ProcFs,
@@ -174,7 +179,7 @@ async function readFrame(opts: RankOpts, hz: number, current: number | undefined
   const fs = nodeProcFs({ root: opts.root });
   const view: LiveView = await readLiveView(
     fs,
-    { hz, current, oomScore: true, cgroup: opts.cgroup },
+    { hz, current, oomScore: true, cgroup: opts.cgroup, sysRoot: sysRootOf(opts.root) },
     process.arch,
   );
   const columns = columnsOption(opts.columns ?? []);
@@ -218,6 +223,7 @@ async function readFrame(opts: RankOpts, hz: number, current: number | undefined
       currentPolicy: view.currentPolicy,
       assumptions: view.assumptions,
       ...(opts.cgroup === undefined ? {} : { cgroup: opts.cgroup }),
+      ...(view.totalPagesSource === undefined ? {} : { totalPagesSource: view.totalPagesSource }),
     },
   };
 }
@@ -376,6 +382,11 @@ function checkCombinations(opts: RankOpts, cmd: Command): void {
         "--check reads the live /proc; it cannot be combined with --snapshot, --watch or --explain",
       );
     }
+    if (opts.cgroup !== undefined) {
+      throw new UsageError(
+        "--check cannot be combined with --cgroup: /proc/PID/oom_score is always relative to the machine's memory, a memcg OOM's points to the cgroup's limit (rank --cgroup shows both)",
+      );
+    }
     refuseWithoutEffect(
       cmd,
       "--check",
@@ -386,7 +397,6 @@ function checkCombinations(opts: RankOpts, cmd: Command): void {
         sort: "--sort",
         adj: "--adj",
         columns: "--columns",
-        cgroup: "--cgroup",
       },
       "it compares the modern policy with the kernel's /proc/PID/oom_score, nothing else",
     );

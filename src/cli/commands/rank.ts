@@ -32,7 +32,7 @@ export const registerRank: Register = (program) => {
     )
     .option(
       "--cgroup <path>",
-      "rank only the processes of this memory cgroup and below, a path as /proc/PID/cgroup shows it",
+      "rank one memory cgroup (and below) as its memcg OOM would: totalpages is its limit (+ swap), a path as /proc/PID/cgroup shows it",
     )
     .option(
       "--adj <pid=n>",
@@ -42,7 +42,11 @@ export const registerRank: Register = (program) => {
     .addHelpText(
       "after",
       "\nThe 2.6.20 column is the best-scoring thread's badness(); the victims of both " +
-        "policies are listed first. --check exits 1 if any stable process disagrees.",
+        "policies are listed first. --check exits 1 if any stable process disagrees. " +
+        "With --cgroup the modern points and victim use the cgroup's limit, read from " +
+        "/sys/fs/cgroup (sys beside another --root), while OOM_SCORE still predicts " +
+        "/proc/PID/oom_score, which is always relative to the machine's memory; so " +
+        "--check, which compares only that, is refused with --cgroup.",
     )
     .action(async (opts: RankOpts, cmd: Command) =>
       (await import("./rank-run.js")).runRank(opts, cmd),
