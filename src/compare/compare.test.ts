@@ -23,6 +23,19 @@ timeline:
 `;
 
 describe("compareScenario", () => {
+  it("record keeps each run's events with memory samples, and changes no metric", () => {
+    const policies = [linux2620Policy, largestRssPolicy];
+    const plain = compareScenario(SHARER, policies, { file: "s.yaml" });
+    const kept = compareScenario(SHARER, policies, { file: "s.yaml", record: true });
+    expect(plain.runs.every((r) => r.report === undefined)).toBe(true);
+    expect(kept.runs.map((r) => r.metrics)).toEqual(plain.runs.map((r) => r.metrics));
+    for (const r of kept.runs) {
+      expect(r.report!.title).toBe(r.policy);
+      expect(r.report!.events.some((e) => e.type === "mem.sample")).toBe(true);
+      expect(r.report!.calls!.length).toBe(r.metrics.oomCalls);
+    }
+  });
+
   it("runs once per policy: 2.6.20 kills the sharer for nothing, then the leak; largest-rss the leak", () => {
     const c = compareScenario(SHARER, [linux2620Policy, largestRssPolicy], { file: "s.yaml" });
     expect(c.runs.map((r) => r.policy)).toEqual(["2.6.20", "largest-rss"]);
