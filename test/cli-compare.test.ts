@@ -308,6 +308,55 @@ describe("oomkit compare", () => {
     expect(r.stdout).toBe(shown);
   });
 
+  it("--html writes one self-contained page: the tables, and each policy's run with its memory timeline", () => {
+    const file = join(dir, "memdie-wait.html");
+    const policies = "2.6.20,newest,guard";
+    const args = ["compare", "examples/memdie-wait.yaml", "--policies", policies];
+    const r = runCli([...args, "--html", file]);
+    const plain = runCli(args);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(plain.stdout);
+    expect(r.stderr).toBe(plain.stderr);
+    const html = readFileSync(file, "utf8");
+    expect(html.startsWith("<!doctype html>")).toBe(true);
+    expect(html).not.toMatch(/\b(src|href)\s*=\s*["']?\s*(?!#)[^\s"'>]/i);
+    expect(html).not.toMatch(/url\(\s*["']?\s*(https?:)?\/\//i);
+    expect(html).not.toMatch(/<link\b/i);
+    expect(html).toContain("<h2>Metrics per policy</h2>");
+    expect(html).toContain("<td>1600 indexer (2.980)</td>");
+    const names = [...html.matchAll(/<option value="(\d+)">([^<]*)<\/option>/g)].map((m) => [
+      m[1],
+      m[2],
+    ]);
+    expect(names).toEqual([
+      ["0", "2.6.20"],
+      ["1", "newest"],
+      ["2", "guard"],
+    ]);
+    const json = JSON.parse(runCli([...args, "--json"]).stdout);
+    names.forEach(([k], i) => {
+      expect(html).toContain(`<template id="run-${k}">`);
+      const data = new RegExp(`id="report-data-${k}">(.*?)</script>`, "s").exec(html);
+      const model = JSON.parse(data![1]!);
+      expect(model.source).toBe("sim");
+      expect(model.times.length).toBeGreaterThan(10);
+      expect(model.markers.ooms.length).toBe(json.policies[i].oom_calls);
+      expect(model.markers.kills.length).toBeGreaterThan(0);
+    });
+    const again = join(dir, "again.html");
+    runCli([...args, "--html", again]);
+    expect(readFileSync(again, "utf8")).toBe(html);
+
+    for (const bad of [
+      [...args, "--html", "-"],
+      ["compare", "--reports", "examples/reports/memcg-v1-6.18.txt", "--html", file],
+    ]) {
+      const b = runCli(bad);
+      expect(b.status, bad.join(" ")).toBe(2);
+      expect(lines(b.stderr)).toHaveLength(1);
+    }
+  });
+
   it("--help describes the command and its options", () => {
     const r = runCli(["compare", "--help"]);
     expect(r.status).toBe(0);
@@ -319,6 +368,7 @@ describe("oomkit compare", () => {
       "--until",
       "role: culprit",
       "--reports",
+      "--html",
     ]) {
       expect(r.stdout).toContain(word);
     }

@@ -137,6 +137,26 @@ describe.skipIf(!haveBrowser)("the HTML report in Chromium", () => {
     await page.close();
   });
 
+  it("compare --html: the tables on top, each policy's run in turn through the selector", async () => {
+    const file = join(dir, "compare.html");
+    const args = ["compare", "examples/memdie-wait.yaml", "--policies", "2.6.20,newest"];
+    expect(runCli([...args, "--html", file]).status).toBe(0);
+    const { page, problems } = await openFile(file, "#charts canvas");
+    expect(await page.$$eval("#victims tbody tr", (r) => r.length)).toBe(9);
+    expect(await page.$$eval("#charts .chart", (c) => c.length)).toBeGreaterThan(0);
+    expect(await page.$$eval("#calls button", (b) => b.length)).toBe(9);
+    expect(await page.getAttribute("#badness-table tr.victim", "data-pid")).toBe("1500");
+    await Promise.all([page.waitForEvent("load"), page.selectOption("#run-select", "1")]);
+    await page.waitForSelector("#charts canvas");
+    expect(new URL(page.url()).hash).toBe("#run=1");
+    expect(await page.inputValue("#run-select")).toBe("1");
+    expect(await page.$$eval("#calls button", (b) => b.length)).toBe(2);
+    expect(await page.getAttribute("#badness-table tr.victim", "data-pid")).toBe("1600");
+    expect(await lit(page)).toContain("sigkill");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it("oom --html: the call's path is lit and its table drawn", async () => {
     const file = join(dir, "oom.html");
     expect(runCli(["oom", "--example", "--html", file]).status).toBe(0);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { largestRssPolicy } from "../policy/largest-rss.js";
 import { linux2620Policy } from "../policy/linux-2620.js";
+import { modernPolicy } from "../policy/modern-policy.js";
 import { allPolicies } from "../policy/registry.js";
 import type { SimEvent } from "../sim/events.js";
 import { runScenarioText } from "../sim/run.js";
@@ -22,7 +23,46 @@ timeline:
   - { at: 1, task: leaker, fault: { pages: 40000, rate: 10000 } }
 `;
 
+/** The hog's parent never reaps it: after its kill it stays a zombie, TIF_MEMDIE and no mm. */
+const ZOMBIE_VICTIM = `
+machine: { bits: 64, hz: 250, memory: 64MiB, uptime: 900 }
+processes:
+  - name: shell
+    pid: 1400
+    start: 50
+    total_vm: 1000
+    rss: 200
+    children:
+      - { name: hog, pid: 1500, start: 100, total_vm: 20000, rss: 8000 }
+  - { name: indexer, pid: 1600, start: 200, total_vm: 3000, rss: 1000 }
+timeline:
+  - { at: 1, task: indexer, fault: { pages: 30000, rate: 8000 } }
+  - { at: 6, task: indexer, fault: { pages: 30000, rate: 8000 } }
+`;
+
 describe("compareScenario", () => {
+  it("a victim left a zombie without its mm does not stop the next choice", () => {
+    const policies = [modernPolicy(), largestRssPolicy];
+    const c = compareScenario(ZOMBIE_VICTIM, policies, { file: "z.yaml", until: 30 });
+    for (const { metrics: m } of c.runs) {
+      expect(m.calls.map((x) => x.victim)).toEqual([1500, 1600]);
+      expect(m.endReason).toBe("idle");
+    }
+  });
+
+  it("record keeps each run's events with memory samples, and changes no metric", () => {
+    const policies = [linux2620Policy, largestRssPolicy];
+    const plain = compareScenario(SHARER, policies, { file: "s.yaml" });
+    const kept = compareScenario(SHARER, policies, { file: "s.yaml", record: true });
+    expect(plain.runs.every((r) => r.report === undefined)).toBe(true);
+    expect(kept.runs.map((r) => r.metrics)).toEqual(plain.runs.map((r) => r.metrics));
+    for (const r of kept.runs) {
+      expect(r.report!.title).toBe(r.policy);
+      expect(r.report!.events.some((e) => e.type === "mem.sample")).toBe(true);
+      expect(r.report!.calls!.length).toBe(r.metrics.oomCalls);
+    }
+  });
+
   it("runs once per policy: 2.6.20 kills the sharer for nothing, then the leak; largest-rss the leak", () => {
     const c = compareScenario(SHARER, [linux2620Policy, largestRssPolicy], { file: "s.yaml" });
     expect(c.runs.map((r) => r.policy)).toEqual(["2.6.20", "largest-rss"]);

@@ -7,6 +7,8 @@
 
 import { policyByName } from "../policy/registry.js";
 import type { VictimPolicy } from "../policy/types.js";
+import type { ReportInput } from "../report/html/model.js";
+import { ReportRecorder } from "../report/html/recorder.js";
 import { type SkippedAction, SummaryCollector } from "../report/sim-summary.js";
 import type { SimEvent } from "../sim/events.js";
 import { parseScenario } from "../sim/load-scenario.js";
@@ -28,6 +30,8 @@ export interface CompareOptions extends MetricsOptions {
   seed?: number;
   until?: number | string;
   loadSnapshot?: (path: string) => Snapshot;
+  /** Keep each run's events, memory samples among them, for the HTML report. */
+  record?: boolean;
 }
 
 /** What one run puts in charge: a kernel victim policy, or a guard with its own policy. */
@@ -63,6 +67,8 @@ export interface PolicyRun {
   metrics: RunMetrics;
   /** Timeline actions the run skipped, as `oomkit sim` warns of them. */
   skipped: SkippedAction[];
+  /** The run's events and calls, with `record`. */
+  report?: ReportInput;
 }
 
 export interface Comparison {
@@ -102,7 +108,10 @@ export function compareParsedScenario(
     const run: { collector?: MetricsCollector } = {};
     const skips = new SummaryCollector();
     const skipped: SkippedAction[] = [];
+    const recorder = o.record ? new ReportRecorder(contender.name) : null;
     const sink = (e: SimEvent) => {
+      recorder?.add(e);
+      if (e.type === "mem.sample") return;
       run.collector!.add(e);
       if (e.type === "sim.start") skips.add(e);
       else if (e.type === "sim.skip") skipped.push(skips.describeSkip(e));
@@ -116,6 +125,7 @@ export function compareParsedScenario(
         seed: o.seed,
         until: o.until,
         loadSnapshot: o.loadSnapshot,
+        ...(recorder === null ? {} : ReportRecorder.runOptions),
         policy: contender.policy,
         agent: contender.guard === undefined ? undefined : simulatedGuard(contender.guard),
         onSetup: (sim) => {
@@ -128,7 +138,13 @@ export function compareParsedScenario(
       positionOf,
     );
     first.seed ??= result.sim.seed;
-    runs.push({ policy: contender.name, metrics: run.collector!.result(), skipped });
+    const report = recorder?.input(result);
+    runs.push({
+      policy: contender.name,
+      metrics: run.collector!.result(),
+      skipped,
+      ...(report === undefined ? {} : { report }),
+    });
   }
   return {
     seed: first.seed!,

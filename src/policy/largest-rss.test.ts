@@ -29,6 +29,11 @@ describe("largest-rss policy", () => {
   });
   it("a dying victim stops the choice; an unknown rss scores 0 and says so", () => {
     expect(policy.eligibility(view({ memdie: true }), ctx).kind).toBe("abort");
+    // A victim left a zombie has no mm: it is passed over, as the modern kernel does.
+    expect(policy.eligibility(view({ memdie: true, hasMm: false }), ctx)).toEqual({
+      kind: "skip",
+      reason: "no mm",
+    });
     expect(policy.score(view({ rssPages: null }), ctx)).toBe(0n);
     expect(policy.explain(view({ rssPages: null }), ctx)[0]!.note).toContain("not known");
   });

@@ -113,4 +113,21 @@ describe("modern policy details", () => {
     });
     expect(policy.eligibility(view({ memdie: true }), context()).kind).toBe("abort");
   });
+  it("an earlier victim whose mm is gone (MMF_OOM_SKIP) is passed over, not waited for", () => {
+    const policy = modernPolicy();
+    expect(policy.eligibility(view({ memdie: true, hasMm: false }), context())).toEqual({
+      kind: "skip",
+      reason: "an earlier OOM victim whose memory is already torn down (MMF_OOM_SKIP)",
+    });
+    // Still alive with its mm: the scan stops there, whatever its oom_score_adj.
+    const dying = view({ memdie: true, oomScoreAdj: -1000 });
+    expect(policy.eligibility(dying, context()).kind).toBe("abort");
+    const zombie = view({ pid: 30, memdie: true, hasMm: false, rssPages: 900_000n });
+    const views = [view({ pid: 20, rssPages: 10n }), zombie, view({ pid: 40, rssPages: 50n })];
+    expect(chooseVictim(views, policy, context())).toMatchObject({ kind: "chosen", index: 2 });
+    expect(chooseVictim([views[0]!, dying], policy, context())).toMatchObject({
+      kind: "abort",
+      index: 1,
+    });
+  });
 });

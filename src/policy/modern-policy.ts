@@ -41,8 +41,16 @@ export function modernPolicy(version: KernelVersion = DEFAULT_KERNEL_VERSION): V
     tie: rules.lastWinsTie ? "last" : "first",
     scans: "processes",
     eligibility(view, ctx): Eligibility {
-      // §1.4: an earlier victim still alive stops the scan.
-      if (view.memdie) return { kind: "abort", reason: "an earlier OOM victim is still alive" };
+      // §1.4: an earlier victim stops the scan while its memory may still be freed; once
+      // its mm is torn down (exit_mmap or the OOM reaper set MMF_OOM_SKIP) it is passed
+      // over. Init and kernel threads are unkillable before that test.
+      if (view.memdie && !view.isInit && !view.isKthread) {
+        if (view.hasMm) return { kind: "abort", reason: "an earlier OOM victim is still alive" };
+        return {
+          kind: "skip",
+          reason: "an earlier OOM victim whose memory is already torn down (MMF_OOM_SKIP)",
+        };
+      }
       const task = modernTaskOfView(view);
       if (selectionPoints(task, ctx.totalPages, version) !== null) return { kind: "candidate" };
       return { kind: "skip", reason: ineligibleReason(task, rules) ?? "not a candidate" };

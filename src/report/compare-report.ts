@@ -68,7 +68,7 @@ function choiceText(x: OomCallChoice | null, m: RunMetrics, hz: number): string 
   return `${x.victim} ${x.victimComm}${child} (${at})`;
 }
 
-interface Row {
+export interface Row {
   label: string;
   cells: string[];
 }
@@ -100,6 +100,37 @@ function metricRows(c: Comparison): Row[] {
     row("panics", (m) => String(m.panics)),
     row("run ended", (m) => END_REASONS[m.endReason] ?? m.endReason),
   ];
+}
+
+/** The comparison's two tables as cells: the metrics per policy and the victims per call. */
+export interface ComparisonTables {
+  policies: string[];
+  metrics: Row[];
+  /** One row per call; `agree` is false where the policies chose differently. */
+  calls: { call: number; agree: boolean; cells: string[] }[];
+  /** What each call row counts: "OOM call" or "OOM call or guard kill". */
+  what: string;
+}
+
+export function comparisonTables(c: Comparison): ComparisonTables {
+  const calls = Array.from({ length: callCount(c) }, (_, k) => {
+    const choices = callsAt(c, k);
+    return {
+      call: k + 1,
+      agree: agrees(choices),
+      cells: choices.map((x, i) => choiceText(x, c.runs[i]!.metrics, c.hz)),
+    };
+  });
+  return {
+    policies: c.runs.map((r) => r.policy),
+    metrics: metricRows(c),
+    calls,
+    what: callWhat(c),
+  };
+}
+
+function callWhat(c: Comparison): string {
+  return c.runs.some((r) => r.metrics.guardKills > 0) ? "OOM call or guard kill" : "OOM call";
 }
 
 function pad(s: string, width: number, right: boolean): string {
@@ -135,7 +166,7 @@ export function renderComparison(c: Comparison, scenario: string): string[] {
   const disagree = Array.from({ length: n }, (_, k) => !agrees(callsAt(c, k))).filter(
     Boolean,
   ).length;
-  const what = c.runs.some((r) => r.metrics.guardKills > 0) ? "OOM call or guard kill" : "OOM call";
+  const what = callWhat(c);
   out.push(
     `Victim of each ${what} (seconds after the start; * where the policies disagree: ${disagree} of ${n})`,
   );

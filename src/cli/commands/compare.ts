@@ -16,8 +16,11 @@ import {
   replayEvent,
 } from "../../replay/index.js";
 import { comparisonJson, renderComparison } from "../../report/compare-report.js";
+import { renderComparePage } from "../../report/html/compare-page.js";
 import { skipText } from "../../report/sim-summary.js";
+import { writeFileAtomic } from "../atomic-write.js";
 import { EXIT_NEGATIVE } from "../exit.js";
+import { htmlTarget, loadPageAssets } from "../html-report.js";
 import { readInputText } from "../input.js";
 import { type LogTarget, logSources, readLog } from "../log-input.js";
 import type { Register } from "./index.js";
@@ -30,6 +33,7 @@ interface CompareOptions {
   until?: string;
   window?: string;
   reports?: string[];
+  html?: string;
 }
 
 /** `--policies` for `--reports`: registered policy names only (the guard needs a run). */
@@ -84,6 +88,7 @@ async function compareReports(files: string[], opts: CompareOptions): Promise<vo
     ["--seed", opts.seed],
     ["--until", opts.until],
     ["--window", opts.window],
+    ["--html", opts.html],
   ] as const) {
     if (v !== undefined)
       throw new UsageError(`${flag} applies to a scenario run, not to --reports`);
@@ -150,6 +155,10 @@ export const registerCompare: Register = (program) => {
         "guard:POLICY puts oomkit guard with its default triggers in front of the 2.6.20 kernel",
     )
     .option("-j, --json", "print the comparison as one JSON document")
+    .option(
+      "--html <FILE>",
+      "also write a self-contained HTML page: the tables, and each policy's run as oomkit sim --html draws it",
+    )
     .option("--seed <N>", "override the scenario's seed (every run uses the same)")
     .option("--until <T>", 'stop each run after T of simulated time (seconds, or "2.5s", "300ms")')
     .option(
@@ -173,7 +182,7 @@ export const registerCompare: Register = (program) => {
         "assumed and listed; a policy ranking by what no report prints (newest: start times) " +
         "says it cannot rank. Reports without a task table are listed as not comparable. " +
         "Exit 1 when the logs hold no OOM report.\n" +
-        "\nExamples:\n  oomkit compare examples/child-first.yaml\n  oomkit compare examples/memdie-wait.yaml --policies 2.6.20,modern,largest-rss\n  oomkit compare my.yaml --json | jq '.policies[] | {policy, innocent_victims}'\n  oomkit compare --reports /var/log/kern.log.1 /var/log/kern.log",
+        "\nExamples:\n  oomkit compare examples/child-first.yaml\n  oomkit compare examples/memdie-wait.yaml --policies 2.6.20,modern,largest-rss\n  oomkit compare examples/memdie-wait.yaml --html memdie-wait.html\n  oomkit compare my.yaml --json | jq '.policies[] | {policy, innocent_victims}'\n  oomkit compare --reports /var/log/kern.log.1 /var/log/kern.log",
     )
     .action(async (file: string | undefined, opts: CompareOptions) => {
       if (opts.reports !== undefined) {
@@ -190,6 +199,7 @@ export const registerCompare: Register = (program) => {
       const seed = opts.seed === undefined ? undefined : parseSeed(opts.seed);
       const until = opts.until === undefined ? undefined : parseUntil(opts.until);
       const windowSeconds = parseWindow(opts.window);
+      const html = opts.html === undefined ? undefined : htmlTarget(opts.html);
       const input = await readInputText(file);
       const comparison = compareScenario(input.text, policies, {
         file: input.name,
@@ -197,6 +207,7 @@ export const registerCompare: Register = (program) => {
         until,
         windowSeconds,
         loadSnapshot: scenarioSnapshotLoader(file, input.name),
+        record: html !== undefined,
       });
       // Each timeline action skipped, once, with the policies whose runs skipped it.
       const skips = new Map<string, string[]>();
@@ -209,6 +220,10 @@ export const registerCompare: Register = (program) => {
       for (const [text, names] of skips) {
         const where = names.length === policies.length ? "" : ` (with ${names.join(", ")})`;
         process.stderr.write(`oomkit compare: warning: ${text}${where}\n`);
+      }
+      if (html !== undefined) {
+        const page = renderComparePage(comparison, input.name, await loadPageAssets());
+        await writeFileAtomic(html, page);
       }
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(comparisonJson(comparison, input.name))}\n`);

@@ -201,33 +201,50 @@ function pathSection(m: ReportModel, out: string[]): void {
   );
 }
 
-export function renderHtmlReport(model: ReportModel, assets: PageAssets): string {
-  const m = model;
-  const out: string[] = [];
-  const command = COMMAND[m.source];
-  const nav =
-    m.source === "replay"
-      ? '<nav><a href="#memory">Timeline</a><a href="#events">OOM events</a><a href="#badness">Task table</a><a href="#kernel-log">Kernel log</a></nav>'
-      : `<nav>${m.source === "sim" ? '<a href="#memory">Memory</a>' : ""}<a href="#path">The OOM killer's path</a><a href="#badness">badness()</a><a href="#kernel-log">Kernel log</a></nav>`;
-  out.push(
+/** The page's head up to the opening of its body. */
+export function pageHead(title: string, source: string, assets: PageAssets): string[] {
+  return [
     "<!doctype html>",
     '<html lang="en">',
     "<head>",
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(`${command}: ${m.title}`)}</title>`,
+    `<title>${escapeHtml(title)}</title>`,
     `<style>${inlineStyle(assets.uplotCss)}</style>`,
     `<style>${inlineStyle(REPORT_CSS)}</style>`,
     "</head>",
-    `<body data-source="${m.source}">`,
-    "<header>",
-    `<h1>${command}: <code>${escapeHtml(m.title)}</code></h1>`,
-    `<p class="facts">${escapeHtml(headerFacts(m).join(" \u00b7 "))}</p>`,
-    nav,
-    "</header>",
-    "<main>",
-  );
+    `<body data-source="${escapeHtml(source)}">`,
+  ];
+}
 
+/** What the page script reads of a model: the model and the flow diagram's steps. */
+export function modelJson(m: ReportModel): string {
+  const flow = FLOW_NODES.map((n) => ({ id: n.id, title: n.title, about: n.about }));
+  return scriptJson({ ...m, flow });
+}
+
+/** The page's scripts and the end of the document. */
+export function pageTail(assets: PageAssets): string[] {
+  return [
+    `<script>${inlineScript(assets.uplotJs)}</script>`,
+    `<script type="module">${inlineScript(assets.pageJs)}</script>`,
+    "</body>",
+    "</html>",
+    "",
+  ];
+}
+
+/** The header facts and navigation of a model's report. */
+export function reportHeader(m: ReportModel): { facts: string; nav: string } {
+  const nav =
+    m.source === "replay"
+      ? '<nav><a href="#memory">Timeline</a><a href="#events">OOM events</a><a href="#badness">Task table</a><a href="#kernel-log">Kernel log</a></nav>'
+      : `<nav>${m.source === "sim" ? '<a href="#memory">Memory</a>' : ""}<a href="#path">The OOM killer's path</a><a href="#badness">badness()</a><a href="#kernel-log">Kernel log</a></nav>`;
+  return { facts: escapeHtml(headerFacts(m).join(" \u00b7 ")), nav };
+}
+
+/** The sections of a model's report (the page script fills them in). */
+export function reportSections(m: ReportModel, out: string[]): void {
   if (m.source === "replay") replaySections(m, out);
   else {
     if (m.source === "sim") memorySection(out);
@@ -252,17 +269,27 @@ export function renderHtmlReport(model: ReportModel, assets: PageAssets): string
     '<aside class="panel" id="event-panel"><p class="hint">No line selected.</p></aside>',
     "</div>",
     "</section>",
-    "</main>",
   );
+}
 
-  const flow = FLOW_NODES.map((n) => ({ id: n.id, title: n.title, about: n.about }));
+export function renderHtmlReport(model: ReportModel, assets: PageAssets): string {
+  const m = model;
+  const command = COMMAND[m.source];
+  const { facts, nav } = reportHeader(m);
+  const out = pageHead(`${command}: ${m.title}`, m.source, assets);
   out.push(
-    `<script type="application/json" id="report-data">${scriptJson({ ...m, flow })}</script>`,
-    `<script>${inlineScript(assets.uplotJs)}</script>`,
-    `<script type="module">${inlineScript(assets.pageJs)}</script>`,
-    "</body>",
-    "</html>",
-    "",
+    "<header>",
+    `<h1>${command}: <code>${escapeHtml(m.title)}</code></h1>`,
+    `<p class="facts">${facts}</p>`,
+    nav,
+    "</header>",
+    "<main>",
+  );
+  reportSections(m, out);
+  out.push(
+    "</main>",
+    `<script type="application/json" id="report-data">${modelJson(m)}</script>`,
+    ...pageTail(assets),
   );
   return out.join("\n");
 }

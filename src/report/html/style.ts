@@ -108,4 +108,10 @@ table.badness tr.picked { outline: 2px solid var(--pick); outline-offset: -2px; 
 table.predictions { border-collapse: collapse; font-size: 13px; margin: 6px 0 4px; }
 table.predictions th, table.predictions td { border: 1px solid #e1e5e9; padding: 3px 10px; text-align: left; }
 table.predictions tr.kernel { background: var(--lit-wash); font-weight: 600; }
+.run-facts { margin: 0 4px; color: var(--muted); font-size: 13px; }
+table.badness.compare { width: auto; margin-bottom: 14px; }
+table.badness.compare tbody tr { cursor: default; }
+table.badness.compare td { padding: 3px 12px; }
+table.badness.compare.victims th, table.badness.compare.victims td { text-align: left; }
+table.badness.compare tr.differs td { background: #fff4e5; }
 `;

@@ -2,7 +2,23 @@
 // call, its badness table with a "why not this one?" view, and the kernel log linked to
 // the events that printed it. Reads the data model from the #report-data element.
 
-const data = JSON.parse(document.getElementById("report-data").textContent);
+// A comparison page (oomkit compare --html) keeps one report per policy in a template
+// and its model in #report-data-K: the run named in the address (#run=K) is put in place,
+// and the selector switches to another run by loading the page again with its number.
+const runSelect = document.getElementById("run-select");
+if (runSelect !== null) {
+  const wanted = /^#run=(\d+)$/.exec(location.hash)?.[1];
+  const run = wanted !== undefined && document.getElementById(`run-${wanted}`) ? wanted : "0";
+  runSelect.value = run;
+  const template = document.getElementById(`run-${run}`);
+  document.getElementById("report-main").replaceChildren(template.content.cloneNode(true));
+  runSelect.addEventListener("change", () => {
+    location.hash = `run=${runSelect.value}`;
+    location.reload();
+  });
+}
+const dataId = runSelect === null ? "report-data" : `report-data-${runSelect.value}`;
+const data = JSON.parse(document.getElementById(dataId).textContent);
 const byId = (id) => document.getElementById(id);
 const flowInfo = new Map(data.flow.map((n) => [n.id, n]));
 const callsByKey = new Map(data.calls.map((c) => [c.key, c]));
