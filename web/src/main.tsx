@@ -594,10 +594,9 @@ function App() {
             </div>
             {snap !== null && snap.error === null ? (
               <p class="status" id="snapshot-status">
-                Outcome: {snap.outcome}
                 {snap.victim === null
-                  ? "; nothing killed."
-                  : `; killed ${snap.victim.comm} (${snap.victim.pid}).`}
+                  ? `Nothing killed (${snap.outcome}).`
+                  : `The kernel killed ${snap.victim.comm} (${snap.victim.pid}).`}
               </p>
             ) : null}
           </section>
