@@ -3,7 +3,9 @@
  * and opened from file:// with no network. It runs the default story and shows the kill;
  * stepping back and forward returns to the same state; a shared link restores the
  * scenario and the step; "predict the victim" asks, then tells; a bad scenario is marked
- * at its line; a pasted report replays with the kernel's victim. Needs Chromium at
+ * at its line; a pasted report replays with the kernel's victim. Scoring is stepped one
+ * task at a time, and a breakpoint stops where a chosen task is scored; an edited snapshot
+ * runs one call; a pasted report is shared by link too. Needs Chromium at
  * /usr/bin/chromium; skipped without it.
  */
 
@@ -63,17 +65,16 @@ const frame = (page: Page) => page.frameLocator("iframe.frame");
 const pos = async (page: Page) => (await page.textContent("#pos"))!.replace(/\s+/g, " ").trim();
 const reportData = (page: Page) => frame(page).locator("#report-data").textContent();
 
-/** Clicks, then waits for the report of the step the position line then names. */
+/** Clicks, then waits for a new report, of the step the position line then names. */
 async function step(page: Page, button: string): Promise<string> {
-  const before = await pos(page);
+  const was = await page.getAttribute("iframe.frame", "data-shown");
   await page.click(button);
-  // Runs in the page: the position has moved (the click was taken) and the shown report
-  // is the one of the step the position line names.
+  // Runs in the page: a new report is shown (the click was taken), the one of the step
+  // the position line names.
   await page.waitForFunction(`(() => {
     const shown = document.querySelector("iframe.frame")?.dataset.shown;
-    const line = document.querySelector("#pos")?.textContent ?? "";
-    const at = line.split("/")[0]?.trim();
-    return line !== ${JSON.stringify(before)} && shown?.startsWith("step-" + at + "-") === true;
+    const at = document.querySelector("#pos")?.textContent?.split("/")[0]?.trim();
+    return shown !== ${JSON.stringify(was)} && shown?.startsWith("step-" + at + "-") === true;
   })()`);
   return pos(page);
 }
@@ -191,6 +192,108 @@ describe.skipIf(!haveBrowser)("the playground in Chromium", () => {
     expect(await report.locator("#badness-table tr.victim").getAttribute("data-pid")).toBe("1500");
     expect(await report.locator("#predictions .badge.agrees").count()).toBe(3);
     expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("steps one scored task at a time and back to the same state, shared by link", async () => {
+    const { page, problems } = await open();
+    const rows = () => frame(page).locator("#badness-table tbody tr").count();
+    await step(page, "#first");
+    const first = await step(page, "#next-task");
+    expect(first).toMatch(/^\d+\.1 \//);
+    await expect.poll(rows).toBe(1);
+    const data = await reportData(page);
+    const second = await step(page, "#next-task");
+    expect(second).toMatch(/^\d+\.2 \//);
+    await expect.poll(rows).toBe(2);
+    expect(await page.textContent("#status")).toMatch(/Scored 2 of \d+ tasks/);
+    expect(await step(page, "#prev-task")).toBe(first);
+    expect(await reportData(page)).toBe(data);
+    await step(page, "#next-task");
+    await page.click("#share");
+    const other = await open(await page.inputValue("#link"));
+    expect(await pos(other.page)).toBe(second);
+    expect(await other.page.textContent("#status")).toMatch(/Scored 2 of \d+ tasks/);
+    expect([...problems, ...other.problems]).toEqual([]);
+    await other.page.close();
+    await page.close();
+  });
+
+  it("the breakpoint stops where the chosen task is scored", async () => {
+    const { page, problems } = await open();
+    await step(page, "#first");
+    await page.selectOption("#break-pid", "900");
+    // crond (840) is scored first, httpd (900) second.
+    expect(await step(page, "#to-scored")).toMatch(/^\d+\.2 \//);
+    const pids = () =>
+      frame(page)
+        .locator("#badness-table tbody tr")
+        .evaluateAll((r) => r.map((e) => e.getAttribute("data-pid")).sort());
+    await expect.poll(pids).toEqual(["840", "900"]);
+    expect(await page.textContent("#status")).toContain("Scored 2 of 5 tasks");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("predict the victim offers neither init nor kernel threads", async () => {
+    const { page, problems } = await open();
+    await page.check("#predict");
+    await step(page, "#first");
+    await step(page, "#next-oom");
+    await page.waitForSelector("#guess button");
+    const offered = await page
+      .locator("#guess button")
+      .evaluateAll((b) => b.map((e) => e.getAttribute("data-pid")));
+    expect(offered).not.toContain("1");
+    expect(offered.length).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("an edited snapshot runs one call and shows the victim; bad JSON is placed", async () => {
+    const { page, problems } = await open();
+    await page.click("#tab-snapshot");
+    await page.waitForSelector('iframe.frame[data-shown="snapshot-1"]');
+    expect(await page.textContent("#snapshot-status")).toContain("killed java (400)");
+    const text = await page.inputValue("#snapshot-text");
+    // java's leader OOM_DISABLE'd: the first killable child of bash is now its other
+    // thread, 401, whose own oomkilladj is all oom_kill_task() reads (quirks Q1, Q10).
+    await page.fill(
+      "#snapshot-text",
+      text.replace(
+        '"euid": 1000,\n     "utime": 400000',
+        '"euid": 1000, "oomkilladj": -17,\n     "utime": 400000',
+      ),
+    );
+    await page.click("#snapshot-run");
+    await page.waitForSelector('iframe.frame[data-shown="snapshot-2"]');
+    expect(await page.textContent("#snapshot-status")).toContain("killed java (401)");
+    await page.fill("#snapshot-text", text.replace('"tasks": [', '"tasks": [,'));
+    await page.click("#snapshot-run");
+    await page.waitForSelector("#snapshot-error");
+    expect(await page.textContent("#snapshot-error")).toMatch(/^snapshot\.json:\d+:\d+: /);
+    expect(await page.textContent(".gutter .bad")).toBe("10");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("a shared replay link restores the pasted report", async () => {
+    const { page, problems } = await open();
+    await page.click("#tab-replay");
+    const text = readFileSync("test/fixtures/reports/4.19-tasks-state-global.txt", "utf8");
+    await page.fill("#report-text", text);
+    await page.click("#replay");
+    await page.waitForSelector('iframe.frame[data-shown="replay-1"]');
+    await page.click("#replay-share");
+    const link = await page.inputValue("#replay-link");
+    expect(link).toMatch(/#s=[A-Za-z0-9_-]+$/);
+    const other = await browser.newPage();
+    await other.goto(link);
+    await other.waitForSelector('iframe.frame[data-shown="replay-1"]');
+    expect(await other.inputValue("#report-text")).toBe(text);
+    expect(await other.textContent("#replay-status")).toContain("app (1500)");
+    expect(problems).toEqual([]);
+    await other.close();
     await page.close();
   });
 });

@@ -7,10 +7,18 @@
 
 import { render } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
+import { EXAMPLE_SNAPSHOT_TEXT } from "../../src/snapshot/example.js";
 import { ask } from "./engine.js";
 import { EXAMPLES } from "./gallery.js";
 import { type Knob, processKnobs, setKnob } from "./knobs.js";
-import type { CallInfo, ReplayInfo, RunInfo, ScenarioError, StepInfo } from "./protocol.js";
+import type {
+  CallInfo,
+  ReplayInfo,
+  RunInfo,
+  ScenarioError,
+  SnapshotInfo,
+  StepInfo,
+} from "./protocol.js";
 import { decodeShare, encodeShare } from "./share.js";
 import "./style.css";
 
@@ -20,6 +28,16 @@ type Target = number | "run";
 const after = (c: CallInfo) => c.endAt + 1;
 /** The view at its start: oom.invoked shown, nothing scored yet. */
 const before = (c: CallInfo) => c.invokedAt + 1;
+/** The view of its oom.badness event, where its scored tasks are shown one by one. */
+const scoredAt = (c: CallInfo) => c.badnessAt + 1;
+
+/** A place in the run: after `step` events, `sub` scored tasks of a badness step (null: all). */
+interface Pos {
+  step: number;
+  sub: number | null;
+}
+const later = (a: Pos, b: Pos) =>
+  a.step !== b.step ? a.step > b.step : (a.sub ?? Infinity) > (b.sub ?? Infinity);
 
 /** The report page; `data-shown` names what it shows once loaded (for tests and links). */
 function Report({ html, id }: { html: string | null; id: string }) {
@@ -45,6 +63,7 @@ function Report({ html, id }: { html: string | null; id: string }) {
 }
 
 function Editor(props: {
+  id: string;
   text: string;
   error: ScenarioError | null;
   onText: (t: string) => void;
@@ -61,7 +80,7 @@ function Editor(props: {
         ))}
       </div>
       <textarea
-        id="scenario"
+        id={props.id}
         spellcheck={false}
         value={props.text}
         onInput={(e) => props.onText(e.currentTarget.value)}
@@ -161,7 +180,7 @@ function Guess(props: { call: CallInfo; guessed: number | null; onGuess: (pid: n
 }
 
 function App() {
-  const [tab, setTab] = useState<"scenario" | "replay">("scenario");
+  const [tab, setTab] = useState<"scenario" | "snapshot" | "replay">("scenario");
   const [file, setFile] = useState(EXAMPLES[0]!.file);
   const [text, setText] = useState(EXAMPLES[0]!.text);
   const [seed, setSeed] = useState("");
@@ -177,11 +196,16 @@ function App() {
   const pending = useRef(0);
   const [runs, setRuns] = useState(0);
   const [replays, setReplays] = useState(0);
+  const [replayLink, setReplayLink] = useState("");
+  const [breakPid, setBreakPid] = useState("");
+  const [snapText, setSnapText] = useState(EXAMPLE_SNAPSHOT_TEXT);
+  const [snap, setSnap] = useState<SnapshotInfo | null>(null);
+  const [snaps, setSnaps] = useState(0);
 
-  const show = async (step: number, run: RunInfo | null = info) => {
+  const show = async (step: number, run: RunInfo | null = info, sub: number | null = null) => {
     if (run === null) return;
     const ticket = ++pending.current;
-    const r = await ask({ kind: "page", step });
+    const r = await ask({ kind: "page", step, sub });
     if (ticket === pending.current && r.page !== null) setPage(r.page);
   };
 
@@ -196,7 +220,13 @@ function App() {
     return after(c);
   };
 
-  const run = async (t = text, f = file, s = seed, target: Target = "run") => {
+  const run = async (
+    t = text,
+    f = file,
+    s = seed,
+    target: Target = "run",
+    sub: number | null = null,
+  ) => {
     const seedNum = s.trim() === "" ? undefined : Number(s);
     const r = await ask({ kind: "run", text: t, file: f, seed: seedNum });
     setLink("");
@@ -210,30 +240,69 @@ function App() {
     setError(null);
     setInfo(r.info);
     setRuns((n) => n + 1);
-    await show(target === "run" ? runTarget(r.info, 0) : target, r.info);
+    await show(target === "run" ? runTarget(r.info, 0) : target, r.info, sub);
+  };
+
+  const replayPasted = async (t: string) => {
+    setReplay((await ask({ kind: "replay", text: t })).replay);
+    setReplays((n) => n + 1);
   };
 
   useEffect(() => {
     void (async () => {
       const shared = await decodeShare(location.hash);
-      if (shared === null) {
+      if (shared === null || shared.tab === "replay") {
         await run();
+        if (shared === null) return;
+        setTab("replay");
+        setPasted(shared.text);
+        await replayPasted(shared.text);
         return;
       }
       setText(shared.text);
       setFile(shared.file);
       const s = shared.seed === null ? "" : String(shared.seed);
       setSeed(s);
-      await run(shared.text, shared.file, s, shared.step);
+      await run(shared.text, shared.file, s, shared.step, shared.sub);
     })();
   }, []);
 
   const step = page?.step ?? 0;
+  const sub = page?.sub ?? null;
   const total = info?.events ?? 0;
-  const go = (n: number) => {
+  const go = (n: number, s: number | null = null) => {
     setGuess(null);
-    void show(Math.max(0, Math.min(total, n)));
+    void show(Math.max(0, Math.min(total, n)), info, s);
   };
+  const scoring = info?.calls.filter((c) => c.scored.length > 0) ?? [];
+  /** Forward one scored task: the next badness() call of the run. */
+  const nextTask = () => {
+    const c = scoring.find((c) => later({ step: scoredAt(c), sub: null }, { step, sub }));
+    if (c === undefined) return;
+    const k = step === scoredAt(c) ? sub! + 1 : 1;
+    go(scoredAt(c), k >= c.scored.length ? null : k);
+  };
+  /** Back one scored task; before the first, the event before the scores. */
+  const prevTask = () => {
+    const c = scoring.filter((c) => scoredAt(c) <= step).pop();
+    if (c === undefined) return;
+    if (step > scoredAt(c)) return go(scoredAt(c));
+    const k = sub ?? c.scored.length;
+    if (k > 1) go(step, k - 1);
+    else go(step - 1);
+  };
+  /** The breakpoint "when task X is scored": the next place the chosen pid gets its score. */
+  const toScored = () => {
+    const pid = Number(breakPid);
+    for (const c of scoring) {
+      const i = c.scored.findIndex((t) => t.pid === pid);
+      const at = { step: scoredAt(c), sub: i + 1 >= c.scored.length ? null : i + 1 };
+      if (i >= 0 && later(at, { step, sub })) return go(at.step, at.sub);
+    }
+  };
+  const scoredTasks = [
+    ...new Map(scoring.flatMap((c) => c.scored.map((t) => [t.pid, t] as const))).values(),
+  ].sort((a, b) => a.pid - b.pid);
   const nextOom = () => {
     if (info === null) return;
     const c = info.calls.find((c) => after(c) > step);
@@ -262,6 +331,8 @@ function App() {
       file,
       seed: seed.trim() === "" ? null : Number(seed),
       step,
+      sub,
+      tab: "scenario",
     });
     history.replaceState(null, "", hash);
     setLink(location.href);
@@ -269,6 +340,16 @@ function App() {
   };
   const guessCall = guess === null ? null : (info?.calls.find((c) => c.n === guess.n) ?? null);
   const current = info?.calls.filter((c) => before(c) <= step).pop();
+  const scoringNow = current !== undefined && step === scoredAt(current) ? current : undefined;
+  const shareReplay = async () => {
+    history.replaceState(null, "", await encodeShare({ tab: "replay", text: pasted }));
+    setReplayLink(location.href);
+    void navigator.clipboard?.writeText(location.href).catch(() => {});
+  };
+  const runSnapshot = async () => {
+    setSnap((await ask({ kind: "snapshot", text: snapText, file: "snapshot.json" })).snapshot);
+    setSnaps((n) => n + 1);
+  };
 
   return (
     <div class="app">
@@ -282,6 +363,17 @@ function App() {
             onClick={() => setTab("scenario")}
           >
             Scenario
+          </button>
+          <button
+            type="button"
+            id="tab-snapshot"
+            class={tab === "snapshot" ? "on" : ""}
+            onClick={() => {
+              setTab("snapshot");
+              if (snap === null) void runSnapshot();
+            }}
+          >
+            Snapshot
           </button>
           <button
             type="button"
@@ -318,7 +410,13 @@ function App() {
               </select>
             </label>
             <p class="about">{EXAMPLES.find((e) => e.file === file)?.about}</p>
-            <Editor text={text} error={error} onText={setText} onRun={() => void run()} />
+            <Editor
+              id="scenario"
+              text={text}
+              error={error}
+              onText={setText}
+              onRun={() => void run()}
+            />
             {error !== null ? (
               <p class="error" id="error">
                 {error.message}
@@ -348,6 +446,27 @@ function App() {
                 stop at the next OOM
               </label>
             </div>
+            <div class="row">
+              <label>
+                when{" "}
+                <select
+                  id="break-pid"
+                  value={breakPid}
+                  onChange={(e) => setBreakPid(e.currentTarget.value)}
+                >
+                  <option value="">(a task)</option>
+                  {scoredTasks.map((t) => (
+                    <option value={String(t.pid)}>
+                      {t.comm} ({t.pid})
+                    </option>
+                  ))}
+                </select>{" "}
+                is scored
+              </label>
+              <button type="button" id="to-scored" disabled={breakPid === ""} onClick={toScored}>
+                run to it
+              </button>
+            </div>
             <Knobs
               text={text}
               onSet={(path, knob, v) => {
@@ -369,8 +488,20 @@ function App() {
                 ◀ event
               </button>
               <span class="pos" id="pos">
-                {step} / {total}
+                {step}
+                {sub === null ? "" : `.${sub}`} / {total}
               </span>
+              <button type="button" id="prev-task" title="back one scored task" onClick={prevTask}>
+                ◀ task
+              </button>
+              <button
+                type="button"
+                id="next-task"
+                title="forward one scored task"
+                onClick={nextTask}
+              >
+                task ▶
+              </button>
               <button
                 type="button"
                 id="forward"
@@ -417,12 +548,60 @@ function App() {
                 ? "Not run."
                 : `${info.events} events, ${info.calls.length} out_of_memory() call(s), ended: ${info.reason}; the engine took ${info.ms.toFixed(0)} ms. `}
               {current !== undefined ? `At call ${current.n}. ` : ""}
+              {scoringNow !== undefined
+                ? `Scored ${sub ?? scoringNow.scored.length} of ${scoringNow.scored.length} tasks. `
+                : ""}
               {page?.event ? <code>{page.event}</code> : null}
             </p>
             {guessCall !== null ? (
               <Guess call={guessCall} guessed={guess!.pid} onGuess={guessed} />
             ) : null}
-            <Report html={page?.html ?? null} id={`step-${page?.step ?? 0}-${runs}`} />
+            <Report
+              html={page?.html ?? null}
+              id={`step-${step}${sub === null ? "" : `.${sub}`}-${runs}`}
+            />
+          </section>
+        </main>
+      ) : tab === "snapshot" ? (
+        <main class="split" key="snapshot">
+          <section class="left">
+            <p>
+              Edit an <code>oomkit.snapshot/1</code> document (as <code>oomkit sim --dump-oom</code>{" "}
+              writes them) and run one <code>out_of_memory()</code> call on it, as{" "}
+              <code>oomkit oom</code> does.
+            </p>
+            <Editor
+              id="snapshot-text"
+              text={snapText}
+              error={snap?.error ?? null}
+              onText={setSnapText}
+              onRun={() => void runSnapshot()}
+            />
+            {snap?.error ? (
+              <p class="error" id="snapshot-error">
+                {snap.error.message}
+              </p>
+            ) : null}
+            <div class="row">
+              <button
+                type="button"
+                id="snapshot-run"
+                class="primary"
+                onClick={() => void runSnapshot()}
+              >
+                Run out_of_memory()
+              </button>
+            </div>
+            {snap !== null && snap.error === null ? (
+              <p class="status" id="snapshot-status">
+                {snap.victim === null
+                  ? `Nothing killed (${snap.outcome}).`
+                  : `The kernel killed ${snap.victim.comm} (${snap.victim.pid}).`}
+              </p>
+            ) : null}
+          </section>
+          <section class="right">
+            <Report html={snap?.html ?? null} id={`snapshot-${snaps}`} />
           </section>
         </main>
       ) : (
@@ -445,14 +624,23 @@ function App() {
                 type="button"
                 id="replay"
                 class="primary"
-                onClick={async () => {
-                  setReplay((await ask({ kind: "replay", text: pasted })).replay);
-                  setReplays((n) => n + 1);
-                }}
+                onClick={() => void replayPasted(pasted)}
               >
                 Replay
               </button>
+              <button type="button" id="replay-share" onClick={() => void shareReplay()}>
+                Share link
+              </button>
             </div>
+            {replayLink !== "" ? (
+              <input
+                class="link"
+                id="replay-link"
+                readOnly
+                value={replayLink}
+                onFocus={(e) => e.currentTarget.select()}
+              />
+            ) : null}
             {replay?.message ? <p class="error">{replay.message}</p> : null}
             {replay !== null && replay.events > 0 ? (
               <p class="status" id="replay-status">

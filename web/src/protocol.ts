@@ -17,8 +17,11 @@ export interface CallInfo {
   /** Index of its oom.invoked event and of its oom.result event. */
   invokedAt: number;
   endAt: number;
+  /** Index of its oom.badness event (-1: nothing scored) and the tasks it scored, in order. */
+  badnessAt: number;
+  scored: TaskRef[];
   outcome: string;
-  /** The processes with an mm when it was called: what a guess can name. */
+  /** The processes a guess can name: those with an mm, init left out. */
   candidates: TaskRef[];
   selected: (TaskRef & { points: string }) | null;
   victim: TaskRef | null;
@@ -35,6 +38,8 @@ export interface RunInfo {
 
 export interface StepInfo {
   step: number;
+  /** Within an oom.badness event: how many of its scored tasks are shown (null: all). */
+  sub: number | null;
   html: string;
   /** The last event shown, as a `sim --json` line. */
   event: string | null;
@@ -48,13 +53,22 @@ export interface ReplayInfo {
   message: string | null;
 }
 
+export interface SnapshotInfo {
+  html: string | null;
+  outcome: string | null;
+  victim: TaskRef | null;
+  error: ScenarioError | null;
+}
+
 export type Request =
   | { id: number; kind: "run"; text: string; file: string; seed?: number }
-  | { id: number; kind: "page"; step: number }
-  | { id: number; kind: "replay"; text: string };
+  | { id: number; kind: "page"; step: number; sub: number | null }
+  | { id: number; kind: "replay"; text: string }
+  | { id: number; kind: "snapshot"; text: string; file: string };
 
 export type Reply =
   | { id: number; kind: "run"; ok: true; info: RunInfo }
   | { id: number; kind: "run"; ok: false; error: ScenarioError }
   | { id: number; kind: "page"; page: StepInfo | null }
-  | { id: number; kind: "replay"; replay: ReplayInfo };
+  | { id: number; kind: "replay"; replay: ReplayInfo }
+  | { id: number; kind: "snapshot"; snapshot: SnapshotInfo };

@@ -1,15 +1,20 @@
 /**
- * Share by link: the scenario, the seed and the step, deflated with the browser's own
+ * Share by link: the scenario, the seed and the step (or a pasted kernel log), deflated with the browser's own
  * CompressionStream and put in the URL fragment, which is never sent to a server.
  */
 
-export interface Shared {
-  /** The scenario's YAML text and the name it is shown under. */
-  text: string;
-  file: string;
-  seed: number | null;
-  step: number;
-}
+export type Shared =
+  | {
+      tab: "scenario";
+      /** The scenario's YAML text and the name it is shown under. */
+      text: string;
+      file: string;
+      seed: number | null;
+      step: number;
+      /** The scored tasks shown within an oom.badness step (null: all). */
+      sub: number | null;
+    }
+  | { tab: "replay"; text: string };
 
 async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream) {
   const out = new Blob([bytes as BlobPart]).stream().pipeThrough(stream);
@@ -40,13 +45,16 @@ export async function decodeShare(hash: string): Promise<Shared | null> {
   if (m === null) return null;
   try {
     const bytes = await pipe(fromBase64Url(m[1]!), new DecompressionStream("deflate-raw"));
-    const v = JSON.parse(new TextDecoder().decode(bytes)) as Partial<Shared> & { v?: number };
+    const v = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
     if (v.v !== 1 || typeof v.text !== "string") return null;
+    if (v.tab === "replay") return { tab: "replay", text: v.text };
     return {
+      tab: "scenario",
       text: v.text,
       file: typeof v.file === "string" ? v.file : "shared.yaml",
       seed: typeof v.seed === "number" ? v.seed : null,
       step: typeof v.step === "number" ? v.step : 0,
+      sub: typeof v.sub === "number" ? v.sub : null,
     };
   } catch {
     return null;

@@ -5,7 +5,7 @@ import uplotJs from "uplot/dist/uPlot.iife.min.js?raw";
 import uplotCss from "uplot/dist/uPlot.min.css?raw";
 import pageJs from "../../src/report/html/assets/report.js?raw";
 import type { Reply, Request } from "./protocol.js";
-import { replayText, Session } from "./session.js";
+import { replayText, Session, snapshotText } from "./session.js";
 
 const assets = { uplotJs, uplotCss, pageJs };
 let session: Session | null = null;
@@ -24,7 +24,13 @@ self.onmessage = (ev: MessageEvent<Request>) => {
       post({ id: q.id, kind: "run", ok: false, error: s });
     }
   } else if (q.kind === "page") {
-    post({ id: q.id, kind: "page", page: session === null ? null : session.page(q.step, assets) });
+    post({
+      id: q.id,
+      kind: "page",
+      page: session === null ? null : session.page(q.step, q.sub, assets),
+    });
+  } else if (q.kind === "snapshot") {
+    post({ id: q.id, kind: "snapshot", snapshot: snapshotText(q.text, q.file, assets) });
   } else {
     post({ id: q.id, kind: "replay", replay: replayText(q.text, assets) });
   }
