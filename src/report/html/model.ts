@@ -92,6 +92,15 @@ export function memoryOfEvents(events: readonly SimEvent[]): MemorySamples | nul
     last = e.free;
     lastTick = e.tick;
   }
+  // The values held until the run's end.
+  let end: SimEvent | undefined;
+  for (let i = events.length - 1; i >= 0 && end === undefined; i--) {
+    if (events[i]!.type === "sim.end") end = events[i];
+  }
+  if (last !== null && end !== undefined && end.tick > lastTick) {
+    m.ticks.push(end.tick);
+    for (let z = 0; z < zones.length; z++) m.free[z]!.push(last[z]!);
+  }
   return m.ticks.length === 0 ? null : m;
 }
 
