@@ -325,7 +325,7 @@ describe("oomkit compare", () => {
     expect(html).toContain("<h2>Metrics per policy</h2>");
     expect(html).toContain("<td>1600 indexer (2.980)</td>");
     // Every run's memory side by side, on one time axis, before the one run shown in full.
-    const figures = [...html.matchAll(/<figure class="timeline"><figcaption>([^<]*)</g)];
+    const figures = [...html.matchAll(/<figure class="timeline">\s*<figcaption>([^<]*)</g)];
     expect(figures.map((m) => m[1])).toEqual(["2.6.20", "newest", "guard"]);
     expect(html.match(/<polyline class="free"/g)).toHaveLength(3);
     const names = [...html.matchAll(/<option value="(\d+)">([^<]*)<\/option>/g)].map((m) => [
