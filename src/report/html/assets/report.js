@@ -231,19 +231,7 @@ function buildCharts() {
     };
     const u = new uPlot(opts, series, div);
     charts.push(u);
-    let downX = null;
-    u.over.addEventListener("mousedown", (ev) => {
-      downX = ev.clientX;
-    });
-    u.over.addEventListener("click", (ev) => {
-      if (downX !== null && Math.abs(ev.clientX - downX) > 3) return;
-      let best = null;
-      for (const o of data.markers.ooms) {
-        const d = Math.abs(u.valToPos(o.t, "x") - ev.offsetX);
-        if (d <= 6 && (best === null || d < best.d)) best = { d, key: o.key };
-      }
-      if (best !== null) selectCall(best.key);
-    });
+    selectOnClick(u, 6);
   });
   if (xRange !== null) zoomTo(xRange[0], xRange[1]);
 }
@@ -301,6 +289,11 @@ function buildReplayChart(box) {
     div,
   );
   charts.push(u);
+  selectOnClick(u, 8);
+}
+
+/** A click (not the end of a drag) within `px` pixels of an OOM line selects that call. */
+function selectOnClick(u, px) {
   let downX = null;
   u.over.addEventListener("mousedown", (ev) => {
     downX = ev.clientX;
@@ -310,7 +303,7 @@ function buildReplayChart(box) {
     let best = null;
     for (const o of data.markers.ooms) {
       const d = Math.abs(u.valToPos(o.t, "x") - ev.offsetX);
-      if (d <= 8 && (best === null || d < best.d)) best = { d, key: o.key };
+      if (d <= px && (best === null || d < best.d)) best = { d, key: o.key };
     }
     if (best !== null) selectCall(best.key);
   });
