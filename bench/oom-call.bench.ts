@@ -12,7 +12,7 @@
 import { outOfMemory } from "../src/oom/out_of_memory.js";
 import { compileState } from "../src/oom/state.js";
 import { generateScenario } from "../src/sim/generate-scenario.js";
-import { buildOomSnapshot, type OomCallInput } from "../src/sim/oom-snapshot.js";
+import { buildOomSnapshot, plainOomCall } from "../src/sim/oom-snapshot.js";
 import { compileOomCall } from "../src/sim/oom-state.js";
 import { scenarioSchema } from "../src/sim/scenario-schema.js";
 import { setupSimulation } from "../src/sim/setup.js";
@@ -77,20 +77,7 @@ export async function benchOomCall(): Promise<BenchRow[]> {
   });
   const sim = setupSimulation(scenarioSchema.parse(doc), () => {}, { file: "generated" });
   const k = sim.k;
-  const call: OomCallInput = {
-    current: k.tasks.get(k.pidMax - 1) ?? k.init(),
-    gfpMask: 0x280d2,
-    order: 0,
-    zonelist: [{ node: 0, zone: "Normal" }],
-    panicOnOom: 0,
-    numa: false,
-    cpusetsEnabled: true,
-    nodes: sim.port.nodes,
-    notifierFreed: 0,
-    printkRatelimit: true,
-    printkSuppressed: 0,
-    mmUsage: (mm) => sim.port.anonSplit(mm.pagesByZone),
-  };
+  const call = plainOomCall(sim.port, k.tasks.get(k.pidMax - 1) ?? k.init(), 0x280d2);
   const docCompile = new Samples();
   const docCall = new Samples();
   const directCompile = new Samples();

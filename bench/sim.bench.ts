@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { generateScenario } from "../src/sim/generate-scenario.js";
-import { buildOomSnapshot } from "../src/sim/oom-snapshot.js";
+import { buildOomSnapshot, plainOomCall } from "../src/sim/oom-snapshot.js";
 import { scenarioSchema } from "../src/sim/scenario-schema.js";
 import { setupSimulation } from "../src/sim/setup.js";
 import { spawnMs } from "./spawn.js";
@@ -140,20 +140,7 @@ export async function benchSim(): Promise<SimBenchRow[]> {
   // The kernel state at one out_of_memory() call, as the snapshot the OOM core reads.
   const current = sim.k.tasks.get(sim.k.pidMax - 1) ?? sim.k.init();
   const s0 = performance.now();
-  buildOomSnapshot(sim.k, {
-    current,
-    gfpMask: 0x280d2,
-    order: 0,
-    zonelist: [{ node: 0, zone: "Normal" }],
-    panicOnOom: 0,
-    numa: false,
-    cpusetsEnabled: true,
-    nodes: sim.port.nodes,
-    notifierFreed: 0,
-    printkRatelimit: true,
-    printkSuppressed: 0,
-    mmUsage: (mm) => sim.port.anonSplit(mm.pagesByZone),
-  });
+  buildOomSnapshot(sim.k, plainOomCall(sim.port, current, 0x280d2));
   const snapshotSeconds = (performance.now() - s0) / 1000;
   const t1run = performance.now();
   sim.engine.run();

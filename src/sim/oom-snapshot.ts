@@ -62,6 +62,35 @@ export interface OomCallInput {
   mmUsage: (mm: Mm) => { resident: number; swapped: number };
 }
 
+/**
+ * A call as the benchmarks and tests make one: `current` asking for one page with
+ * `gfpMask` from node 0's Normal zone, on a machine with cpusets and without NUMA, the
+ * notifiers freeing nothing and the printk rate limit open.
+ */
+export function plainOomCall(
+  port: {
+    readonly nodes: readonly { id: number; memory: boolean }[];
+    anonSplit(pagesByZone: readonly number[]): { resident: number; swapped: number };
+  },
+  current: Task,
+  gfpMask: number,
+): OomCallInput {
+  return {
+    current,
+    gfpMask,
+    order: 0,
+    zonelist: [{ node: 0, zone: "Normal" }],
+    panicOnOom: 0,
+    numa: false,
+    cpusetsEnabled: true,
+    nodes: port.nodes,
+    notifierFreed: 0,
+    printkRatelimit: true,
+    printkSuppressed: 0,
+    mmUsage: (mm) => port.anonSplit(mm.pagesByZone),
+  };
+}
+
 const NO_TIF: string[] = [];
 const TIF_SIG = ["TIF_SIGPENDING"];
 const TIF_MEM = ["TIF_MEMDIE"];

@@ -6,7 +6,7 @@ import type { OomState } from "../oom/state.js";
 import type { Snapshot } from "../snapshot/types.js";
 import { scenarioArbitrary } from "./arbitrary.js";
 import { DEFAULT_SCENARIO } from "./default-scenario.js";
-import { buildOomSnapshot, type OomCallInput } from "./oom-snapshot.js";
+import { buildOomSnapshot, type OomCallInput, plainOomCall } from "./oom-snapshot.js";
 // The mocked module below: each call also records its comparison with the document route.
 import { type CompiledOomCall, compileOomCall } from "./oom-state.js";
 import { runScenarioText } from "./run.js";
@@ -172,18 +172,5 @@ describe("the OOM state compiled straight from the simulated kernel", () => {
 });
 
 function callOf(sim: Simulation, current: Task): OomCallInput {
-  return {
-    current,
-    gfpMask: 0x200d2,
-    order: 0,
-    zonelist: [{ node: 0, zone: "Normal" }],
-    panicOnOom: 0,
-    numa: false,
-    cpusetsEnabled: true,
-    nodes: sim.port.nodes,
-    notifierFreed: 0,
-    printkRatelimit: true,
-    printkSuppressed: 0,
-    mmUsage: (mm) => sim.port.anonSplit(mm.pagesByZone),
-  };
+  return plainOomCall(sim.port, current, 0x200d2);
 }
