@@ -14,7 +14,7 @@ import {
   type RankReport,
   rankMachine,
 } from "./rank-model.js";
-import { type LiveMachine, readMachine } from "./read-machine.js";
+import { type LiveMachine, readMachineSync } from "./read-machine.js";
 import { toModernTask } from "./to-modern.js";
 import { liveToSnapshot } from "./to-snapshot.js";
 
@@ -49,18 +49,18 @@ export async function readLiveView(
   opts: LiveReadOptions,
   arch: string,
 ): Promise<LiveView> {
-  const names = await fs.list("");
+  const names = fs.listSync("");
   if (names === null) {
     throw new ProcError({ path: fs.root, code: "ENOENT", message: `${fs.root}: cannot list` });
   }
-  const whole = await readMachine(fs, { oomScore: opts.oomScore ?? true, names });
+  const whole = readMachineSync(fs, { oomScore: opts.oomScore ?? true, names });
   const scoped = opts.cgroup === undefined ? null : await onlyCgroup(fs, whole, opts.cgroup);
   const machine = scoped?.machine ?? whole;
   const memcg =
     opts.cgroup === undefined || scoped === null
       ? null
       : await cgroupTotal(fs, whole, opts.cgroup, scoped.version, opts.sysRoot ?? null);
-  const panicText = await fs.readText("sys/vm/panic_on_oom");
+  const panicText = fs.readTextSync("sys/vm/panic_on_oom");
   const panicOnOom = panicText === null ? 0 : (parseIntFile(panicText) ?? 0);
   const live = liveToSnapshot(machine, {
     hz: opts.hz,
