@@ -6,10 +6,10 @@
  * is read once (a retry aside): the machine-wide quantities come first, then one pass.
  */
 import { type KernelVersion, type ModernTask, procOomScore } from "../policy/modern.js";
-import { parseIntFile } from "./parse-misc.js";
-import { MODERN_PF_FORKNOEXEC, parseStat } from "./parse-stat.js";
+import { parseIntBytes, parseStatBytes } from "./parse-bytes.js";
+import { MODERN_PF_FORKNOEXEC } from "./parse-stat.js";
 import { displayName, type ProcFs } from "./procfs.js";
-import { type LiveMachine, readMachine } from "./read-machine.js";
+import { type LiveMachine, pidsOf, readMachineSync } from "./read-machine.js";
 import { type LiveProcess, readProcess } from "./read-process.js";
 import { toModernTask } from "./to-modern.js";
 
@@ -37,19 +37,19 @@ export interface CheckReport {
 
 const VFORK_WCHANS = new Set(["kernel_clone", "_do_fork", "do_fork"]);
 
-async function readScore(fs: ProcFs, pid: number): Promise<number | null> {
-  const t = await fs.readText(`${pid}/oom_score`);
-  return t === null ? null : parseIntFile(t);
+function readScore(fs: ProcFs, pid: number): number | null {
+  const n = fs.readBytes(`${pid}/oom_score`);
+  return n < 0 ? null : parseIntBytes(fs.bytes, n);
 }
 
 /** The vfork heuristic for one process, reading its parent now (modern-oom §4.1). */
-async function vforkNow(fs: ProcFs, p: LiveProcess): Promise<boolean> {
+function vforkNow(fs: ProcFs, p: LiveProcess): boolean {
   if ((p.stat.flags & MODERN_PF_FORKNOEXEC) === 0 || p.mm === null) return false;
-  const text = await fs.readText(`${p.stat.ppid}/stat`);
-  const parent = text === null ? null : parseStat(text);
+  const n = fs.readBytes(`${p.stat.ppid}/stat`);
+  const parent = n < 0 ? null : parseStatBytes(fs.bytes, n);
   if (parent === null || parent.state !== "D") return false;
   if (parent.vsizeBytes !== p.mm.vsizeBytes || parent.rssPages !== p.mm.rssPages) return false;
-  const wchan = (await fs.readText(`${p.stat.ppid}/wchan`))?.trim() ?? "";
+  const wchan = fs.readTextSync(`${p.stat.ppid}/wchan`)?.trim() ?? "";
   return VFORK_WCHANS.has(wchan);
 }
 
@@ -65,13 +65,14 @@ type Attempt =
       startTicks: bigint;
     };
 
-async function attempt(fs: ProcFs, pid: number, machine: LiveMachine): Promise<Attempt> {
-  const before = await readScore(fs, pid);
+function attempt(fs: ProcFs, pid: number, machine: LiveMachine): Attempt {
+  const before = readScore(fs, pid);
   if (before === null) return { kind: "gone" };
-  const r = await readProcess(fs, pid, { oomScore: false });
+  // The modern policy needs the process-wide line: other threads only for a leader's mm.
+  const r = readProcess(fs, pid, { oomScore: false, threads: false });
   if (r.kind !== "ok") return { kind: "gone" };
-  r.process.isVforkChild = await vforkNow(fs, r.process);
-  const after = await readScore(fs, pid);
+  r.process.isVforkChild = vforkNow(fs, r.process);
+  const after = readScore(fs, pid);
   if (after === null) return { kind: "gone" };
   const startTicks = r.process.stat.startTicks;
   if (after !== before) return { kind: "moving", startTicks };
@@ -82,17 +83,14 @@ async function attempt(fs: ProcFs, pid: number, machine: LiveMachine): Promise<A
 }
 
 export async function checkOomScores(fs: ProcFs, retries = 5): Promise<CheckReport> {
-  const names = (await fs.list("")) ?? [];
-  const machine = await readMachine(fs, {
+  const names = fs.listSync("") ?? [];
+  const machine = readMachineSync(fs, {
     oomScore: false,
     children: false,
     names,
     processes: false,
   });
-  const pids = names
-    .filter((n) => /^\d{1,10}$/.test(n))
-    .map(Number)
-    .sort((a, b) => a - b);
+  const pids = pidsOf(names);
   const report: CheckReport = {
     checked: 0,
     agreed: 0,
@@ -107,7 +105,7 @@ export async function checkOomScores(fs: ProcFs, retries = 5): Promise<CheckRepo
   for (const pid of pids) {
     let last: Attempt = { kind: "gone" };
     for (let i = 0; i < retries; i++) {
-      last = await attempt(fs, pid, machine);
+      last = attempt(fs, pid, machine);
       if (last.kind === "gone") break;
       if (last.kind === "done" && last.kernel === last.predicted) break;
     }

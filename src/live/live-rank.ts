@@ -5,7 +5,7 @@
 import { ProcError, UsageError } from "../errors.js";
 import type { KernelVersion } from "../policy/modern.js";
 import type { Snapshot } from "../snapshot/types.js";
-import { type MemcgTotal, memcgTotalPages, NoSuchCgroup } from "./memcg-limit.js";
+import type { MemcgTotal } from "./memcg-limit.js";
 import { parseIntFile } from "./parse-misc.js";
 import { displayName, type ProcFs } from "./procfs.js";
 import {
@@ -14,8 +14,7 @@ import {
   type RankReport,
   rankMachine,
 } from "./rank-model.js";
-import { inCgroup, memoryCgroupOf, readCgroupText } from "./read-extras.js";
-import { type LiveMachine, readMachine } from "./read-machine.js";
+import { type LiveMachine, readMachineSync } from "./read-machine.js";
 import { toModernTask } from "./to-modern.js";
 import { liveToSnapshot } from "./to-snapshot.js";
 
@@ -50,18 +49,18 @@ export async function readLiveView(
   opts: LiveReadOptions,
   arch: string,
 ): Promise<LiveView> {
-  const names = await fs.list("");
+  const names = fs.listSync("");
   if (names === null) {
     throw new ProcError({ path: fs.root, code: "ENOENT", message: `${fs.root}: cannot list` });
   }
-  const whole = await readMachine(fs, { oomScore: opts.oomScore ?? true, names });
+  const whole = readMachineSync(fs, { oomScore: opts.oomScore ?? true, names });
   const scoped = opts.cgroup === undefined ? null : await onlyCgroup(fs, whole, opts.cgroup);
   const machine = scoped?.machine ?? whole;
   const memcg =
     opts.cgroup === undefined || scoped === null
       ? null
       : await cgroupTotal(fs, whole, opts.cgroup, scoped.version, opts.sysRoot ?? null);
-  const panicText = await fs.readText("sys/vm/panic_on_oom");
+  const panicText = fs.readTextSync("sys/vm/panic_on_oom");
   const panicOnOom = panicText === null ? 0 : (parseIntFile(panicText) ?? 0);
   const live = liveToSnapshot(machine, {
     hz: opts.hz,
@@ -115,6 +114,8 @@ async function onlyCgroup(
   machine: LiveMachine,
   wanted: string,
 ): Promise<{ machine: LiveMachine; version: 1 | 2 }> {
+  // Only --cgroup reads cgroups: their readers load then.
+  const { inCgroup, memoryCgroupOf, readCgroupText } = await import("./read-extras.js");
   const kept = [];
   let version: 1 | 2 = 2;
   for (const p of machine.processes) {
@@ -141,6 +142,7 @@ async function cgroupTotal(
 ): Promise<MemcgTotal> {
   const swappiness = await fs.readText("sys/vm/swappiness");
   const pageKb = BigInt(machine.pageSizeBytes / 1024);
+  const { memcgTotalPages, NoSuchCgroup } = await import("./memcg-limit.js");
   try {
     return memcgTotalPages({
       sysRoot,

@@ -5,7 +5,7 @@
  * Files are decoded as latin1, one character per byte: /proc files are ASCII apart from
  * task names, and latin1 keeps a name's raw bytes (invalid UTF-8 included) recoverable.
  */
-import { closeSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
+import { closeSync, constants, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
 
 /** What a read produced: text, "the process went away", "not allowed", or another error. */
@@ -15,9 +15,27 @@ export type ReadOutcome =
   | { kind: "denied"; code: string }
   | { kind: "error"; code: string };
 
+/** What `readBytes` returns for a file it could not read (a length is 0 or more). */
+export const READ_VANISHED = -1;
+export const READ_DENIED = -2;
+export const READ_ERROR = -3;
+
 export interface ProcFs {
   /** Where the /proc tree is ("/proc" on a live machine). */
   readonly root: string;
+  /**
+   * Reads a file below the root, synchronously, into `bytes`: its length, or
+   * READ_VANISHED, READ_DENIED or READ_ERROR. The bytes hold until the next read.
+   */
+  readBytes(path: string): number;
+  /** The buffer that the last `readBytes` filled (it may be replaced by a larger one). */
+  readonly bytes: Uint8Array;
+  /** `readText`, synchronously. */
+  readTextSync(path: string): string | null;
+  /** `list`, synchronously. */
+  listSync(path: string): string[] | null;
+  /** `readSys`, synchronously. */
+  readSysSync(path: string): string | null;
   /** Reads a file below the root, e.g. "1234/stat". */
   read(path: string): Promise<ReadOutcome>;
   /** Like read, but any failure is null. */
@@ -37,6 +55,12 @@ function errorCode(err: unknown): string {
   return "EUNKNOWN";
 }
 
+/** A failed read as `readBytes` reports it. */
+export function failureCode(outcome: ReadOutcome): number {
+  if (outcome.kind === "vanished") return READ_VANISHED;
+  return outcome.kind === "denied" ? READ_DENIED : READ_ERROR;
+}
+
 export function classifyError(err: unknown): ReadOutcome {
   const code = errorCode(err);
   if (VANISHED.has(code)) return { kind: "vanished" };
@@ -54,40 +78,59 @@ export interface NodeProcFsOptions {
 /**
  * The real file system. Reads are synchronous underneath: /proc files are generated in
  * memory and never block on a disk, and this keeps a scan of 10,000 processes fast.
+ * Each file is opened, read once into one buffer shared by every read, and closed.
  */
 export function nodeProcFs(opts: NodeProcFsOptions = {}): ProcFs {
   const root = (opts.root ?? "/proc").replace(/(.)\/+$/, "$1");
   const sysRoot = opts.sysRoot === undefined ? (root === "/proc" ? "/sys" : null) : opts.sysRoot;
   const prefix = root.endsWith("/") ? root : `${root}/`;
-  const readSync = (path: string): ReadOutcome => {
+  const readBytes = (path: string): number => {
     try {
-      return { kind: "ok", text: readWhole(prefix + path) };
+      return readWhole(prefix + path);
+    } catch (err) {
+      return failureCode(classifyError(err));
+    }
+  };
+  const readOutcome = (path: string): ReadOutcome => {
+    try {
+      const n = readWhole(prefix + path);
+      return { kind: "ok", text: shared.toString("latin1", 0, n) };
     } catch (err) {
       return classifyError(err);
     }
   };
+  const readTextSync = (path: string): string | null => {
+    const n = readBytes(path);
+    return n < 0 ? null : shared.toString("latin1", 0, n);
+  };
+  const listSync = (path: string): string[] | null => {
+    try {
+      return readdirSync(path === "" ? root : prefix + path);
+    } catch {
+      return null;
+    }
+  };
+  const readSysSync = (path: string): string | null => {
+    if (sysRoot === null) return null;
+    try {
+      return readFileSync(join(sysRoot, path), "latin1");
+    } catch {
+      return null;
+    }
+  };
   return {
     root,
-    read: async (path) => readSync(path),
-    readText: async (path) => {
-      const r = readSync(path);
-      return r.kind === "ok" ? r.text : null;
+    readBytes,
+    get bytes() {
+      return shared;
     },
-    list: async (path) => {
-      try {
-        return readdirSync(path === "" ? root : prefix + path);
-      } catch {
-        return null;
-      }
-    },
-    readSys: async (path) => {
-      if (sysRoot === null) return null;
-      try {
-        return readFileSync(join(sysRoot, path), "latin1");
-      } catch {
-        return null;
-      }
-    },
+    readTextSync,
+    listSync,
+    readSysSync,
+    read: async (path) => readOutcome(path),
+    readText: async (path) => readTextSync(path),
+    list: async (path) => listSync(path),
+    readSys: async (path) => readSysSync(path),
   };
 }
 
@@ -97,12 +140,12 @@ let shared = Buffer.allocUnsafe(65536);
 const EOF_SLACK = 8192;
 
 /**
- * open, read, close: no stat (procfs reports size 0) and, for the small files that make
- * up nearly every read, no second read to see the end: a regular file or a seq_file
- * stops short of a large buffer only at its end.
+ * open, read, close, into the shared buffer; the length read. No stat (procfs reports
+ * size 0) and, for the small files that make up nearly every read, no second read to see
+ * the end: a regular file or a seq_file stops short of a large buffer only at its end.
  */
-function readWhole(file: string): string {
-  const fd = openSync(file, "r");
+function readWhole(file: string): number {
+  const fd = openSync(file, constants.O_RDONLY);
   try {
     let used = 0;
     for (;;) {
@@ -115,7 +158,7 @@ function readWhole(file: string): string {
       used += n;
       if (n === 0 || shared.length - used >= EOF_SLACK) break;
     }
-    return shared.toString("latin1", 0, used);
+    return used;
   } finally {
     closeSync(fd);
   }

@@ -18,7 +18,7 @@ import {
 import { MODERN_PF_FORKNOEXEC, parseStat } from "./parse-stat.js";
 import { parseNodeList, parseStatus } from "./parse-status.js";
 import type { ProcFs } from "./procfs.js";
-import { type LiveProcess, readChildren, readProcess } from "./read-process.js";
+import { isPidName, type LiveProcess, readChildren, readProcess } from "./read-process.js";
 
 /** USER_HZ: the unit of /proc tick counts. 100 on x86 and arm64 builds; not in /proc. */
 export const USER_HZ = 100;
@@ -70,10 +70,14 @@ export async function readPageSize(
   pids: number[],
   assumptions: string[],
 ): Promise<number> {
+  return readPageSizeSync(fs, pids, assumptions);
+}
+
+function readPageSizeSync(fs: ProcFs, pids: number[], assumptions: string[]): number {
   const candidates = ["self", ...pids.slice(0, 8).map(String)];
   for (const who of candidates) {
-    const statm = await fs.readText(`${who}/statm`);
-    const status = await fs.readText(`${who}/status`);
+    const statm = fs.readTextSync(`${who}/statm`);
+    const status = fs.readTextSync(`${who}/status`);
     if (statm === null || status === null) continue;
     const pages = parseStatm(statm)?.sizePages ?? 0n;
     const kb = parseStatus(status).vmSizeKb ?? 0n;
@@ -85,35 +89,35 @@ export async function readPageSize(
   return 4096;
 }
 
-async function readNodes(fs: ProcFs, assumptions: string[]): Promise<LiveNode[]> {
-  const online = await fs.readSys("devices/system/node/online");
+function readNodes(fs: ProcFs, assumptions: string[]): LiveNode[] {
+  const online = fs.readSysSync("devices/system/node/online");
   const ids = online === null ? null : parseNodeList(online);
   if (ids === null || ids.length === 0 || ids.some((i) => i > 63)) {
     assumptions.push("NUMA nodes not observable: a single node 0 with memory assumed");
     return [{ id: 0, memory: true }];
   }
-  const hasMemText = await fs.readSys("devices/system/node/has_memory");
+  const hasMemText = fs.readSysSync("devices/system/node/has_memory");
   const withMemory = hasMemText === null ? null : parseNodeList(hasMemText);
   return ids.map((id) => ({ id, memory: withMemory === null ? true : withMemory.includes(id) }));
 }
 
-async function readSelf(fs: ProcFs): Promise<{ pid: number | null; initialNs: boolean | null }> {
-  const stat = await fs.readText("self/stat");
-  const status = await fs.readText("self/status");
+function readSelf(fs: ProcFs): { pid: number | null; initialNs: boolean | null } {
+  const stat = fs.readTextSync("self/stat");
+  const status = fs.readTextSync("self/status");
   const pid = stat === null ? null : (parseStat(stat)?.pid ?? null);
   const nspid = status === null ? null : parseStatus(status).nspid;
   return { pid, initialNs: nspid === null ? null : nspid.length === 1 };
 }
 
 /** modern-oom §4.1: parent in D in kernel_clone, child PF_FORKNOEXEC with identical counters. */
-async function markVforkChildren(fs: ProcFs, processes: LiveProcess[]): Promise<void> {
+function markVforkChildren(fs: ProcFs, processes: LiveProcess[]): void {
   const byPid = new Map(processes.map((p) => [p.pid, p]));
   for (const p of processes) {
     if ((p.stat.flags & MODERN_PF_FORKNOEXEC) === 0 || p.mm === null) continue;
     const parent = byPid.get(p.stat.ppid);
     if (parent === undefined || parent.mm === null || parent.stat.state !== "D") continue;
     if (parent.mm.vsizeBytes !== p.mm.vsizeBytes || parent.mm.rssPages !== p.mm.rssPages) continue;
-    const wchan = (await fs.readText(`${parent.pid}/wchan`))?.trim() ?? "";
+    const wchan = fs.readTextSync(`${parent.pid}/wchan`)?.trim() ?? "";
     if (VFORK_WCHANS.has(wchan)) p.isVforkChild = true;
   }
 }
@@ -125,48 +129,57 @@ function byStartThenPid(a: LiveProcess, b: LiveProcess): number {
 }
 
 export async function readMachine(fs: ProcFs, opts: ReadMachineOptions = {}): Promise<LiveMachine> {
-  const assumptions: string[] = [];
-  const names = opts.names ?? (await fs.list("")) ?? [];
-  const pids = names
-    .filter((n) => /^\d{1,10}$/.test(n))
-    .map(Number)
-    .sort((a, b) => a - b);
+  return readMachineSync(fs, opts);
+}
 
-  const meminfo = parseMeminfo((await fs.readText("meminfo")) ?? "");
+/** The numeric names of a listing (the pids), ascending. */
+export function pidsOf(names: readonly string[]): number[] {
+  const pids: number[] = [];
+  for (const n of names) if (isPidName(n)) pids.push(Number(n));
+  return pids.sort((a, b) => a - b);
+}
+
+/** `readMachine`, synchronously: every read of a scan is a synchronous one. */
+export function readMachineSync(fs: ProcFs, opts: ReadMachineOptions = {}): LiveMachine {
+  const assumptions: string[] = [];
+  const names = opts.names ?? fs.listSync("") ?? [];
+  const pids = pidsOf(names);
+
+  const meminfo = parseMeminfo(fs.readTextSync("meminfo") ?? "");
   const memTotalKb = meminfo.get("MemTotal") ?? 0n;
   const swapTotalKb = meminfo.get("SwapTotal") ?? 0n;
   if (!meminfo.has("MemTotal")) assumptions.push("MemTotal not readable: totalpages taken as 0");
-  const uptime = parseUptime((await fs.readText("uptime")) ?? "");
+  const uptime = parseUptime(fs.readTextSync("uptime") ?? "");
   if (uptime === null) assumptions.push("uptime not readable: 0 assumed");
-  const release = (await fs.readText("sys/kernel/osrelease"))?.trim() ?? null;
+  const release = fs.readTextSync("sys/kernel/osrelease")?.trim() ?? null;
   const parsedVersion = release === null ? null : parseKernelVersion(release);
   if (parsedVersion === null) {
     assumptions.push(`kernel version not readable: ${DEFAULT_KERNEL_VERSION.join(".")} assumed`);
   }
-  const pageSizeBytes = await readPageSize(fs, pids, assumptions);
+  const pageSizeBytes = readPageSizeSync(fs, pids, assumptions);
   const pageKb = BigInt(pageSizeBytes / 1024);
-  const self = await readSelf(fs);
+  const self = readSelf(fs);
   if (self.initialNs === null) {
     assumptions.push("PID namespace of the reader unknown: the initial namespace assumed");
   }
-  const nodes = await readNodes(fs, assumptions);
-  const zones = parseZoneinfo((await fs.readText("zoneinfo")) ?? "");
+  const nodes = readNodes(fs, assumptions);
+  const zones = parseZoneinfo(fs.readTextSync("zoneinfo") ?? "");
 
   const skipped = { vanished: 0, denied: 0, garbled: 0 };
   const processes: LiveProcess[] = [];
   const readOpts = { oomScore: opts.oomScore ?? true };
   for (const pid of opts.processes === false ? [] : pids) {
-    const r = await readProcess(fs, pid, readOpts);
+    const r = readProcess(fs, pid, readOpts);
     if (r.kind === "ok") processes.push(r.process);
     else skipped[r.kind === "garbled" ? "garbled" : r.kind] += 1;
   }
   if (opts.children ?? true) {
     // Only processes that some listed process names as its parent have children to list.
     const parents = new Set(processes.map((p) => p.stat.ppid));
-    for (const p of processes) if (parents.has(p.pid)) await readChildren(fs, p);
+    for (const p of processes) if (parents.has(p.pid)) readChildren(fs, p);
   }
   processes.sort(byStartThenPid);
-  await markVforkChildren(fs, processes);
+  markVforkChildren(fs, processes);
 
   assumptions.push(
     `clock ticks taken as USER_HZ = ${USER_HZ}`,

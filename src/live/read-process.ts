@@ -3,10 +3,15 @@
  * vanishes mid-read is reported as such, never thrown; a file we may not read falls back
  * to a documented default and is named in `missing`.
  */
-import { parseChildren, parseIntFile } from "./parse-misc.js";
-import { type ProcStat, parseStat } from "./parse-stat.js";
-import { type ProcStatus, parseStatus } from "./parse-status.js";
-import type { ProcFs } from "./procfs.js";
+import {
+  type LiveStatus,
+  parseChildrenBytes,
+  parseIntBytes,
+  parseStatBytes,
+  parseStatusBytes,
+} from "./parse-bytes.js";
+import type { ProcStat } from "./parse-stat.js";
+import { type ProcFs, READ_DENIED, READ_VANISHED } from "./procfs.js";
 
 export interface LiveThread {
   tid: number;
@@ -28,7 +33,7 @@ export interface LiveProcess {
   pid: number;
   /** /proc/PID/stat (process-wide times; the name and state of the leader). */
   stat: ProcStat;
-  status: ProcStatus;
+  status: LiveStatus;
   oomScoreAdj: number;
   /** What the kernel shows in /proc/PID/oom_score, or null if not read. */
   kernelOomScore: number | null;
@@ -51,28 +56,47 @@ export type ProcessRead =
 export interface ReadProcessOptions {
   /** Read /proc/PID/oom_score too (rank shows it; --check compares with it). */
   oomScore: boolean;
+  /**
+   * Read every thread's stat (default true). false: the leader's line stands for the
+   * process, and the other threads are read only to find the mm of a leader without one.
+   */
+  threads?: boolean;
 }
 
-async function readThreads(fs: ProcFs, pid: number, stat: ProcStat): Promise<LiveThread[] | null> {
-  let tids: number[] = [pid];
-  if (stat.numThreads > 1) {
-    const names = await fs.list(`${pid}/task`);
-    if (names === null) return null;
-    const others = names
-      .filter((n) => /^\d{1,10}$/.test(n))
-      .map(Number)
-      .filter((t) => t !== pid);
-    tids = [pid, ...others];
+/** The thread ids of a process, leader first; null when its task directory is gone. */
+function threadIds(fs: ProcFs, pid: number, stat: ProcStat): number[] | null {
+  if (stat.numThreads <= 1) return [pid];
+  const names = fs.listSync(`${pid}/task`);
+  if (names === null) return null;
+  const tids = [pid];
+  for (const n of names) {
+    if (!isPidName(n)) continue;
+    const t = Number(n);
+    if (t !== pid) tids.push(t);
   }
+  return tids;
+}
+
+/** A directory name of 1 to 10 digits. */
+export function isPidName(n: string): boolean {
+  if (n.length === 0 || n.length > 10) return false;
+  for (let i = 0; i < n.length; i++) {
+    const c = n.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+function readThreads(fs: ProcFs, pid: number, stat: ProcStat): LiveThread[] | null {
+  const tids = threadIds(fs, pid, stat);
+  if (tids === null) return null;
+  // A single-threaded process: its own line is the thread's (times then include any
+  // threads that have exited, the one difference; one read fewer per process).
+  if (tids.length === 1) return [{ tid: pid, stat, children: null }];
   const threads: LiveThread[] = [];
   for (const tid of tids) {
-    // A single-threaded process: its own line is the thread's (times then include any
-    // threads that have exited, the one difference; one read fewer per process).
-    let tstat: ProcStat | null = tids.length === 1 ? stat : null;
-    if (tstat === null) {
-      const r = await fs.read(`${pid}/task/${tid}/stat`);
-      if (r.kind === "ok") tstat = parseStat(r.text);
-    }
+    const n = fs.readBytes(`${pid}/task/${tid}/stat`);
+    let tstat = n < 0 ? null : parseStatBytes(fs.bytes, n);
     if (tstat === null) {
       // A thread that exited between the listing and the read; the leader falls back
       // to the process-wide line, which is what a single-threaded process shows anyway.
@@ -89,25 +113,29 @@ async function readThreads(fs: ProcFs, pid: number, stat: ProcStat): Promise<Liv
  * children off the thread that forked them). A list that cannot be read stays null and
  * the process is marked, so the caller falls back to PPid.
  */
-export async function readChildren(fs: ProcFs, p: LiveProcess): Promise<void> {
+export function readChildren(fs: ProcFs, p: LiveProcess): void {
   let denied = false;
   for (const t of p.threads) {
-    const c = await fs.read(`${p.pid}/task/${t.tid}/children`);
-    t.children = c.kind === "ok" ? parseChildren(c.text) : null;
-    if (c.kind === "denied" || (c.kind === "ok" && t.children === null)) denied = true;
+    const n = fs.readBytes(`${p.pid}/task/${t.tid}/children`);
+    t.children = n < 0 ? null : parseChildrenBytes(fs.bytes, n);
+    if (n === READ_DENIED || (n >= 0 && t.children === null)) denied = true;
   }
   if (denied && !p.missing.includes("children")) p.missing.push("children");
 }
 
+function hasOwnMm(stat: ProcStat, status: LiveStatus): boolean {
+  return stat.vsizeBytes > 0n || status.hasMm;
+}
+
 /** The mm counters, taken from the leader or, for a zombie leader, a live thread. */
-async function readMm(
+function readMm(
   fs: ProcFs,
   pid: number,
   stat: ProcStat,
-  status: ProcStatus,
+  status: LiveStatus,
   threads: LiveThread[],
-): Promise<LiveMm | null> {
-  if (stat.vsizeBytes > 0n || status.hasMm) {
+): LiveMm | null {
+  if (hasOwnMm(stat, status)) {
     return {
       vsizeBytes: stat.vsizeBytes,
       rssPages: stat.rssPages < 0n ? 0n : stat.rssPages,
@@ -117,8 +145,8 @@ async function readMm(
   }
   for (const t of threads) {
     if (t.tid === pid || t.stat.vsizeBytes === 0n) continue;
-    const ts = await fs.readText(`${pid}/task/${t.tid}/status`);
-    const tstatus = ts === null ? null : parseStatus(ts);
+    const n = fs.readBytes(`${pid}/task/${t.tid}/status`);
+    const tstatus = n < 0 ? null : parseStatusBytes(fs.bytes, n);
     return {
       vsizeBytes: t.stat.vsizeBytes,
       rssPages: t.stat.rssPages < 0n ? 0n : t.stat.rssPages,
@@ -129,37 +157,43 @@ async function readMm(
   return null;
 }
 
-export async function readProcess(
-  fs: ProcFs,
-  pid: number,
-  opts: ReadProcessOptions,
-): Promise<ProcessRead> {
-  const statRead = await fs.read(`${pid}/stat`);
-  if (statRead.kind === "vanished") return { kind: "vanished" };
-  if (statRead.kind === "denied") return { kind: "denied" };
-  if (statRead.kind === "error") return { kind: "vanished" };
-  const stat = parseStat(statRead.text);
+/** A file of one integer, or null when unreadable or not one. */
+function readInt(fs: ProcFs, path: string): number | null {
+  const n = fs.readBytes(path);
+  return n < 0 ? null : parseIntBytes(fs.bytes, n);
+}
+
+/** The status of a process whose status file could not be read: nothing known. */
+const NO_STATUS_BYTES = new Uint8Array(0);
+
+/** Reads one process, each of its files once. */
+export function readProcess(fs: ProcFs, pid: number, opts: ReadProcessOptions): ProcessRead {
+  const statLength = fs.readBytes(`${pid}/stat`);
+  if (statLength === READ_DENIED) return { kind: "denied" };
+  if (statLength < 0) return { kind: "vanished" };
+  const stat = parseStatBytes(fs.bytes, statLength);
   if (stat === null) return { kind: "garbled", file: `${pid}/stat` };
 
   const missing: string[] = [];
-  const statusRead = await fs.read(`${pid}/status`);
-  if (statusRead.kind === "vanished") return { kind: "vanished" };
-  if (statusRead.kind !== "ok") missing.push("status");
-  const status = parseStatus(statusRead.kind === "ok" ? statusRead.text : "");
+  const statusLength = fs.readBytes(`${pid}/status`);
+  if (statusLength === READ_VANISHED) return { kind: "vanished" };
+  if (statusLength < 0) missing.push("status");
+  const status =
+    statusLength < 0
+      ? parseStatusBytes(NO_STATUS_BYTES, 0)
+      : parseStatusBytes(fs.bytes, statusLength);
 
-  const adjText = await fs.readText(`${pid}/oom_score_adj`);
-  const adj = adjText === null ? null : parseIntFile(adjText);
+  const adj = readInt(fs, `${pid}/oom_score_adj`);
   if (adj === null || adj < -1000 || adj > 1000) missing.push("oom_score_adj");
 
-  let kernelOomScore: number | null = null;
-  if (opts.oomScore) {
-    const s = await fs.readText(`${pid}/oom_score`);
-    kernelOomScore = s === null ? null : parseIntFile(s);
-  }
+  const kernelOomScore = opts.oomScore ? readInt(fs, `${pid}/oom_score`) : null;
 
-  const threads = await readThreads(fs, pid, stat);
+  const threads =
+    opts.threads === false && hasOwnMm(stat, status)
+      ? [{ tid: pid, stat, children: null }]
+      : readThreads(fs, pid, stat);
   if (threads === null) return { kind: "vanished" };
-  const mm = await readMm(fs, pid, stat, status, threads);
+  const mm = readMm(fs, pid, stat, status, threads);
   return {
     kind: "ok",
     process: {

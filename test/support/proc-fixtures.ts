@@ -2,7 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { nodeProcFs, type ProcFs, type ReadOutcome } from "../../src/live/procfs.js";
+import { nodeProcFs, type ProcFs, READ_DENIED, type ReadOutcome } from "../../src/live/procfs.js";
 
 /** Empty directories a fixture needs; git keeps no empty directory, so they are made here. */
 const EMPTY_DIRS: Readonly<Record<string, readonly string[]>> = {
@@ -22,6 +22,13 @@ export function denying(fs: ProcFs, denied: (path: string) => boolean): ProcFs {
   const no: ReadOutcome = { kind: "denied", code: "EACCES" };
   return {
     root: fs.root,
+    readBytes: (p) => (denied(p) ? READ_DENIED : fs.readBytes(p)),
+    get bytes() {
+      return fs.bytes;
+    },
+    readTextSync: (p) => (denied(p) ? null : fs.readTextSync(p)),
+    listSync: (p) => (denied(p) ? null : fs.listSync(p)),
+    readSysSync: (p) => fs.readSysSync(p),
     read: async (p) => (denied(p) ? no : fs.read(p)),
     readText: async (p) => (denied(p) ? null : fs.readText(p)),
     list: async (p) => (denied(p) ? null : fs.list(p)),

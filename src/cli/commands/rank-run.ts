@@ -8,7 +8,6 @@ import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
 import { viewOfLiveProcess } from "../../guard/candidate.js";
-import { checkOomScores } from "../../live/check.js";
 import {
   type LiveView,
   readLiveView,
@@ -24,15 +23,8 @@ import {
   type RankSort,
   rankMachine,
 } from "../../live/rank-model.js";
-import {
-  memoryCgroupOf,
-  parsePasswd,
-  readCgroupText,
-  readCmdline,
-} from "../../live/read-extras.js";
 import { oomAdjFromScoreAdj } from "../../policy/modern.js";
 import type { CandidateView, PolicyContext } from "../../policy/types.js";
-import { checkJson, explainJson, renderCheck, renderExplain } from "../../report/rank-explain.js";
 import {
   EXTRA_COLUMNS,
   type ExtraColumn,
@@ -44,12 +36,9 @@ import {
   rowSignature,
 } from "../../report/rank-table.js";
 import type { Snapshot } from "../../snapshot/types.js";
-import { colourFor, painter } from "../colour.js";
 import { refuseWithoutEffect } from "../combinations.js";
 import { EXIT_NEGATIVE } from "../exit.js";
 import { hzOption, intOption, pidOption, secondsOption } from "../live-options.js";
-import { loadSnapshotFile } from "../snapshots.js";
-import { watchLoop } from "../watch.js";
 import { DEFAULT_TABLE_ROWS } from "./rank.js";
 
 export interface RankOpts {
@@ -103,6 +92,9 @@ async function readExtras(
   columns: readonly ExtraColumn[],
   root: string,
 ): Promise<Map<number, RankExtras>> {
+  const { memoryCgroupOf, parsePasswd, readCgroupText, readCmdline } = await import(
+    "../../live/read-extras.js"
+  );
   let names = new Map<number, string>();
   if (columns.includes("user")) {
     try {
@@ -158,6 +150,8 @@ interface Frame {
 
 async function readFrame(opts: RankOpts, hz: number, current: number | undefined): Promise<Frame> {
   if (opts.snapshot !== undefined) {
+    // The snapshot reader (and its validator) loads only for --snapshot.
+    const { loadSnapshotFile } = await import("../snapshots.js");
     const { name, snapshot } = await loadSnapshotFile(opts.snapshot);
     return {
       snapshot,
@@ -310,6 +304,7 @@ async function renderFrame(
     report.policies = policyColumns(views, ctx, new Set(["2.6.20", "modern"]));
   }
   if (opts.explain !== undefined) {
+    const { explainJson, renderExplain } = await import("../../report/rank-explain.js");
     const doc = explainJson(
       pidOption("--explain", opts.explain),
       report,
@@ -325,6 +320,7 @@ async function renderFrame(
     return `${JSON.stringify(rankJson(report, f.meta, { sort, limit, extras: f.extras }))}\n`;
   }
   const limit = opts.limit === undefined ? DEFAULT_TABLE_ROWS : limitOf(opts.limit);
+  const { colourFor, painter } = await import("../colour.js");
   const paint = painter(colourFor(process.stdout));
   const own = f.own;
   const extras = f.extras;
@@ -438,6 +434,8 @@ function checkCombinations(opts: RankOpts, cmd: Command): void {
 }
 
 async function runCheck(opts: RankOpts): Promise<void> {
+  const { checkOomScores } = await import("../../live/check.js");
+  const { checkJson, renderCheck } = await import("../../report/rank-explain.js");
   const report = await checkOomScores(nodeProcFs({ root: opts.root }));
   process.stdout.write(
     opts.json ? `${JSON.stringify(checkJson(report), null, 2)}\n` : renderCheck(report),
@@ -469,5 +467,6 @@ export async function runRank(opts: RankOpts, cmd: Command): Promise<void> {
     write: (t: string) => process.stdout.write(t),
   };
   const state: WatchState = { intervalSeconds: seconds, last: null };
+  const { watchLoop } = await import("../watch.js");
   await watchLoop(seconds, () => renderFrame(opts, hz, current, state), out);
 }
