@@ -80,7 +80,7 @@ export function zshCompletion(program: Command): string {
         .map((o) => {
           const names = o.flags.length > 1 ? `{${o.flags.join(",")}}` : o.flags[0]!;
           const value = o.takesValue ? ":value:_files" : "";
-          return `        '${o.flags.length > 1 ? "(" + o.flags.join(" ") + ")" : ""}'${names}'[${zshQuote(o.description)}]${value}'`;
+          return `        '${o.flags.length > 1 ? `(${o.flags.join(" ")})` : ""}'${names}'[${zshQuote(o.description)}]${value}'`;
         })
         .join(" \\\n");
       return `    ${c.name})\n      _arguments \\\n${specs} \\\n        '*:file:_files'\n      ;;`;

@@ -3,7 +3,7 @@
  * standard input (named `<stdin>` in messages).
  */
 
-import { closeSync, constants, openSync, readSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { InputError, ProcError } from "../errors.js";
 import { KmsgReader } from "../live/kmsg.js";

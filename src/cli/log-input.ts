@@ -7,7 +7,7 @@
  * kept open and waited on, a pipe is read until its writer closes it.
  */
 
-import { constants, createReadStream, type Stats, statSync } from "node:fs";
+import { createReadStream, type Stats, statSync } from "node:fs";
 import { type FileHandle, open, stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";

@@ -8,6 +8,8 @@
 import { isMap, isNode, isScalar, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { InputError } from "../errors.js";
+import { jsonPathOffset } from "../snapshot/json-locate.js";
+import { lineAndColumn } from "../snapshot/json-syntax.js";
 import { type Scenario, scenarioSchema } from "./scenario-schema.js";
 import { yamlData } from "./yaml-data.js";
 
@@ -294,17 +296,50 @@ function sequenceItems(
 /**
  * Parses and validates a scenario text. `file` names it in errors. A leading UTF-8
  * byte-order mark is ignored. JSON is read with `JSON.parse`, a large YAML text in pieces
- * where it can be; any text that is refused is read again as one YAML document, for the
- * positions of its error.
+ * where it can be. A schema error in JSON is located in the text itself; any other text
+ * that is refused is read again as one YAML document, for the positions of its error.
  */
 export function parseScenario(source: string, file: string): ParsedScenario {
   const text = withoutBom(source);
-  const data = jsonData(text) ?? piecewiseYaml(text);
+  const json = jsonData(text);
+  const data = json ?? piecewiseYaml(text);
   if (data !== undefined) {
     const parsed = scenarioSchema.safeParse(data);
     if (parsed.success) return { scenario: parsed.data };
+    if (json !== undefined)
+      throw schemaError(parsed.error, data, file, (path, wantKey) => {
+        const offset = jsonPathOffset(text, path, wantKey);
+        if (offset === undefined) return undefined;
+        const { line, column } = lineAndColumn(text, offset);
+        return { line, col: column };
+      });
   }
   return parseYamlScenario(text, file);
+}
+
+type Locate = (
+  path: readonly PropertyKey[],
+  wantKey: boolean,
+) => { line: number; col: number } | undefined;
+
+/** The first issue of a failed schema check, as an InputError at its position. */
+function schemaError(
+  error: { issues: z.core.$ZodIssue[] },
+  data: unknown,
+  file: string,
+  locate: Locate,
+): InputError {
+  const issue = error.issues[0]!;
+  let path = issue.path as PropertyKey[];
+  if (issue.code === "unrecognized_keys") path = [...path, issue.keys[0]!];
+  const pos = locate(path, issue.code === "unrecognized_keys");
+  return new InputError({
+    file,
+    path: jsonPath(path),
+    expected: describeIssue(issue, data),
+    line: pos?.line,
+    column: pos?.col,
+  });
 }
 
 function parseYamlScenario(text: string, file: string): ParsedScenario {
@@ -324,36 +359,9 @@ function parseYamlScenario(text: string, file: string): ParsedScenario {
   const data: unknown = yamlData(doc, lc, file);
   const parsed = scenarioSchema.safeParse(data);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    let path = issue.path as PropertyKey[];
-    if (issue.code === "unrecognized_keys") path = [...path, issue.keys[0]!];
-    const pos = positionOf(doc, lc, path, issue.code === "unrecognized_keys");
-    throw new InputError({
-      file,
-      path: jsonPath(path),
-      expected: describeIssue(issue, data),
-      line: pos?.line,
-      column: pos?.col,
-    });
+    throw schemaError(parsed.error, data, file, (path, wantKey) =>
+      positionOf(doc, lc, path, wantKey),
+    );
   }
   return { scenario: parsed.data };
-}
-
-/** Positions of any path, for semantic errors found after the schema passed. */
-export function scenarioError(
-  text: string,
-  file: string,
-  path: readonly PropertyKey[],
-  expected: string,
-): InputError {
-  const lc = new LineCounter();
-  const doc = parseDocument(withoutBom(text), { lineCounter: lc });
-  const pos = positionOf(doc, lc, path, false);
-  return new InputError({
-    file,
-    path: jsonPath(path),
-    expected,
-    line: pos?.line,
-    column: pos?.col,
-  });
 }
