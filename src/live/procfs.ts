@@ -44,6 +44,11 @@ export interface ProcFs {
   list(path: string): Promise<string[] | null>;
   /** Reads a file below the /sys root, or null (no /sys for this tree, or unreadable). */
   readSys(path: string): Promise<string | null>;
+  /**
+   * The end of one scan, for a reader that keeps files open: closes those not read since
+   * the previous end (their processes are gone). Absent for a reader that keeps none.
+   */
+  endScan?(): void;
 }
 
 /** ENOENT and ESRCH: the process (or the file) is gone; not an error for a live reader. */
@@ -73,7 +78,17 @@ export interface NodeProcFsOptions {
   root?: string;
   /** The /sys root; default "/sys" when root is "/proc", otherwise none. */
   sysRoot?: string | null;
+  /**
+   * Keep each file read open, for a reader that scans again and again (`rank --watch`):
+   * the next scan reads it with one pread at offset 0, which makes /proc generate it anew,
+   * instead of open, read and close. A file whose process has gone fails that read and is
+   * opened again by name (its pid may be a new process's); `endScan` closes the rest.
+   */
+  keepOpen?: boolean;
 }
+
+/** At most this many files are kept open; beyond it, files are opened for each read. */
+const MAX_KEPT_OPEN = 32768;
 
 /**
  * The real file system. Reads are synchronous underneath: /proc files are generated in
@@ -84,16 +99,19 @@ export function nodeProcFs(opts: NodeProcFsOptions = {}): ProcFs {
   const root = (opts.root ?? "/proc").replace(/(.)\/+$/, "$1");
   const sysRoot = opts.sysRoot === undefined ? (root === "/proc" ? "/sys" : null) : opts.sysRoot;
   const prefix = root.endsWith("/") ? root : `${root}/`;
+  const kept = opts.keepOpen ? new KeptFiles() : null;
+  const readRaw = (path: string): number =>
+    kept === null ? readWhole(prefix + path) : kept.read(prefix + path);
   const readBytes = (path: string): number => {
     try {
-      return readWhole(prefix + path);
+      return readRaw(path);
     } catch (err) {
       return failureCode(classifyError(err));
     }
   };
   const readOutcome = (path: string): ReadOutcome => {
     try {
-      const n = readWhole(prefix + path);
+      const n = readRaw(path);
       return { kind: "ok", text: shared.toString("latin1", 0, n) };
     } catch (err) {
       return classifyError(err);
@@ -131,7 +149,63 @@ export function nodeProcFs(opts: NodeProcFsOptions = {}): ProcFs {
     readText: async (path) => readTextSync(path),
     list: async (path) => listSync(path),
     readSys: async (path) => readSysSync(path),
+    ...(kept === null ? {} : { endScan: () => kept.endScan() }),
   };
+}
+
+/** Open files by name, each with the scan that last read it. */
+class KeptFiles {
+  private readonly files = new Map<string, { fd: number; scan: number }>();
+  private scan = 0;
+
+  read(file: string): number {
+    const entry = this.files.get(file);
+    if (entry !== undefined) {
+      try {
+        const n = readInto(entry.fd, true);
+        entry.scan = this.scan;
+        return n;
+      } catch {
+        // Gone (ESRCH) or failing: forget it, and read whatever now has that name.
+        this.files.delete(file);
+        closeSync(entry.fd);
+      }
+    }
+    const fd = this.open(file);
+    let n: number;
+    try {
+      n = readInto(fd, true);
+    } catch (err) {
+      closeSync(fd);
+      throw err;
+    }
+    if (this.files.size < MAX_KEPT_OPEN) this.files.set(file, { fd, scan: this.scan });
+    else closeSync(fd);
+    return n;
+  }
+
+  /** Opens a file; out of descriptors, closes every kept one and tries once more. */
+  private open(file: string): number {
+    try {
+      return openSync(file, constants.O_RDONLY);
+    } catch (err) {
+      const code = errorCode(err);
+      if ((code !== "EMFILE" && code !== "ENFILE") || this.files.size === 0) throw err;
+      for (const entry of this.files.values()) closeSync(entry.fd);
+      this.files.clear();
+      return openSync(file, constants.O_RDONLY);
+    }
+  }
+
+  endScan(): void {
+    for (const [file, entry] of this.files) {
+      if (entry.scan !== this.scan) {
+        this.files.delete(file);
+        closeSync(entry.fd);
+      }
+    }
+    this.scan++;
+  }
 }
 
 /** One shared buffer for every read; grown when a file does not fit. */
@@ -147,21 +221,26 @@ const EOF_SLACK = 8192;
 function readWhole(file: string): number {
   const fd = openSync(file, constants.O_RDONLY);
   try {
-    let used = 0;
-    for (;;) {
-      if (shared.length - used < EOF_SLACK) {
-        const bigger = Buffer.allocUnsafe(shared.length * 2);
-        shared.copy(bigger, 0, 0, used);
-        shared = bigger;
-      }
-      const n = readSync(fd, shared, used, shared.length - used, null);
-      used += n;
-      if (n === 0 || shared.length - used >= EOF_SLACK) break;
-    }
-    return used;
+    return readInto(fd, false);
   } finally {
     closeSync(fd);
   }
+}
+
+/** Reads an open file into the shared buffer: from offset 0 (pread) or where it stands. */
+function readInto(fd: number, fromStart: boolean): number {
+  let used = 0;
+  for (;;) {
+    if (shared.length - used < EOF_SLACK) {
+      const bigger = Buffer.allocUnsafe(shared.length * 2);
+      shared.copy(bigger, 0, 0, used);
+      shared = bigger;
+    }
+    const n = readSync(fd, shared, used, shared.length - used, fromStart ? used : null);
+    used += n;
+    if (n === 0 || shared.length - used >= EOF_SLACK) break;
+  }
+  return used;
 }
 
 /** Decodes a latin1-read name back to its bytes and then as UTF-8 (invalid bytes become U+FFFD). */

@@ -148,7 +148,12 @@ interface Frame {
   meta: RankMeta;
 }
 
-async function readFrame(opts: RankOpts, hz: number, current: number | undefined): Promise<Frame> {
+async function readFrame(
+  opts: RankOpts,
+  hz: number,
+  current: number | undefined,
+  procFs?: ProcFs,
+): Promise<Frame> {
   if (opts.snapshot !== undefined) {
     // The snapshot reader (and its validator) loads only for --snapshot.
     const { loadSnapshotFile } = await import("../snapshots.js");
@@ -170,7 +175,7 @@ async function readFrame(opts: RankOpts, hz: number, current: number | undefined
       },
     };
   }
-  const fs = nodeProcFs({ root: opts.root });
+  const fs = procFs ?? nodeProcFs({ root: opts.root });
   const view: LiveView = await readLiveView(
     fs,
     { hz, current, oomScore: true, cgroup: opts.cgroup, sysRoot: sysRootOf(opts.root) },
@@ -231,6 +236,8 @@ function sortOption(value: string): RankSort {
 interface WatchState {
   intervalSeconds: number;
   last: Map<number, string> | null;
+  /** One reader for every frame, keeping the files it reads open between frames. */
+  fs: ProcFs;
 }
 
 /** The --watch header: time, interval, load averages and memory, as top's first lines. */
@@ -297,7 +304,9 @@ async function renderFrame(
   current: number | undefined,
   watch?: WatchState,
 ) {
-  const f = whatIf(await readFrame(opts, hz, current), adjustments(opts.adj ?? []));
+  const frame = await readFrame(opts, hz, current, watch?.fs);
+  watch?.fs.endScan?.();
+  const f = whatIf(frame, adjustments(opts.adj ?? []));
   const report = rankMachine(f.snapshot, f.infos, f.modern);
   if (f.policyInput !== undefined) {
     const { views, ctx } = f.policyInput;
@@ -466,7 +475,11 @@ export async function runRank(opts: RankOpts, cmd: Command): Promise<void> {
     isTTY: process.stdout.isTTY && !opts.json,
     write: (t: string) => process.stdout.write(t),
   };
-  const state: WatchState = { intervalSeconds: seconds, last: null };
+  const state: WatchState = {
+    intervalSeconds: seconds,
+    last: null,
+    fs: nodeProcFs({ root: opts.root, keepOpen: true }),
+  };
   const { watchLoop } = await import("../watch.js");
   await watchLoop(seconds, () => renderFrame(opts, hz, current, state), out);
 }
