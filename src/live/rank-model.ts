@@ -16,7 +16,7 @@ import {
   selectVictim,
 } from "../policy/modern.js";
 import { allPolicies } from "../policy/registry.js";
-import { chooseVictim, scoreViews } from "../policy/select.js";
+import { assessView, chooseBest } from "../policy/select.js";
 import type { CandidateView, PolicyContext } from "../policy/types.js";
 import type { Snapshot } from "../snapshot/types.js";
 
@@ -96,11 +96,14 @@ export function policyColumns(
   return allPolicies({ kernelVersion: ctx.kernelVersion })
     .filter((policy) => !skip.has(policy.name))
     .map((policy) => {
-      const choice = chooseVictim(views, policy, ctx);
+      // One assessment per view serves both the column and the choice.
       const points = new Map<number, bigint | null>();
-      for (const s of scoreViews(views, policy, ctx)) {
-        points.set(s.view.pid, s.eligibility.kind === "candidate" ? s.points : null);
-      }
+      const assessed = views.map((view, i) => {
+        const a = assessView(policy, view, ctx, i);
+        points.set(view.pid, a.kind === "score" ? a.points : null);
+        return a;
+      });
+      const choice = chooseBest(views.length, (i) => assessed[i]!, policy.tie);
       return {
         name: policy.name,
         victim: choice.kind === "chosen" ? views[choice.index]!.pid : null,

@@ -53,7 +53,8 @@ export function chooseBest(
   return chosen < 0 ? { kind: "none" } : { kind: "chosen", index: chosen, points: best };
 }
 
-function assessView(
+/** What the loop makes of one view: its eligibility, and its points when a candidate. */
+export function assessView(
   policy: VictimPolicy,
   view: CandidateView,
   ctx: PolicyContext,
