@@ -69,22 +69,37 @@ export interface BadnessContext {
 export const POW2: readonly number[] = Array.from({ length: 32 }, (_, k) => 2 ** k);
 export const POW2_INVERSE: readonly number[] = Array.from({ length: 32 }, (_, k) => 2 ** -k);
 
-/** floor(sqrt(x)) for x below SMALL, and floor(sqrt(sqrt(x))) likewise, by table. */
+/**
+ * The divisors of the cpu-time and run-time steps for x below SMALL, by table:
+ * floor(sqrt(x)) and floor(sqrt(sqrt(x))), or 1 where that root is 0 (the kernel skips
+ * the division then, and dividing by 1 changes nothing).
+ */
 export const SMALL = 1 << 16;
-export const SQRT_TABLE = new Uint16Array(SMALL);
-export const ROOT4_TABLE = new Uint8Array(SMALL);
+export const SQRT_DIVISOR = new Float64Array(SMALL);
+export const ROOT4_DIVISOR = new Float64Array(SMALL);
 for (let x = 0; x < SMALL; x++) {
-  SQRT_TABLE[x] = intSqrtNumber(x);
-  ROOT4_TABLE[x] = intSqrtNumber(intSqrtNumber(x));
+  SQRT_DIVISOR[x] = Math.max(1, intSqrtNumber(x));
+  ROOT4_DIVISOR[x] = Math.max(1, intSqrtNumber(intSqrtNumber(x)));
+}
+
+/** Per cpuset: 1 when its tasks pass cpuset_excl_nodes_overlap(), as BadnessContext.overlap. */
+export function cpusetOverlapOf(s: OomState): Uint8Array {
+  const overlap = exclusiveOverlapByCpuset(s);
+  // cpuset_excl_nodes_overlap() is true for everyone while current is exiting.
+  if (isExiting(s, s.current)) overlap.fill(1);
+  return overlap;
+}
+
+/** `uptime` as a number, NaN when it is above `limit` (as BadnessContext.uptime). */
+export function fastUptime(s: OomState, limit: number): number {
+  return s.uptime <= BigInt(limit) ? Number(s.uptime) : Number.NaN;
 }
 
 export function makeBadnessContext(s: OomState): BadnessContext {
   const limit = fastLimit(s.bits);
   const max = ulongMax(s.bits);
   const t = s.tasks;
-  const overlap = exclusiveOverlapByCpuset(s);
-  // cpuset_excl_nodes_overlap() is true for everyone while current is exiting.
-  if (isExiting(s, s.current)) overlap.fill(1);
+  const overlap = cpusetOverlapOf(s);
   return {
     mm: t.mm,
     totalVm: s.mms.totalVm,
@@ -101,7 +116,7 @@ export function makeBadnessContext(s: OomState): BadnessContext {
     oomkilladj: t.oomkilladj,
     cpuset: t.cpuset,
     overlap,
-    uptime: s.uptime <= BigInt(limit) ? Number(s.uptime) : Number.NaN,
+    uptime: fastUptime(s, limit),
     limit,
     cpuScale: 2 ** -(s.shiftHz + 3),
     ulongMax: max <= BigInt(limit) ? Number(max) : max,

@@ -7,6 +7,8 @@ import { describe, expect, it } from "vitest";
 import { buildSnapshot, type SnapshotSpec } from "../../test/support/build.js";
 import { runOutOfMemory } from "./out_of_memory.js";
 import type { OomResult } from "./result.js";
+import { selectBadProcess } from "./select_bad_process.js";
+import { compileState } from "./state.js";
 
 const texts = (r: OomResult) => r.log.filter((l) => l.level !== "placeholder").map((l) => l.text);
 const init = { pid: 1, comm: "init", vm: 100, uid: 0 };
@@ -257,6 +259,22 @@ describe("docs/oom-path.md §13 quirks", () => {
       }),
     );
     expect(r.badness[0]).toEqual({ pid: 10, points: 2n });
+  });
+
+  it("Q15: on 32-bit a nice task's doubling wraps before the root's division by 4", () => {
+    const state = compileState(
+      buildSnapshot({
+        bits: 32,
+        tasks: [init, { pid: 10, parent: 1, vm: 0xc0000000, nice: 5, uid: 0 }],
+        current: 10,
+      }),
+    );
+    // (0xc0000000 * 2) mod 2^32 = 0x80000000, then / 4; not 0xc0000000 / 2.
+    const seen: (number | bigint)[] = [];
+    selectBadProcess(state, (_, points) => seen.push(points));
+    expect(seen.map(BigInt)).toEqual([0x20000000n]);
+    const sel = selectBadProcess(state);
+    expect(sel.kind === "chosen" && BigInt(sel.points)).toBe(0x20000000n);
   });
 
   it("Q16: the cpuset term is relative to current", () => {

@@ -8,23 +8,33 @@
  * nothing can have wrapped yet). Divisions of such values by positive integers are exact
  * with Math.floor (the quotient of two integers below 2^53 never rounds up to the next
  * integer), and so are multiplications by powers of two, which only move the exponent.
+ *
+ * The kernel divides the points up to five times in a row (the cpu-time root, the run-time
+ * root, then the shifts for root, raw I/O, cpuset and a negative oomkilladj). For integers
+ * x >= 0 and a, b >= 1, floor(floor(x / a) / b) = floor(x / (a * b)), so the fast path
+ * divides once, by the product: the roots are below 2^38 together, and a power of two on
+ * top only moves the exponent, so the divisor is exact and so is the quotient's floor. A
+ * nice task's doubling sits between the roots and the shifts and may wrap on 32-bit, so
+ * there the roots and the shifts are two divisions.
  * The moment a value could leave that range, or an input is a big ulong (stored as NaN,
  * which fails every comparison), the task is scored by `badnessExact` instead. The
  * property tests check the two against each other.
  */
 
 import { intSqrtNumber } from "../kernel/int_sqrt.js";
-import { ulongMax as ulongMaxOf } from "../kernel/ulong.js";
+import { fastLimit, ulongMax as ulongMaxOf } from "../kernel/ulong.js";
 import { chooseOnState, type PolicyExtras } from "../policy/state-views.js";
 import type { Choice, VictimPolicy } from "../policy/types.js";
 import {
   badnessExact,
+  cpusetOverlapOf,
+  fastUptime,
   makeBadnessContext,
   POW2,
   POW2_INVERSE,
-  ROOT4_TABLE,
+  ROOT4_DIVISOR,
   SMALL,
-  SQRT_TABLE,
+  SQRT_DIVISOR,
 } from "./badness.js";
 import {
   ATTR_ADJ_UP_SHIFT,
@@ -60,16 +70,27 @@ export function selectBadProcess(
   extras?: PolicyExtras,
 ): Selection {
   if (policy !== undefined) return selectionOfChoice(chooseOnState(s, policy, extras, onBadness));
-  const c = makeBadnessContext(s);
-  if (onBadness !== undefined) return generalLoop(s, c, onBadness, 0, -1, 0);
-  const fast = commonLoop(s, c);
+  if (onBadness !== undefined) return generalLoop(s, makeBadnessContext(s), onBadness, 0, -1, 0);
+  const fast = commonLoop(s);
   if (fast.stop === s.tasks.count) {
     return fast.chosen < 0
       ? { kind: "none" }
       : { kind: "chosen", index: fast.chosen, points: fast.best };
   }
-  return generalLoop(s, c, undefined, fast.stop, fast.chosen, fast.best);
+  return generalLoop(s, makeBadnessContext(s), undefined, fast.stop, fast.chosen, fast.best);
 }
+
+const ATTR = {
+  special: ATTR_SPECIAL,
+  init: ATTR_INIT,
+  memdie: ATTR_MEMDIE,
+  exiting: ATTR_EXITING,
+  swapoff: ATTR_SWAPOFF,
+  oomDisable: ATTR_OOM_DISABLE,
+  nice: ATTR_NICE,
+  shiftMask: ATTR_SHIFT_MASK,
+  adjUpShift: ATTR_ADJ_UP_SHIFT,
+} as const;
 
 /** Where `commonLoop` stopped, and what it had chosen by then. */
 interface CommonPart {
@@ -85,15 +106,22 @@ interface CommonPart {
  * first task that is not so, and `generalLoop` carries on from there with the same choice
  * so far, so the two together do exactly what `generalLoop` alone does.
  */
-function commonLoop(s: OomState, c: ReturnType<typeof makeBadnessContext>): CommonPart {
-  const { mm, totalVm, childStart, childList, utime, stime, startTime } = c;
-  const { cpuset, overlap, limit, uptime, cpuScale } = c;
-  const attrs = s.tasks.attrs;
-  const sqrtTable = SQRT_TABLE;
-  const root4Table = ROOT4_TABLE;
+function commonLoop(s: OomState): CommonPart {
+  // The arrays taken from the state itself, not from a BadnessContext: the compiler then
+  // knows what each one is, and checks it less in the loop.
+  const { mm, attrs, childStart, childList, utime, stime, startTime, cpuset } = s.tasks;
+  const totalVm = s.mms.totalVm;
+  const overlap = cpusetOverlapOf(s);
+  const limit = fastLimit(s.bits);
+  const uptime = fastUptime(s, limit);
+  const cpuScale = 2 ** -(s.shiftHz + 3);
+  const sqrtDivisor = SQRT_DIVISOR;
+  const root4Divisor = ROOT4_DIVISOR;
   const pow2 = POW2;
   const pow2Inverse = POW2_INVERSE;
   const small = SMALL;
+  // Imported constants are read through a binding the compiler checks on every use.
+  const { special, init, memdie, exiting, oomDisable, nice, shiftMask, adjUpShift } = ATTR;
   const someApart = overlap.includes(0);
   const n = s.tasks.count;
   let chosen = -1;
@@ -105,10 +133,10 @@ function commonLoop(s: OomState, c: ReturnType<typeof makeBadnessContext>): Comm
     const m = mm[i]!;
     if (m < 0) continue;
     const a = attrs[i]!;
-    if ((a & ATTR_SPECIAL) !== 0) {
-      if ((a & ATTR_INIT) !== 0) continue;
-      if ((a & (ATTR_MEMDIE | ATTR_EXITING)) !== 0) break;
-      if ((a & ATTR_OOM_DISABLE) !== 0) continue;
+    if ((a & special) !== 0) {
+      if ((a & init) !== 0) continue;
+      if ((a & (memdie | exiting)) !== 0) break;
+      if ((a & oomDisable) !== 0) continue;
       break; // swapoff
     }
     let p = totalVm[m]!;
@@ -120,22 +148,19 @@ function commonLoop(s: OomState, c: ReturnType<typeof makeBadnessContext>): Comm
     const start = startTime[i]!;
     if (!(p <= limit && cpu <= limit && start <= limit && up >= 0)) break;
     const cpuTime = Math.floor(cpu * cpuScale);
-    if (cpuTime !== 0) {
-      p = Math.floor(p / (cpuTime < small ? sqrtTable[cpuTime]! : intSqrtNumber(cpuTime)));
-    }
-    if (up >= start) {
-      const runTime = Math.floor((up - start) * 0.0009765625);
-      if (runTime !== 0) {
-        const root = runTime < small ? root4Table[runTime]! : intSqrtNumber(intSqrtNumber(runTime));
-        p = Math.floor(p / root);
-      }
-    }
-    if ((a & ATTR_NICE) !== 0) p *= 2;
-    if (p > limit) break;
-    let shift = a & ATTR_SHIFT_MASK;
+    const runTime = up >= start ? Math.floor((up - start) * 0.0009765625) : 0;
+    const roots =
+      (cpuTime < small ? sqrtDivisor[cpuTime]! : intSqrtNumber(cpuTime)) *
+      (runTime < small ? root4Divisor[runTime]! : intSqrtNumber(intSqrtNumber(runTime)));
+    let shift = a & shiftMask;
     if (someApart && overlap[cpuset[i]!] === 0) shift += 3;
-    if (shift !== 0) p = Math.floor(p * pow2Inverse[shift]!);
-    p *= pow2[(a >> ATTR_ADJ_UP_SHIFT) & 31]!;
+    if ((a & nice) === 0) p = Math.floor(p / (roots * pow2[shift]!));
+    else {
+      p = Math.floor(p / roots) * 2;
+      if (p > limit) break;
+      p = Math.floor(p * pow2Inverse[shift]!);
+    }
+    p *= pow2[(a >> adjUpShift) & 31]!;
     if (p > limit) break;
     if (p > best || chosen < 0) {
       chosen = i;
@@ -159,11 +184,13 @@ function generalLoop(
   const { cpuset, overlap, limit, uptime, cpuScale } = c;
   const attrs = s.tasks.attrs;
   // Module imports are live bindings; locals let the compiler keep them in registers.
-  const sqrtTable = SQRT_TABLE;
-  const root4Table = ROOT4_TABLE;
+  const sqrtDivisor = SQRT_DIVISOR;
+  const root4Divisor = ROOT4_DIVISOR;
   const pow2 = POW2;
   const pow2Inverse = POW2_INVERSE;
   const small = SMALL;
+  // Imported constants are read through a binding the compiler checks on every use.
+  const { special, init, memdie, exiting, swapoff, oomDisable, nice, shiftMask, adjUpShift } = ATTR;
   // With a single cpuset every task overlaps current's: skip the lookup.
   const someApart = overlap.includes(0);
   const n = s.tasks.count;
@@ -177,22 +204,22 @@ function generalLoop(
     const m = mm[i]!;
     if (m < 0) continue;
     const a = attrs[i]!;
-    if ((a & ATTR_SPECIAL) !== 0) {
-      if ((a & ATTR_INIT) !== 0) continue;
-      if ((a & ATTR_MEMDIE) !== 0) return { kind: "abort", index: i };
-      if ((a & ATTR_EXITING) !== 0) {
+    if ((a & special) !== 0) {
+      if ((a & init) !== 0) continue;
+      if ((a & memdie) !== 0) return { kind: "abort", index: i };
+      if ((a & exiting) !== 0) {
         if (i !== current) return { kind: "abort", index: i };
         // KERNEL-QUIRK: Q11 (docs/oom-path.md §6 step 3.4): exiting current is chosen with ULONG_MAX
         // and the checks below still run for it: there is no `continue`.
         chosen = i;
         bestBig = ulongMax;
       }
-      if ((a & ATTR_OOM_DISABLE) !== 0) continue;
+      if ((a & oomDisable) !== 0) continue;
     }
 
     // badness(p, uptime), docs/oom-path.md §5.1; the mm is not null here. -1: use the exact path.
     let points = -1;
-    if ((a & ATTR_SWAPOFF) === 0) {
+    if ((a & swapoff) === 0) {
       let p = totalVm[m]!;
       for (let k = childStart[i]!, end = childStart[i + 1]!; k < end; k++) {
         const cm = mm[childList[k]!]!;
@@ -202,29 +229,23 @@ function generalLoop(
       const start = startTime[i]!;
       if (p <= limit && cpu <= limit && start <= limit && uptime >= 0) {
         const cpuTime = Math.floor(cpu * cpuScale);
-        if (cpuTime !== 0) {
-          p = Math.floor(p / (cpuTime < small ? sqrtTable[cpuTime]! : intSqrtNumber(cpuTime)));
+        const runTime = uptime >= start ? Math.floor((uptime - start) * 0.0009765625) : 0;
+        const roots =
+          (cpuTime < small ? sqrtDivisor[cpuTime]! : intSqrtNumber(cpuTime)) *
+          (runTime < small ? root4Divisor[runTime]! : intSqrtNumber(intSqrtNumber(runTime)));
+        // Steps 10-13: the root and raw I/O divisions by 4, the cpuset division by 8 and a
+        // negative oomkilladj are all right shifts, applied with the roots as one division.
+        let shift = a & shiftMask;
+        if (someApart && overlap[cpuset[i]!] === 0 && (a & exiting) === 0) shift += 3;
+        if ((a & nice) === 0) p = Math.floor(p / (roots * pow2[shift]!));
+        else {
+          // A doubling past the limit would wrap on 32-bit: the exact path takes over.
+          p = Math.floor(p / roots) * 2;
+          p = p <= limit ? Math.floor(p * pow2Inverse[shift]!) : Number.POSITIVE_INFINITY;
         }
-        if (uptime >= start) {
-          const runTime = Math.floor((uptime - start) * 0.0009765625);
-          if (runTime !== 0) {
-            const root =
-              runTime < small ? root4Table[runTime]! : intSqrtNumber(intSqrtNumber(runTime));
-            p = Math.floor(p / root);
-          }
-        }
-        // A doubling or a left shift past the limit would wrap: the exact path takes over.
-        if ((a & ATTR_NICE) !== 0) p *= 2;
-        if (p <= limit) {
-          // Steps 10-13: the root and raw I/O divisions by 4, the cpuset division by 8 and
-          // a negative oomkilladj are all right shifts; floor(floor(x/2^a)/2^b) equals
-          // floor(x/2^(a+b)), so they are applied as one.
-          let shift = a & ATTR_SHIFT_MASK;
-          if (someApart && overlap[cpuset[i]!] === 0 && (a & ATTR_EXITING) === 0) shift += 3;
-          if (shift !== 0) p = Math.floor(p * pow2Inverse[shift]!);
-          p *= pow2[(a >> ATTR_ADJ_UP_SHIFT) & 31]!;
-          if (p <= limit) points = p;
-        }
+        // A left shift past the limit would wrap: the exact path takes over.
+        p *= pow2[(a >> adjUpShift) & 31]!;
+        if (p <= limit) points = p;
       }
     }
     if (points >= 0) {
@@ -238,7 +259,7 @@ function generalLoop(
         bestNumber = points;
       }
     } else {
-      const exact = (a & ATTR_SWAPOFF) !== 0 ? ulongMax : badnessExact(s, c, i);
+      const exact = (a & swapoff) !== 0 ? ulongMax : badnessExact(s, c, i);
       if (onBadness !== undefined) onBadness(i, exact);
       if (exact > (bestBig ?? BigInt(bestNumber)) || chosen < 0) {
         chosen = i;
