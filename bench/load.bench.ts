@@ -1,7 +1,7 @@
 /**
  * What `oomkit oom` does before the call itself, in-process: the text of a generated
  * snapshot (as `oomkit gen` writes it) parsed, validated and compiled to the core's
- * typed arrays, side by side with `JSON.parse` of the same text, at 10^4, 10^5 and 10^6
+ * typed arrays (loadSnapshotText, the path of the command), side by side with `JSON.parse` of the same text, at 10^4, 10^5 and 10^6
  * tasks; and the same for a document whose last task repeats a pid, or names an mm
  * that is not listed, which must cost no more than a valid one. Medians of interleaved
  * runs, wall time with the CPU time beside it (a busy machine disturbs it less).
@@ -9,10 +9,9 @@
  */
 
 import { InputError } from "../src/errors.js";
-import { compileState } from "../src/oom/state.js";
+import { loadSnapshotText } from "../src/oom/load.js";
 import { jsonDocumentChunks } from "../src/report/json-document.js";
 import { generateSnapshot } from "../src/snapshot/generate.js";
-import { parseSnapshot } from "../src/snapshot/load.js";
 import { snapshotToJson } from "../src/snapshot/serialize.js";
 import type { BenchRow } from "./oom.bench.js";
 
@@ -47,7 +46,7 @@ function lastTaskEdited(text: string, edit: (task: Record<string, unknown>) => v
 
 function expectInputError(text: string): void {
   try {
-    parseSnapshot(text, "bench.json");
+    loadSnapshotText(text, "bench.json");
   } catch (err) {
     if (err instanceof InputError) return;
     throw err;
@@ -80,7 +79,7 @@ export async function benchLoad(
       const warm = round === 0;
       const sink: Timing = { wall: [], cpu: [] };
       timed(warm ? sink : parse, () => JSON.parse(text));
-      timed(warm ? sink : load, () => compileState(parseSnapshot(text, "bench.json")));
+      timed(warm ? sink : load, () => loadSnapshotText(text, "bench.json"));
       timed(warm ? sink : pid, () => expectInputError(repeated!));
       timed(warm ? sink : mm, () => expectInputError(dangling!));
     }

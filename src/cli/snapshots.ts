@@ -1,18 +1,31 @@
 import { UsageError } from "../errors.js";
+import { type LoadedSnapshot, loadSnapshotText } from "../oom/load.js";
+import type { OomState } from "../oom/state.js";
 import { EXAMPLE_NAME, EXAMPLE_SNAPSHOT_TEXT } from "../snapshot/example.js";
-import { parseSnapshot } from "../snapshot/load.js";
 import type { Snapshot } from "../snapshot/types.js";
 import { readInputText } from "./input.js";
 
-export interface NamedSnapshot {
-  name: string;
-  snapshot: Snapshot;
+/** A loaded snapshot and the name its messages use; `snapshot` is normalised on first use. */
+export class NamedSnapshot {
+  constructor(
+    readonly name: string,
+    readonly loaded: LoadedSnapshot,
+  ) {}
+
+  get snapshot(): Snapshot {
+    return this.loaded.snapshot;
+  }
+
+  /** The compiled state, for one out_of_memory() call. */
+  get state(): OomState {
+    return this.loaded.state;
+  }
 }
 
 /** Reads and validates one snapshot file (`-` is standard input). */
 export async function loadSnapshotFile(file: string): Promise<NamedSnapshot> {
   const { name, text } = await readInputText(file);
-  return { name, snapshot: parseSnapshot(text, name) };
+  return new NamedSnapshot(name, loadSnapshotText(text, name));
 }
 
 /** The files named on the command line, or the embedded example with --example. */
@@ -22,7 +35,7 @@ export async function loadSnapshotArgs(
 ): Promise<NamedSnapshot[]> {
   if (example) {
     if (files.length > 0) throw new UsageError("--example takes no FILE arguments");
-    return [{ name: EXAMPLE_NAME, snapshot: parseSnapshot(EXAMPLE_SNAPSHOT_TEXT, EXAMPLE_NAME) }];
+    return [new NamedSnapshot(EXAMPLE_NAME, loadSnapshotText(EXAMPLE_SNAPSHOT_TEXT, EXAMPLE_NAME))];
   }
   if (files.length === 0)
     throw new UsageError("no snapshot given: name a FILE, '-' for stdin, or use --example");

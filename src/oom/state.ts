@@ -17,7 +17,13 @@ import {
   pfMask,
   shiftHz,
 } from "../kernel/constants.js";
-import type { Bits, Snapshot, SnapshotTask } from "../snapshot/types.js";
+import {
+  indexTasks,
+  type SnapshotHead,
+  type TaskIndex,
+  taskIndexOf,
+} from "../snapshot/normalize.js";
+import type { Bits, Snapshot } from "../snapshot/types.js";
 
 /**
  * Bits of `TaskTable.attrs`: the per-task facts the selection loop tests, packed into one
@@ -163,14 +169,32 @@ export function optionalUlongAt(
   return arr[i] === NOT_GIVEN ? null : ulongAt(arr, big, i);
 }
 
+/**
+ * A ulong as compiling reads it: as a document writes it (a number up to 2^53 - 1, or a
+ * string of decimal digits) or as a normalised snapshot holds it (a bigint).
+ */
+export type UlongInput = number | string | bigint;
+
+/** `storeUlong` of a validated ulong in any of its input forms; absent is 0. */
+function storeUlongInput(
+  arr: Float64Array,
+  big: Map<number, bigint>,
+  i: number,
+  v: UlongInput | undefined,
+): void {
+  if (typeof v === "number") arr[i] = v;
+  else if (v === undefined) arr[i] = 0;
+  else storeUlong(arr, big, i, BigInt(v));
+}
+
 function storeOptionalUlong(
   arr: Float64Array,
   big: Map<number, bigint>,
   i: number,
-  v: bigint | undefined,
+  v: UlongInput | undefined,
 ): void {
   if (v === undefined) arr[i] = NOT_GIVEN;
-  else storeUlong(arr, big, i, v);
+  else storeUlongInput(arr, big, i, v);
 }
 
 /** The ATTR_* word of task i, from its compiled fields. */
@@ -242,15 +266,27 @@ export function newMmTable(count: number): MmTable {
   };
 }
 
-function compileMms(snapshot: Snapshot): { table: MmTable; index: Map<string, number> } {
-  const table = newMmTable(snapshot.mms.length);
-  const index = new Map<string, number>();
-  snapshot.mms.forEach((mm, i) => {
-    index.set(mm.id, i);
-    storeUlong(table.totalVm, table.bigTotalVm, i, mm.total_vm);
+/** An mm as compiling reads it: as a document writes it, or normalised. */
+export interface MmInput {
+  readonly id: string;
+  readonly total_vm: UlongInput;
+  readonly rss?: UlongInput;
+  readonly swap?: UlongInput;
+}
+
+function compileMms(
+  list: readonly MmInput[],
+  known: Map<string, number> | undefined,
+): { table: MmTable; index: Map<string, number> } {
+  const table = newMmTable(list.length);
+  const index = known ?? new Map<string, number>();
+  for (let i = 0; i < list.length; i++) {
+    const mm = list[i]!;
+    if (known === undefined) index.set(mm.id, i);
+    storeUlongInput(table.totalVm, table.bigTotalVm, i, mm.total_vm);
     storeOptionalUlong(table.rss, table.bigRss, i, mm.rss);
     storeOptionalUlong(table.swap, table.bigSwap, i, mm.swap);
-  });
+  }
   return { table, index };
 }
 
@@ -286,8 +322,10 @@ export function newTaskTable(count: number, childTotal: number): TaskTable {
 }
 
 /**
- * `mask(names)` with a memory: the lists of a validated snapshot are shared, frozen
- * arrays (one per distinct list), so a list is converted once, not once per task.
+ * `mask(names)` with a memory: the lists of a normalised snapshot are shared, frozen
+ * arrays (one per distinct list), so a list is converted once, not once per task; and a
+ * document as written repeats one list task after task (the capabilities of root), so a
+ * list equal to the one before is not converted again.
  */
 function cachedMask(
   mask: (names: readonly string[]) => number,
@@ -296,7 +334,9 @@ function cachedMask(
   let last: readonly string[] | null = null;
   let lastMask = 0;
   return (names) => {
-    if (names === last) return lastMask;
+    // An empty list leaves the memory alone: lists of root and of others alternate.
+    if (names.length === 0) return 0;
+    if (names === last || (last !== null && sameNames(names, last))) return lastMask;
     let m = known.get(names);
     if (m === undefined) {
       m = mask(names);
@@ -308,37 +348,58 @@ function cachedMask(
   };
 }
 
-/** Pids up to this are indexed by a typed array, larger ones (never valid) by a map. */
-const PID_SLOTS_MAX = 1 << 23;
-
-/** Task index by pid (the last task with the pid, as a map would keep), -1 for none. */
-function pidLookup(list: readonly SnapshotTask[]): (pid: number) => number {
-  let maxPid = 0;
-  for (let i = 0; i < list.length; i++) if (list[i]!.pid > maxPid) maxPid = list[i]!.pid;
-  if (maxPid <= PID_SLOTS_MAX) {
-    const slots = new Int32Array(maxPid + 1);
-    for (let i = 0; i < list.length; i++) {
-      const pid = list[i]!.pid;
-      if (pid >= 0) slots[pid] = i + 1;
-    }
-    return (pid) => (pid >= 0 && pid <= maxPid ? slots[pid]! - 1 : -1);
-  }
-  const map = new Map<number, number>();
-  for (let i = 0; i < list.length; i++) map.set(list[i]!.pid, i);
-  return (pid) => map.get(pid) ?? -1;
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
+/**
+ * A task as compiling reads it: as a validated document writes it (defaults not applied,
+ * docs/formats.md §2) or normalised (every key present), so that the loader can compile a
+ * document without building a normalised task first.
+ */
+export interface TaskInput {
+  readonly pid: number;
+  readonly tgid?: number;
+  readonly parent: number;
+  readonly children?: readonly number[];
+  readonly comm: string;
+  readonly mm: string | null;
+  readonly utime?: UlongInput;
+  readonly stime?: UlongInput;
+  readonly start_time?: UlongInput;
+  readonly nice?: number;
+  readonly uid: number;
+  readonly euid: number;
+  readonly caps?: readonly string[];
+  readonly oomkilladj?: number;
+  readonly flags?: readonly string[];
+  readonly tif?: readonly string[];
+  readonly cpuset?: string;
+  readonly mems_allowed?: readonly number[];
+}
+
+const NO_NAMES: readonly string[] = Object.freeze([]);
+
+/** `mms` is each mm id's index, or each task's mm index (-1 for none) when already known. */
 function compileTasks(
-  snapshot: Snapshot,
-  mmIndex: Map<string, number>,
+  list: readonly TaskInput[],
+  index: TaskIndex,
+  mms: Map<string, number> | Int32Array,
   cpusetIndex: Map<string, number>,
-): { table: TaskTable; indexOfPid: (pid: number) => number } {
-  const list = snapshot.tasks;
+): TaskTable {
   const n = list.length;
-  const indexOfPid = pidLookup(list);
+  const { pidIndex, defaultStart, defaultList } = index;
   let childTotal = 0;
-  for (let i = 0; i < n; i++) childTotal += list[i]!.children.length;
+  for (let i = 0; i < n; i++) {
+    const children = list[i]!.children;
+    childTotal +=
+      children === undefined ? defaultStart[i + 1]! - defaultStart[i]! : children.length;
+  }
   const t = newTaskTable(n, childTotal);
+  const taskMm = mms instanceof Int32Array ? mms : undefined;
+  const mmIndex = mms instanceof Int32Array ? undefined : mms;
   const capsOf = cachedMask(capabilityMask);
   const flagsOf = cachedMask(pfMask);
   let lastMm: string | null = null;
@@ -349,54 +410,87 @@ function compileTasks(
   for (let i = 0; i < n; i++) {
     const task = list[i]!;
     t.pid[i] = task.pid;
-    t.tgid[i] = task.tgid;
-    const mm = task.mm;
-    if (mm === null) t.mm[i] = -1;
+    t.tgid[i] = task.tgid ?? task.pid;
+    if (taskMm !== undefined) t.mm[i] = taskMm[i]!;
     else {
-      // The threads of a group name one mm, one after another.
-      if (mm !== lastMm) {
-        lastMm = mm;
-        lastMmIndex = mmIndex.get(mm)!;
+      const mm = task.mm;
+      if (mm === null) t.mm[i] = -1;
+      else {
+        // The threads of a group name one mm, one after another.
+        if (mm !== lastMm) {
+          lastMm = mm;
+          lastMmIndex = mmIndex!.get(mm)!;
+        }
+        t.mm[i] = lastMmIndex;
       }
-      t.mm[i] = lastMmIndex;
     }
-    storeUlong(t.utime, t.bigUtime, i, task.utime);
-    storeUlong(t.stime, t.bigStime, i, task.stime);
-    storeUlong(t.startTime, t.bigStartTime, i, task.start_time);
-    t.nice[i] = task.nice;
+    storeUlongInput(t.utime, t.bigUtime, i, task.utime);
+    storeUlongInput(t.stime, t.bigStime, i, task.stime);
+    storeUlongInput(t.startTime, t.bigStartTime, i, task.start_time);
+    t.nice[i] = task.nice ?? 0;
     t.uid[i] = task.uid;
     t.euid[i] = task.euid;
-    t.caps[i] = capsOf(task.caps);
-    t.oomkilladj[i] = task.oomkilladj;
-    t.flags[i] = flagsOf(task.flags);
-    t.memdie[i] = task.tif.includes("TIF_MEMDIE") ? 1 : 0;
+    t.caps[i] = capsOf(task.caps ?? NO_NAMES);
+    t.oomkilladj[i] = task.oomkilladj ?? 0;
+    t.flags[i] = flagsOf(task.flags ?? NO_NAMES);
+    t.memdie[i] = task.tif?.includes("TIF_MEMDIE") === true ? 1 : 0;
     t.attrs[i] = packAttrs(t, i);
-    if (task.cpuset !== lastCpuset) {
-      lastCpuset = task.cpuset;
-      lastCpusetIndex = cpusetIndex.get(task.cpuset)!;
+    const cpuset = task.cpuset ?? "/";
+    if (cpuset !== lastCpuset) {
+      lastCpuset = cpuset;
+      lastCpusetIndex = cpusetIndex.get(cpuset)!;
     }
     t.cpuset[i] = lastCpusetIndex;
     t.comm[i] = task.comm;
     t.childStart[i] = next;
     const children = task.children;
-    for (let c = 0; c < children.length; c++) {
-      // A pid not in the list (never in a valid snapshot) compiles to slot 0.
-      const j = indexOfPid(children[c]!);
-      t.childList[next++] = Math.max(j, 0);
+    if (children === undefined) {
+      for (let j = defaultStart[i]!, end = defaultStart[i + 1]!; j < end; j++) {
+        t.childList[next++] = defaultList[j]!;
+      }
+    } else {
+      for (let c = 0; c < children.length; c++) {
+        // A pid not in the list (never in a valid snapshot) compiles to slot 0.
+        t.childList[next++] = Math.max(taskIndexOf(pidIndex, children[c]!), 0);
+      }
     }
   }
   t.childStart[n] = next;
-  return { table: t, indexOfPid };
+  return t;
 }
 
 /** Compiles a validated snapshot; the snapshot itself is not kept. */
 export function compileState(snapshot: Snapshot): OomState {
-  const k = snapshot.kernel;
-  const cpusets = compileCpusets(snapshot.cpusets);
-  const mms = compileMms(snapshot);
-  const { table: tasks, indexOfPid } = compileTasks(snapshot, mms.index, cpusets.index);
-  const current = indexOfPid(snapshot.current);
-  const currentTask = snapshot.tasks[current]!;
+  return compileParts(snapshot, snapshot.mms, snapshot.tasks, indexTasks(snapshot.tasks));
+}
+
+/** What the loader's checks already found: where each mm id is, and each task's mm. */
+export interface KnownMms {
+  readonly mmIds: Map<string, number>;
+  readonly taskMm: Int32Array;
+}
+
+/**
+ * Compiles a snapshot from its parts: its normalised head, and its mms and tasks as a
+ * validated document writes them or normalised, with the task index of those tasks and,
+ * when the checks found them, the mm of each task.
+ */
+export function compileParts(
+  head: SnapshotHead,
+  mmList: readonly MmInput[],
+  taskList: readonly TaskInput[],
+  index: TaskIndex,
+  known?: KnownMms,
+): OomState {
+  const k = head.kernel;
+  const cpusets = compileCpusets(head.cpusets);
+  const mms = compileMms(mmList, known?.mmIds);
+  const tasks = compileTasks(taskList, index, known?.taskMm ?? mms.index, cpusets.index);
+  const current = taskIndexOf(index.pidIndex, head.current);
+  const currentTask = taskList[current]!;
+  const currentCpuset = currentTask.cpuset ?? "/";
+  const currentMems =
+    currentTask.mems_allowed ?? head.cpusets.find((c) => c.path === currentCpuset)?.mems ?? [];
   return {
     bits: k.bits,
     hz: k.hz,
@@ -406,19 +500,19 @@ export function compileState(snapshot: Snapshot): OomState {
     numa: k.CONFIG_NUMA,
     cpusetsEnabled: k.CONFIG_CPUSETS,
     nodesWithMemory: nodeMask(k.nodes.filter((n) => n.memory).map((n) => n.id)),
-    numberOfCpusets: snapshot.cpusets.length,
+    numberOfCpusets: head.cpusets.length,
     cpusetExclusiveMems: cpusets.exclusive,
     tasks,
     mms: mms.table,
     current,
-    currentMemsAllowed: nodeMask(currentTask.mems_allowed),
-    gfpMask: snapshot.request.gfp_mask,
-    order: snapshot.request.order,
-    zonelistNodes: snapshot.request.zonelist.map((z) => z.node),
-    notifierFreed: snapshot.env.notifier_freed,
-    printkRatelimit: snapshot.env.printk_ratelimit,
-    printkSuppressed: snapshot.env.printk_suppressed,
-    uninitNodemask: nodeMask(snapshot.env.uninit_nodemask),
+    currentMemsAllowed: nodeMask(currentMems),
+    gfpMask: head.request.gfp_mask,
+    order: head.request.order,
+    zonelistNodes: head.request.zonelist.map((z) => z.node),
+    notifierFreed: head.env.notifier_freed,
+    printkRatelimit: head.env.printk_ratelimit,
+    printkSuppressed: head.env.printk_suppressed,
+    uninitNodemask: nodeMask(head.env.uninit_nodemask),
   };
 }
 

@@ -7,11 +7,11 @@
 import { checkTasks } from "./check-tasks.js";
 import type { PathSegment, Violation } from "./describe.js";
 import { quote } from "./describe.js";
-import { type Normalized, taskIndexOf } from "./normalize.js";
+import { type SnapshotHead, type TaskIndex, taskIndexOf } from "./normalize.js";
 import { onlineNodes } from "./online.js";
 import { earliest } from "./order.js";
 import type { RawDocument } from "./schema.js";
-import type { Snapshot, SnapshotCpuset } from "./types.js";
+import type { SnapshotCpuset } from "./types.js";
 
 /** The first index `k` of `nodes` that is not online, as a violation at `base[k]`. */
 function offlineNode(
@@ -25,7 +25,7 @@ function offlineNode(
 }
 
 /** §3.5: nodes are distinct; without CONFIG_NUMA there is exactly node 0. */
-function checkNodes(snapshot: Snapshot): Violation[] {
+function checkNodes(snapshot: SnapshotHead): Violation[] {
   const { nodes, CONFIG_NUMA } = snapshot.kernel;
   const found: Violation[] = [];
   if (!CONFIG_NUMA && nodes.length !== 1) {
@@ -86,7 +86,7 @@ function siblingOverlap(
 }
 
 /** §3.6: the cpuset tree (only when the document lists cpusets). */
-function checkCpusets(raw: RawDocument, snapshot: Snapshot): Violation[] {
+function checkCpusets(raw: RawDocument, snapshot: SnapshotHead): Violation[] {
   if (raw.cpusets === undefined) return [];
   const cpusets = snapshot.cpusets;
   const online = onlineNodes(snapshot);
@@ -146,8 +146,8 @@ function checkCpusets(raw: RawDocument, snapshot: Snapshot): Violation[] {
 }
 
 /** §3.7: mm ids are distinct (emptiness is a shape rule). Fills `firstAt` with every id. */
-function checkMms(snapshot: Snapshot, firstAt: Map<string, number>): Violation | undefined {
-  const mms = snapshot.mms;
+function checkMms(raw: RawDocument, firstAt: Map<string, number>): Violation | undefined {
+  const mms = raw.mms ?? [];
   for (let j = 0; j < mms.length; j++) {
     const id = mms[j]!.id;
     const earlier = firstAt.get(id);
@@ -163,13 +163,13 @@ function checkMms(snapshot: Snapshot, firstAt: Map<string, number>): Violation |
 }
 
 /** §3.9: `current` is a listed pid. */
-function checkCurrent(snapshot: Snapshot, pidIndex: Int32Array): Violation | undefined {
+function checkCurrent(snapshot: SnapshotHead, pidIndex: Int32Array): Violation | undefined {
   if (taskIndexOf(pidIndex, snapshot.current) >= 0) return undefined;
   return { path: ["current"], message: `pid ${snapshot.current} is not in tasks` };
 }
 
 /** §3.10: zonelist nodes are online and no (node, zone) pair repeats. */
-function checkZonelist(snapshot: Snapshot): Violation[] {
+function checkZonelist(snapshot: SnapshotHead): Violation[] {
   const online = onlineNodes(snapshot);
   const firstAt = new Map<string, number>();
   const found: Violation[] = [];
@@ -190,17 +190,29 @@ function checkZonelist(snapshot: Snapshot): Violation[] {
   return found;
 }
 
-/** The first violation of §3 items 5–10 in document order, or undefined. */
-export function checkSemantics(raw: RawDocument, normalized: Normalized): Violation | undefined {
-  const { snapshot, pidIndex } = normalized;
-  const mmIds = new Map<string, number>();
+/** What the semantic checks learn about a valid document on the way. */
+export interface SemanticFacts {
+  /** The index of every mm id in mms. */
+  mmIds: Map<string, number>;
+  /** The index in mms of each task's mm, -1 for none. */
+  taskMm: Int32Array;
+}
+
+/** The first violation of §3 items 5–10 in document order, or undefined; fills `facts`. */
+export function checkSemantics(
+  raw: RawDocument,
+  head: SnapshotHead,
+  index: TaskIndex,
+  facts: SemanticFacts,
+): Violation | undefined {
+  const { mmIds, taskMm } = facts;
   const candidates: (Violation | undefined)[] = [
-    earliest(raw, checkNodes(snapshot)),
-    earliest(raw, checkCpusets(raw, snapshot)),
-    checkMms(snapshot, mmIds),
-    checkTasks(raw, normalized, mmIds),
-    checkCurrent(snapshot, pidIndex),
-    earliest(raw, checkZonelist(snapshot)),
+    earliest(raw, checkNodes(head)),
+    earliest(raw, checkCpusets(raw, head)),
+    checkMms(raw, mmIds),
+    checkTasks(raw, head, index, mmIds, taskMm),
+    checkCurrent(head, index.pidIndex),
+    earliest(raw, checkZonelist(head)),
   ];
   return earliest(
     raw,

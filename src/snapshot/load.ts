@@ -12,10 +12,16 @@
  *    document with its defaults applied.
  */
 import { InputError } from "../errors.js";
-import { checkSemantics } from "./check.js";
+import { checkSemantics, type SemanticFacts } from "./check.js";
 import { formatPath, type Violation } from "./describe.js";
 import { findJsonSyntaxError } from "./json-syntax.js";
-import { normalizeDocument } from "./normalize.js";
+import {
+  indexTasks,
+  normalizeDocument,
+  normalizeHead,
+  type SnapshotHead,
+  type TaskIndex,
+} from "./normalize.js";
 import { earliest, firstElementViolation, firstViolation } from "./order.js";
 import { documentRules, preflightRule, type RawDocument } from "./schema.js";
 import type { Bits, Snapshot } from "./types.js";
@@ -57,13 +63,23 @@ function shapeViolation(doc: unknown, bits: Bits, numa: boolean): Violation | un
   return earliest(doc, found);
 }
 
+/** A document that passed every check, with what the checks built on the way. */
+export interface CheckedDocument {
+  raw: RawDocument;
+  /** Everything but the mms and tasks, normalised. */
+  head: SnapshotHead;
+  index: TaskIndex;
+  facts: SemanticFacts;
+  gfpNames: Readonly<Record<string, number>>;
+}
+
 /**
- * Checks a snapshot document without throwing: the normalised snapshot, or the first
- * violation in document order.
+ * Checks a snapshot document without throwing and without normalising its tasks: the
+ * document with its head and task index, or the first violation in document order.
  */
-export function checkSnapshot(
+export function checkDocument(
   doc: unknown,
-): { ok: true; snapshot: Snapshot } | { ok: false; violation: Violation } {
+): { ok: true; checked: CheckedDocument } | { ok: false; violation: Violation } {
   const preflight = firstViolation(doc, preflightRule, doc, []);
   if (preflight !== undefined) return { ok: false, violation: preflight };
   const kernel = (doc as { kernel: { bits: Bits; CONFIG_NUMA?: boolean } }).kernel;
@@ -71,18 +87,57 @@ export function checkSnapshot(
   const shape = shapeViolation(doc, kernel.bits, numa);
   if (shape !== undefined) return { ok: false, violation: shape };
   const raw = doc as RawDocument;
-  const normalized = normalizeDocument(raw, documentRules(kernel.bits, numa).gfpNames);
-  const semantic = checkSemantics(raw, normalized);
+  const { gfpNames } = documentRules(kernel.bits, numa);
+  const head = normalizeHead(raw, gfpNames);
+  const index = indexTasks(raw.tasks);
+  const facts: SemanticFacts = { mmIds: new Map(), taskMm: new Int32Array(raw.tasks.length) };
+  const semantic = checkSemantics(raw, head, index, facts);
   if (semantic !== undefined) return { ok: false, violation: semantic };
-  return { ok: true, snapshot: normalized.snapshot };
+  return { ok: true, checked: { raw, head, index, facts, gfpNames } };
+}
+
+/** The normalised snapshot of a checked document. */
+export function normalizeChecked(checked: CheckedDocument): Snapshot {
+  return normalizeDocument(checked.raw, checked.head, checked.index);
+}
+
+/**
+ * Checks a snapshot document without throwing: the normalised snapshot, or the first
+ * violation in document order.
+ */
+export function checkSnapshot(
+  doc: unknown,
+): { ok: true; snapshot: Snapshot } | { ok: false; violation: Violation } {
+  const result = checkDocument(doc);
+  if (!result.ok) return result;
+  return { ok: true, snapshot: normalizeChecked(result.checked) };
+}
+
+/** The InputError of a violation in `file`. */
+function inputError(file: string, violation: Violation): InputError {
+  return new InputError({ file, path: formatPath(violation.path), expected: violation.message });
 }
 
 /** Validates a parsed JSON document; throws one InputError for the first violation. */
 export function validateSnapshot(doc: unknown, file: string): Snapshot {
-  const result = checkSnapshot(doc);
-  if (result.ok) return result.snapshot;
-  const { violation } = result;
-  throw new InputError({ file, path: formatPath(violation.path), expected: violation.message });
+  return normalizeChecked(validateDocument(doc, file));
+}
+
+/** Validates a parsed JSON document without normalising it; throws as validateSnapshot. */
+export function validateDocument(doc: unknown, file: string): CheckedDocument {
+  const result = checkDocument(doc);
+  if (!result.ok) throw inputError(file, result.violation);
+  return result.checked;
+}
+
+/** JSON.parse of snapshot text, a leading UTF-8 byte-order mark ignored. */
+export function parseJsonText(text: string, file: string): unknown {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  try {
+    return JSON.parse(body);
+  } catch (err) {
+    throw syntaxError(body, file, err);
+  }
 }
 
 /**
@@ -90,12 +145,5 @@ export function validateSnapshot(doc: unknown, file: string): Snapshot {
  * UTF-8 byte-order mark is ignored.
  */
 export function parseSnapshot(text: string, file: string): Snapshot {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  let doc: unknown;
-  try {
-    doc = JSON.parse(body);
-  } catch (err) {
-    throw syntaxError(body, file, err);
-  }
-  return validateSnapshot(doc, file);
+  return validateSnapshot(parseJsonText(text, file), file);
 }

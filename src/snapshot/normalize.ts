@@ -24,13 +24,22 @@ import type {
   SnapshotTask,
 } from "./types.js";
 
-/** The snapshot and what the semantic checks need to know about how it was written. */
-export interface Normalized {
-  snapshot: Snapshot;
+/** The parts of a snapshot other than its two big tables, normalised. */
+export type SnapshotHead = Omit<Snapshot, "mms" | "tasks">;
+
+/**
+ * Where each pid is, and the children list each task has by default (§2.4), in flat
+ * arrays: one pass over the tasks, no object per task, for raw and normalised tasks alike.
+ */
+export interface TaskIndex {
   /** `pidIndex[pid]` is 1 + the index of the first task with that pid; see `taskIndexOf`. */
   pidIndex: Int32Array;
-  /** The children list each task has by default (§2.4), undefined when empty. */
-  defaultChildren: (number[] | undefined)[];
+  /**
+   * The default children of task k are the tasks `defaultList[defaultStart[k] ..
+   * defaultStart[k + 1])`, as task indices in list order.
+   */
+  defaultStart: Int32Array;
+  defaultList: Int32Array;
 }
 
 const ZERO = 0n;
@@ -168,26 +177,50 @@ export function taskIndexOf(pidIndex: Int32Array, pid: number): number {
   return pid < pidIndex.length ? pidIndex[pid]! - 1 : -1;
 }
 
-/** `pidIndex` and the default children lists of §2.4, in task-list order. */
-export function indexTasks(tasks: readonly SnapshotTask[]): Omit<Normalized, "snapshot"> {
+/** `TaskIndex` of a task list (pids and parents in range, as the shape rules ensure). */
+export function indexTasks(tasks: readonly { pid: number; parent: number }[]): TaskIndex {
+  const n = tasks.length;
   let maxPid = 0;
-  for (const task of tasks) if (task.pid > maxPid) maxPid = task.pid;
+  for (let i = 0; i < n; i++) if (tasks[i]!.pid > maxPid) maxPid = tasks[i]!.pid;
   const pidIndex = new Int32Array(maxPid + 1);
-  for (let i = 0; i < tasks.length; i++) {
+  for (let i = 0; i < n; i++) {
     const pid = tasks[i]!.pid;
     if (pidIndex[pid] === 0) pidIndex[pid] = i + 1;
   }
-  const defaultChildren: (number[] | undefined)[] = [];
-  for (let i = 0; i < tasks.length; i++) defaultChildren.push(undefined);
-  for (const task of tasks) {
-    if (task.parent === 0) continue;
-    const parentIndex = taskIndexOf(pidIndex, task.parent);
-    if (parentIndex < 0) continue;
-    const siblings = defaultChildren[parentIndex];
-    if (siblings === undefined) defaultChildren[parentIndex] = [task.pid];
-    else siblings.push(task.pid);
+  // Each task's parent slot, counted, then filled in list order (a counting sort).
+  const parentOf = new Int32Array(n);
+  const defaultStart = new Int32Array(n + 1);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const parent = tasks[i]!.parent;
+    const k = parent === 0 ? -1 : taskIndexOf(pidIndex, parent);
+    parentOf[i] = k;
+    if (k >= 0) {
+      defaultStart[k + 1]!++;
+      total++;
+    }
   }
-  return { pidIndex, defaultChildren };
+  for (let k = 0; k < n; k++) defaultStart[k + 1]! += defaultStart[k]!;
+  const fill = defaultStart.slice(0, n);
+  const defaultList = new Int32Array(total);
+  for (let i = 0; i < n; i++) {
+    const k = parentOf[i]!;
+    if (k >= 0) defaultList[fill[k]!++] = i;
+  }
+  return { pidIndex, defaultStart, defaultList };
+}
+
+/** The pids of task k's default children (§2.4), in list order. */
+export function defaultChildrenOf(
+  index: TaskIndex,
+  tasks: readonly { pid: number }[],
+  k: number,
+): number[] {
+  const pids: number[] = [];
+  for (let j = index.defaultStart[k]!, end = index.defaultStart[k + 1]!; j < end; j++) {
+    pids.push(tasks[index.defaultList[j]!]!.pid);
+  }
+  return pids;
 }
 
 /**
@@ -201,33 +234,16 @@ function normalizeMm(raw: RawMm): SnapshotMm {
   return mm;
 }
 
-export function normalizeDocument(
+/** Everything of a document but its mms and tasks, with the defaults of §2 applied. */
+export function normalizeHead(
   raw: RawDocument,
   gfpNames: Readonly<Record<string, number>>,
-): Normalized {
+): SnapshotHead {
   const kernel = normalizeKernel(raw.kernel);
-  const cpusets = normalizeCpusets(raw, kernel);
-  const shared = new SharedLists();
-  const cpusetMems = new Map<string, number[]>();
-  for (const cpuset of cpusets) {
-    if (!cpusetMems.has(cpuset.path)) cpusetMems.set(cpuset.path, shared.nodes(cpuset.mems));
-  }
-  const rawTasks = raw.tasks;
-  const tasks: SnapshotTask[] = [];
-  for (const rawTask of rawTasks) tasks.push(normalizeTask(rawTask, cpusetMems, shared));
-  const index = indexTasks(tasks);
-  for (let i = 0; i < tasks.length; i++) {
-    if (rawTasks[i]!.children === undefined) {
-      const children = index.defaultChildren[i];
-      if (children !== undefined) tasks[i]!.children = children;
-    }
-  }
-  const snapshot: Snapshot = {
+  return {
     format: raw.format,
     kernel,
-    cpusets,
-    mms: (raw.mms ?? []).map(normalizeMm),
-    tasks,
+    cpusets: normalizeCpusets(raw, kernel),
     current: raw.current,
     request: {
       gfp_mask: gfpMaskValue(raw.request.gfp_mask, gfpNames),
@@ -236,5 +252,39 @@ export function normalizeDocument(
     },
     env: normalizeEnv(raw.env),
   };
-  return { snapshot, ...index };
+}
+
+/** The whole document normalised, from its head and task index. */
+export function normalizeDocument(
+  raw: RawDocument,
+  head: SnapshotHead,
+  index: TaskIndex,
+): Snapshot {
+  const shared = new SharedLists();
+  const cpusetMems = new Map<string, number[]>();
+  for (const cpuset of head.cpusets) {
+    if (!cpusetMems.has(cpuset.path)) cpusetMems.set(cpuset.path, shared.nodes(cpuset.mems));
+  }
+  const rawTasks = raw.tasks;
+  const tasks: SnapshotTask[] = [];
+  for (let i = 0; i < rawTasks.length; i++) {
+    const task = normalizeTask(rawTasks[i]!, cpusetMems, shared);
+    if (
+      rawTasks[i]!.children === undefined &&
+      index.defaultStart[i + 1]! > index.defaultStart[i]!
+    ) {
+      task.children = defaultChildrenOf(index, rawTasks, i);
+    }
+    tasks.push(task);
+  }
+  return {
+    format: head.format,
+    kernel: head.kernel,
+    cpusets: head.cpusets,
+    mms: (raw.mms ?? []).map(normalizeMm),
+    tasks,
+    current: head.current,
+    request: head.request,
+    env: head.env,
+  };
 }

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
-import { runOutOfMemory } from "../../oom/out_of_memory.js";
+import { outOfMemory } from "../../oom/out_of_memory.js";
 import { toResultJson } from "../../oom/result.js";
 import { badnessTable } from "../../oom/table.js";
 import { explainOutOfMemory } from "../../report/explain.js";
@@ -61,9 +61,12 @@ export const registerOom: Register = (program) => {
       }
       const out: string[] = [];
       const reports: Parameters<typeof buildOomReportModel>[] = [];
-      inputs.forEach(({ name, snapshot }, n) => {
-        const result = runOutOfMemory(snapshot);
-        reports.push([name, snapshot, result]);
+      inputs.forEach((input, n) => {
+        const { name } = input;
+        const result = outOfMemory(input.state);
+        // The normalised snapshot is made only for the outputs that show it.
+        const snapshot = () => input.snapshot;
+        if (html !== undefined) reports.push([name, snapshot(), result]);
         if (opts.json) {
           out.push(JSON.stringify(toResultJson(result)));
           return;
@@ -73,7 +76,7 @@ export const registerOom: Register = (program) => {
           ...kernelLogLines(result.log, { levels: opts.levels, placeholders: opts.placeholders }),
         );
         if (opts.explain) {
-          out.push("", ...explainOutOfMemory(snapshot, result, badnessTable(snapshot)));
+          out.push("", ...explainOutOfMemory(snapshot(), result, badnessTable(snapshot())));
         }
       });
       if (html !== undefined) await writeHtmlReport(html, buildOomReportModel(...reports[0]!));
