@@ -79,7 +79,7 @@ export async function benchLoad(
       const warm = round === 0;
       const sink: Timing = { wall: [], cpu: [] };
       timed(warm ? sink : parse, () => JSON.parse(text));
-      timed(warm ? sink : load, () => loadSnapshotText(text, "bench.json"));
+      timed(warm ? sink : load, () => loadSnapshotText(text, "bench.json").state);
       timed(warm ? sink : pid, () => expectInputError(repeated!));
       timed(warm ? sink : mm, () => expectInputError(dangling!));
     }

@@ -1,7 +1,8 @@
 /**
  * Snapshot text loaded for `out_of_memory()`: validated, then compiled straight from the
  * document as written into the core's typed arrays, with no normalised task built on the
- * way. The normalised snapshot (for explanations and reports) is made when first asked for.
+ * way. The state and the normalised snapshot (for explanations and reports) are each made
+ * when first asked for.
  */
 
 import {
@@ -14,15 +15,21 @@ import type { Snapshot } from "../snapshot/types.js";
 import { compileParts, type OomState } from "./state.js";
 
 export class LoadedSnapshot {
-  /** The compiled state, for one `out_of_memory()` call. */
-  readonly state: OomState;
   readonly #checked: CheckedDocument;
+  #state: OomState | undefined;
   #snapshot: Snapshot | undefined;
 
   constructor(checked: CheckedDocument) {
-    const { raw, head, index, facts } = checked;
     this.#checked = checked;
-    this.state = compileParts(head, raw.mms ?? [], raw.tasks, index, facts);
+  }
+
+  /** The compiled state, for one `out_of_memory()` call, made on first use. */
+  get state(): OomState {
+    if (this.#state === undefined) {
+      const { raw, head, index, facts } = this.#checked;
+      this.#state = compileParts(head, raw.mms ?? [], raw.tasks, index, facts);
+    }
+    return this.#state;
   }
 
   /** The normalised snapshot, made on first use. */
