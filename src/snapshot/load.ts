@@ -70,7 +70,6 @@ export interface CheckedDocument {
   head: SnapshotHead;
   index: TaskIndex;
   facts: SemanticFacts;
-  gfpNames: Readonly<Record<string, number>>;
 }
 
 /**
@@ -87,13 +86,12 @@ export function checkDocument(
   const shape = shapeViolation(doc, kernel.bits, numa);
   if (shape !== undefined) return { ok: false, violation: shape };
   const raw = doc as RawDocument;
-  const { gfpNames } = documentRules(kernel.bits, numa);
-  const head = normalizeHead(raw, gfpNames);
+  const head = normalizeHead(raw, documentRules(kernel.bits, numa).gfpNames);
   const index = indexTasks(raw.tasks);
   const facts: SemanticFacts = { mmIds: new Map(), taskMm: new Int32Array(raw.tasks.length) };
   const semantic = checkSemantics(raw, head, index, facts);
   if (semantic !== undefined) return { ok: false, violation: semantic };
-  return { ok: true, checked: { raw, head, index, facts, gfpNames } };
+  return { ok: true, checked: { raw, head, index, facts } };
 }
 
 /** The normalised snapshot of a checked document. */
