@@ -17,12 +17,8 @@ import {
   pfMask,
   shiftHz,
 } from "../kernel/constants.js";
-import {
-  indexTasks,
-  type SnapshotHead,
-  type TaskIndex,
-  taskIndexOf,
-} from "../snapshot/normalize.js";
+import type { SnapshotHead } from "../snapshot/normalize.js";
+import { indexTasks, type TaskIndex, taskIndexOf } from "../snapshot/task-index.js";
 import type { Bits, Snapshot } from "../snapshot/types.js";
 
 /**

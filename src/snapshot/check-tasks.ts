@@ -7,10 +7,11 @@
  */
 import type { Violation } from "./describe.js";
 import { quote } from "./describe.js";
-import { defaultChildrenOf, type SnapshotHead, type TaskIndex, taskIndexOf } from "./normalize.js";
+import type { SnapshotHead } from "./normalize.js";
 import { onlineNodes } from "./online.js";
 import { earliest } from "./order.js";
 import type { RawDocument, RawMm, RawTask } from "./schema.js";
+import { defaultChildrenOf, type TaskIndex, taskIndexOf } from "./task-index.js";
 
 interface TaskContext {
   /** The tasks as written: the checks apply the defaults of tgid and cpuset themselves. */

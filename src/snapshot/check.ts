@@ -7,10 +7,11 @@
 import { checkTasks } from "./check-tasks.js";
 import type { PathSegment, Violation } from "./describe.js";
 import { quote } from "./describe.js";
-import { type SnapshotHead, type TaskIndex, taskIndexOf } from "./normalize.js";
+import type { SnapshotHead } from "./normalize.js";
 import { onlineNodes } from "./online.js";
 import { earliest } from "./order.js";
 import type { RawDocument } from "./schema.js";
+import { type TaskIndex, taskIndexOf } from "./task-index.js";
 import type { SnapshotCpuset } from "./types.js";
 
 /** The first index `k` of `nodes` that is not online, as a violation at `base[k]`. */

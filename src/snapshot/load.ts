@@ -15,15 +15,10 @@ import { InputError } from "../errors.js";
 import { checkSemantics, type SemanticFacts } from "./check.js";
 import { formatPath, type Violation } from "./describe.js";
 import { findJsonSyntaxError } from "./json-syntax.js";
-import {
-  indexTasks,
-  normalizeDocument,
-  normalizeHead,
-  type SnapshotHead,
-  type TaskIndex,
-} from "./normalize.js";
+import { normalizeDocument, normalizeHead, type SnapshotHead } from "./normalize.js";
 import { earliest, firstElementViolation, firstViolation } from "./order.js";
 import { documentRules, preflightRule, type RawDocument } from "./schema.js";
+import { indexTasks, type TaskIndex } from "./task-index.js";
 import type { Bits, Snapshot } from "./types.js";
 
 export type { Violation } from "./describe.js";
