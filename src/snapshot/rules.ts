@@ -118,18 +118,29 @@ export function list(element: Rule, options: ListOptions): Rule {
   return { schema, test, json };
 }
 
+/** One key of an object rule; `next` is the position of the key listed after it. */
+interface KeyRule {
+  key: string;
+  test: (value: unknown) => boolean;
+  required: boolean;
+  next: number;
+}
+
 /**
  * A JSON object with exactly the given keys: unknown keys are errors, unless `loose`
  * (used only to read a few keys before the whole document is checked).
  */
 export function object(fields: Record<string, FieldRule>, loose = false): Rule {
   const shape: Record<string, z.ZodType> = {};
-  const byKey = new Map<string, { test: (value: unknown) => boolean; required: boolean }>();
+  const byKey = new Map<string, KeyRule>();
+  const inOrder: KeyRule[] = [];
   let requiredCount = 0;
   for (const [key, field] of Object.entries(fields)) {
     shape[key] = field.schema;
     const required = field.optional !== true;
-    byKey.set(key, { test: field.test, required });
+    const rule = { key, test: field.test, required, next: inOrder.length + 1 };
+    byKey.set(key, rule);
+    inOrder.push(rule);
     if (required) requiredCount++;
   }
   const schema = (loose ? z.looseObject : z.strictObject)(shape, {
@@ -143,12 +154,17 @@ export function object(fields: Record<string, FieldRule>, loose = false): Rule {
     if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
     const record = value as Record<string, unknown>;
     let requiredSeen = 0;
+    // Documents mostly write the keys in the order the rule lists them: the key after the
+    // last one found is tried before the map.
+    let expected = 0;
     for (const key in record) {
-      const field = byKey.get(key);
+      const guess = inOrder[expected];
+      const field = guess !== undefined && guess.key === key ? guess : byKey.get(key);
       if (field === undefined) {
         if (loose) continue;
         return false;
       }
+      expected = field.next;
       if (!field.test(record[key])) return false;
       if (field.required) requiredSeen++;
     }
