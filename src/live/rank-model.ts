@@ -131,14 +131,19 @@ function bestThread(rows: BadnessRow[]): BadnessRow | null {
   return best;
 }
 
+/**
+ * Ranks a machine by both rules. `terms`: record the terms of every 2.6.20 score in
+ * `threadRows` (default true), which only --explain shows.
+ */
 export function rankMachine(
   snapshot: Snapshot,
   infos: readonly RankProcessInfo[],
   modern: ModernContext | null,
+  options: { terms?: boolean } = {},
 ): RankReport {
   // One compiled state: the table first, then the call, which may change the state.
   const state = compileState(snapshot);
-  const threadRows = badnessRows(state);
+  const threadRows = badnessRows(state, { terms: options.terms ?? true });
   const groups = new Map<number, BadnessRow[]>();
   for (const r of threadRows) {
     const g = groups.get(r.tgid);

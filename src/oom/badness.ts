@@ -194,26 +194,31 @@ export function badnessInputsAt(s: OomState, ctx: BadnessContext, i: number): Ba
 /** docs/oom-path.md §5.1 step by step on bigints, wrapping modulo 2^BITS. */
 export function badnessOf(p: BadnessInputs, m: BadnessMachine, trace?: BadnessTerm[]): bigint {
   const bits = m.bits;
+  // The detail is worded only when the terms are recorded.
   const note = (
     term: BadnessTerm["term"],
     before: bigint,
     after: bigint,
-    detail: string,
+    detail: () => string,
     by?: bigint,
   ) => {
-    trace?.push(
-      by === undefined ? { term, before, after, detail } : { term, before, after, detail, by },
+    if (trace === undefined) return;
+    const d = detail();
+    trace.push(
+      by === undefined
+        ? { term, before, after, detail: d }
+        : { term, before, after, detail: d, by },
     );
   };
   if (p.totalVm === null) {
-    note("no_mm", 0n, 0n, "no mm: badness() returns 0");
+    note("no_mm", 0n, 0n, () => "no mm: badness() returns 0");
     return 0n;
   }
   let points = wrap(p.totalVm, bits);
-  note("total_vm", 0n, points, `total_vm of its mm: ${points} pages`);
+  note("total_vm", 0n, points, () => `total_vm of its mm: ${points} pages`);
   if (p.swapoff) {
     const max = ulongMax(bits);
-    note("swapoff", points, max, "PF_SWAPOFF: ULONG_MAX, no further adjustment");
+    note("swapoff", points, max, () => "PF_SWAPOFF: ULONG_MAX, no further adjustment");
     return max;
   }
   const before = points;
@@ -224,7 +229,7 @@ export function badnessOf(p: BadnessInputs, m: BadnessMachine, trace?: BadnessTe
       "children",
       before,
       points,
-      `+ half the total_vm (+1) of ${entries} child entries with their own mm`,
+      () => `+ half the total_vm (+1) of ${entries} child entries with their own mm`,
     );
   }
   const cpuTime = wrap(p.cpuTime, bits) >> BigInt(m.shiftHz + 3);
@@ -237,7 +242,7 @@ export function badnessOf(p: BadnessInputs, m: BadnessMachine, trace?: BadnessTe
       "cpu_time",
       was,
       points,
-      `cpu_time ${cpuTime} (utime+stime >> ${m.shiftHz + 3}): / int_sqrt = ${root}`,
+      () => `cpu_time ${cpuTime} (utime+stime >> ${m.shiftHz + 3}): / int_sqrt = ${root}`,
       root,
     );
   }
@@ -249,29 +254,29 @@ export function badnessOf(p: BadnessInputs, m: BadnessMachine, trace?: BadnessTe
       "run_time",
       was,
       points,
-      `run_time ${runTime} (uptime-start >> 10): / int_sqrt(int_sqrt) = ${root}`,
+      () => `run_time ${runTime} (uptime-start >> 10): / int_sqrt(int_sqrt) = ${root}`,
       root,
     );
   }
   if (p.nice > 0) {
     const was = points;
     points = wrap(points * 2n, bits);
-    note("nice", was, points, `nice ${p.nice} > 0: x 2`, 2n);
+    note("nice", was, points, () => `nice ${p.nice} > 0: x 2`, 2n);
   }
   if (p.root) {
     const was = points;
     points /= 4n;
-    note("root", was, points, "CAP_SYS_ADMIN or uid 0 or euid 0: / 4", 4n);
+    note("root", was, points, () => "CAP_SYS_ADMIN or uid 0 or euid 0: / 4", 4n);
   }
   if (p.rawio) {
     const was = points;
     points /= 4n;
-    note("rawio", was, points, "CAP_SYS_RAWIO: / 4", 4n);
+    note("rawio", was, points, () => "CAP_SYS_RAWIO: / 4", 4n);
   }
   if (!p.cpusetOverlap) {
     const was = points;
     points /= 8n;
-    note("cpuset", was, points, "cpuset mems do not overlap current's: / 8", 8n);
+    note("cpuset", was, points, () => "cpuset mems do not overlap current's: / 8", 8n);
   }
   const adj = p.oomkilladj;
   if (adj !== 0) {
@@ -282,7 +287,7 @@ export function badnessOf(p: BadnessInputs, m: BadnessMachine, trace?: BadnessTe
       "oomkilladj",
       was,
       points,
-      adj > 0 ? `oomkilladj ${adj}: << ${adj}` : `oomkilladj ${adj}: >> ${-adj}`,
+      () => (adj > 0 ? `oomkilladj ${adj}: << ${adj}` : `oomkilladj ${adj}: >> ${-adj}`),
       BigInt(adj),
     );
   }

@@ -22,17 +22,24 @@ export interface BadnessRow {
   skip: SkipReason | null;
   /** Selection stops here: a TIF_MEMDIE task, or an exiting task that is not current. */
   aborts: "memdie" | "exiting" | null;
+  /** The terms of `badness()` in the order they ran; empty when not asked for. */
   terms: BadnessTerm[];
 }
 
-export function badnessRows(s: OomState): BadnessRow[] {
+export interface BadnessRowsOptions {
+  /** Record the terms of each score (default true); without them only the points are kept. */
+  terms?: boolean;
+}
+
+export function badnessRows(s: OomState, options: BadnessRowsOptions = {}): BadnessRow[] {
+  const withTerms = options.terms ?? true;
   const t = s.tasks;
   const ctx = makeBadnessContext(s);
   const rows: BadnessRow[] = [];
   for (let i = 0; i < t.count; i++) {
     const terms: BadnessTerm[] = [];
     const hasMm = t.mm[i]! >= 0;
-    const points = hasMm ? badnessExact(s, ctx, i, terms) : null;
+    const points = hasMm ? badnessExact(s, ctx, i, withTerms ? terms : undefined) : null;
     let skip: SkipReason | null = null;
     if (!hasMm) skip = "no_mm";
     else if (t.pid[i] === 1) skip = "init";

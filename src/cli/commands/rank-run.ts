@@ -307,7 +307,9 @@ async function renderFrame(
   const frame = await readFrame(opts, hz, current, watch?.fs);
   watch?.fs.endScan?.();
   const f = whatIf(frame, adjustments(opts.adj ?? []));
-  const report = rankMachine(f.snapshot, f.infos, f.modern);
+  const report = rankMachine(f.snapshot, f.infos, f.modern, {
+    terms: opts.explain !== undefined,
+  });
   if (f.policyInput !== undefined) {
     const { views, ctx } = f.policyInput;
     report.policies = policyColumns(views, ctx, new Set(["2.6.20", "modern"]));
