@@ -7,6 +7,9 @@
  * -O2) over the same 1,000-process tree: the whole `oomkit rank --json` command against
  * the native whole command (target within 4.5x), and one refresh in a warm process (what
  * `rank --watch` does each frame) against one native scan (target within 1.5x).
+ *
+ * Beside them, the floor of any Node program on this machine: bench/proc-floor.ts, the same
+ * reads as the native reader and nothing else, as a whole command.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -22,6 +25,7 @@ import { nativeProgram } from "./native.js";
 import { spawnMs } from "./spawn.js";
 
 const CLI = join(import.meta.dirname, "../src/cli/main.js");
+const FLOOR = join(import.meta.dirname, "proc-floor.js");
 
 /** A deterministic machine: a process tree with some kernel threads and threaded processes. */
 export function benchMachine(count: number): FakeMachine {
@@ -70,7 +74,7 @@ async function rankOnce(root: string, kept?: ProcFs): Promise<{ wall: number; cp
   const t0 = performance.now();
   const view = await readLiveView(kept ?? nodeProcFs({ root }), { hz: 250 }, "x64");
   kept?.endScan?.();
-  const report = rankMachine(view.snapshot, view.infos, view.modern);
+  const report = rankMachine(view.snapshot, view.infos, view.modern, { terms: false });
   const meta = {
     source: "live" as const,
     origin: root,
@@ -111,10 +115,12 @@ async function nativeRows(root: string): Promise<Row[]> {
   const node: { wall: number; cpu: number }[] = [];
   const native: { wall: number; cpu: number }[] = [];
   const rank: { wall: number; cpu: number }[] = [];
-  // Interleaved, so that a busy moment of the machine falls on all three alike.
+  const floor: { wall: number; cpu: number }[] = [];
+  // Interleaved, so that a busy moment of the machine falls on all four alike.
   for (let i = 0; i < runs; i++) {
     node.push(spawnOk(process.execPath, ["-e", "0"]));
     native.push(spawnOk(scanner, [root]));
+    floor.push(spawnOk(process.execPath, [FLOOR, root]));
     rank.push(spawnOk(process.execPath, [CLI, "rank", "--json", "--root", root]));
   }
   const scans = 15;
@@ -147,10 +153,25 @@ async function nativeRows(root: string): Promise<Row[]> {
     { name: "native reader, whole command: wall", value: wall(native), unit: "ms" },
     { name: "oomkit rank --json, whole command: wall", value: wall(rank), unit: "ms" },
     {
+      name: "node, the same reads and nothing else, whole command: wall",
+      value: wall(floor),
+      unit: "ms",
+    },
+    {
       name: "oomkit rank --json / native whole command: wall",
       value: wall(rank) / wall(native),
       unit: "ratio",
       target: 4.5,
+    },
+    {
+      name: "node, the same reads and nothing else / native whole command: wall",
+      value: wall(floor) / wall(native),
+      unit: "ratio",
+    },
+    {
+      name: "oomkit rank --json / node doing the same reads and nothing else: wall",
+      value: wall(rank) / wall(floor),
+      unit: "ratio",
     },
     { name: "node -e 0: CPU", value: cpu(node), unit: "ms" },
     { name: "native reader, whole command: CPU", value: cpu(native), unit: "ms" },
