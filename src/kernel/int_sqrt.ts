@@ -3,8 +3,18 @@
  * starting from bit BITS-2. It returns floor(sqrt(x)) for every unsigned long.
  */
 
-/** The kernel's algorithm, step for step, on exact values. */
+/**
+ * floor(sqrt(x)), what the kernel's algorithm gives: by `intSqrtNumber` below 2^53, by the
+ * algorithm itself above.
+ */
 export function intSqrt(x: bigint, bits: 32 | 64): bigint {
+  return x <= MAX_SAFE ? BigInt(intSqrtNumber(Number(x))) : intSqrtSteps(x, bits);
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** The kernel's algorithm, step for step, on exact values. */
+export function intSqrtSteps(x: bigint, bits: 32 | 64): bigint {
   let op = x;
   let res = 0n;
   let one = 1n << BigInt(bits - 2);
