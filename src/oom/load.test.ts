@@ -34,14 +34,26 @@ describe("loading a snapshot straight into the compiled state", () => {
   });
 
   it("rejects what parseSnapshot rejects, with the same message", () => {
-    const broken = fc.tuple(snapshotArbitrary(), fc.nat(), fc.constantFrom("pid", "mm", "parent"));
+    const broken = fc.tuple(
+      snapshotArbitrary(),
+      fc.nat(),
+      fc.constantFrom("pid", "mm", "parent", "comm", "extra", "uid", "current"),
+    );
     fc.assert(
       fc.property(broken, ([snapshot, k, key]) => {
-        const doc = snapshotToJson(snapshot) as { tasks: Record<string, unknown>[] };
+        const doc = snapshotToJson(snapshot) as {
+          tasks: Record<string, unknown>[];
+          current: unknown;
+        };
         const task = doc.tasks[k % doc.tasks.length]!;
         if (key === "pid") task.pid = (doc.tasks[0]!.pid as number) + 0;
         if (key === "mm") task.mm = "no-such-mm";
         if (key === "parent") task.parent = 4194303;
+        // Shape errors, in a task and (current) after the tasks in the document.
+        if (key === "comm") task.comm = 5;
+        if (key === "extra") task.extra = true;
+        if (key === "uid") delete task.uid;
+        if (key === "current") doc.current = "1";
         const text = JSON.stringify(doc);
         expect(failure(() => loadSnapshotText(text, "b.json"))).toBe(
           failure(() => parseSnapshot(text, "b.json")),
