@@ -26,8 +26,12 @@ export default function setup(): void {
     newestMtime("bench"),
     statSync("tsconfig.json").mtimeMs,
   );
-  if (existsSync(built) && statSync(built).mtimeMs > sources) return;
+  const help = "dist/src/cli/help/oomkit.txt";
+  const fresh = (file: string) => existsSync(file) && statSync(file).mtimeMs > sources;
+  if (fresh(built) && fresh(help)) return;
   const require = createRequire(import.meta.url);
   const tsc = require.resolve("typescript/bin/tsc");
   execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { stdio: "inherit" });
+  // The help files (src/cli/help-cache.ts) as the build writes them.
+  execFileSync(process.execPath, ["dist/src/cli/help-cache-build.js"], { stdio: "inherit" });
 }
